@@ -1,0 +1,24 @@
+"""salesim: an event-sourced simulator of IT and professional-services sales cycles.
+
+import sim
+res = sim.run(sim.load_scenario("scenarios/baseline.toml"), seed=1)
+res.events          # the append-only event log (polars)
+res.summary()       # headline figures, all computed from the log
+"""
+
+from sim.config import Scenario, ScenarioError, load_scenario
+from sim.results import RunResult, load_run, run, save_run
+from sim.state import State, replay
+
+__all__ = [
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "State",
+    "load_run",
+    "load_scenario",
+    "replay",
+    "run",
+    "save_run",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,196 @@
+"""The SimPy world: one environment, one market, one log, one folded state, and the actors' processes.
+
+:func:`simulate` is the engine's whole contract: a validated scenario and a seed in, an event log out. The
+world wires the actors of ``sim.model`` together and offers them the few shared services they need (rep
+hours, ids, the quota calendar, reputation changes). It knows nothing of plotting, storage or the CLI.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from typing import Any
+
+import polars as pl
+import simpy
+
+from sim import rng
+from sim.config import Scenario
+from sim.events import EventLog
+from sim.model import buyer
+from sim.model.leadership import REVIEWS_PER_YEAR, leadership_process
+from sim.model.market import generate_market, market_process
+from sim.model.rep import seat_process, week_process
+from sim.model.strategy import resolve_policy
+from sim.state import WEEK_DAYS, State
+
+PARTIAL_WORK_MIN_HOURS = 0.25
+"""Smaller scraps of a week are not worth starting a piece of work in."""
+
+
+class World:
+    """Everything one run shares: clock, market, log, state, random streams, id counters."""
+
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.policy = resolve_policy(scenario.strategy)
+        self.env = simpy.Environment()
+        self.state = State()
+        self.log = EventLog(clock=lambda: self.env.now, sink=self.state.apply)
+        self.market = generate_market(scenario, seed)
+        self.account_streams = rng.StreamTable(seed, rng.ACCOUNT)
+        self.seat_streams = rng.StreamTable(seed, rng.REP)
+        self.org_streams = rng.StreamTable(seed, rng.ORG)
+        self.quota_year_days = scenario.sales_org.review_period_days * REVIEWS_PER_YEAR
+        self._ids = {"rep": 0, "opp": 0, "contact": 0}
+
+    # -- ids ------------------------------------------------------------------------------------------------
+    def _next(self, name: str) -> int:
+        value = self._ids[name]
+        self._ids[name] = value + 1
+        return value
+
+    def new_rep_id(self) -> int:
+        """A fresh rep id."""
+        return self._next("rep")
+
+    def new_opportunity_id(self) -> int:
+        """A fresh opportunity id."""
+        return self._next("opp")
+
+    def new_contact_id(self) -> int:
+        """A fresh contact id."""
+        return self._next("contact")
+
+    # -- rep hours ---------------------------------------------------------------------------------------
+    def capacity(self, rep: int, now: float) -> float:
+        """Selling hours a rep has in a week, ramping up linearly for a new hire."""
+        org, r = self.scenario.sales_org, self.state.reps[rep]
+        full = org.hours_per_week * org.selling_share
+        if r.start_capacity >= 1.0 or org.ramp_days <= 0:
+            return full
+        ramp = min(1.0, (now - r.hired) / org.ramp_days)
+        return full * (r.start_capacity + (1.0 - r.start_capacity) * ramp)
+
+    def spend(self, seat: int, hours: float, kind: str, **fields: Any) -> Generator[Any, Any, int]:
+        """Spend a seat's selling hours on an activity, spilling into later weeks, then log the activity.
+
+        What does not fit in this week is logged as ``WorkLogged`` and carries over; a vacant seat waits.
+        Returns the rep who finished the work.
+        """
+        env, state = self.env, self.state
+        remaining = hours
+        while True:
+            rep = state.holder(seat)
+            if rep is not None:
+                free = self.capacity(rep, env.now) - state.selling_hours_this_week(rep, env.now)
+                if free >= remaining - 1e-9:
+                    self.log.emit(kind, rep=rep, hours=remaining, **fields)
+                    return rep
+                if free >= PARTIAL_WORK_MIN_HOURS:
+                    part = round(free, 6)
+                    self.log.emit(
+                        "WorkLogged",
+                        rep=rep,
+                        account=fields.get("account"),
+                        opp=fields.get("opp"),
+                        hours=part,
+                        reason=kind,
+                    )
+                    remaining = round(remaining - part, 6)
+            yield env.timeout(WEEK_DAYS * (math.floor(env.now / WEEK_DAYS) + 1) - env.now + 0.01)
+
+    # -- calendar ----------------------------------------------------------------------------------------
+    def quota_year_start(self, now: float) -> float:
+        """Start of the quota year containing ``now`` (the clock runs from ``quota_start_day``)."""
+        start = self.scenario.sales_org.quota_start_day
+        if now < start:
+            return start
+        return start + math.floor((now - start) / self.quota_year_days) * self.quota_year_days
+
+    def days_to_period_end(self) -> float:
+        """Days until the next monthly review closes the current period."""
+        org = self.scenario.sales_org
+        elapsed = self.env.now - org.quota_start_day
+        if elapsed < 0:
+            return -elapsed + org.review_period_days
+        return org.review_period_days - (elapsed % org.review_period_days)
+
+    # -- market memory ------------------------------------------------------------------------------------
+    def change_reputation(self, delta: float, reason: str, opp: int | None) -> None:
+        """Move the vendor's reputation (kept within [0, 1]) and log why."""
+        level = min(1.0, max(0.0, self.state.reputation + delta))
+        self.log.emit(
+            "ReputationChanged", opp=opp, share=round(delta, 6), level=round(level, 6), reason=reason
+        )
+
+    def adoption(
+        self, account: int, opp: int, pressured: bool, champion_exhausted: bool
+    ) -> Generator[Any, Any, None]:
+        """After a sale: adoption succeeds or fails, reputation moves, a happy customer may refer another."""
+        rep_cfg = self.scenario.reputation
+        yield self.env.timeout(rep_cfg.adoption_days)
+        stream = self.account_streams[account]
+        p_fail = buyer.adoption_failure_probability(
+            rep_cfg, self.scenario.buyer_response, self.policy, pressured, champion_exhausted
+        )
+        if stream.chance(p_fail):
+            self.log.emit("AdoptionFailed", account=account, opp=opp)
+            self.change_reputation(rep_cfg.adoption_failed_delta, "adoption_failed", opp)
+            return
+        self.log.emit("AdoptionSucceeded", account=account, opp=opp)
+        self.change_reputation(rep_cfg.adoption_succeeded_delta, "adoption_succeeded", opp)
+        if stream.chance(rep_cfg.referral_probability):
+            peers = self.market.territory[(self.market.seat[account], self.market.segment[account])]
+            referred = peers[stream.integer(0, len(peers) - 1)]
+            if referred != account:
+                self.log.emit("ReferralGiven", account=referred, opp=opp)
+
+    # -- the run ---------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Log the starting reputation and start every actor's process."""
+        self.log.emit(
+            "ReputationChanged", share=0.0, level=self.scenario.reputation.initial, reason="initial"
+        )
+        self.env.process(market_process(self))
+        for seat in range(self.scenario.sales_org.reps):
+            self.env.process(seat_process(self, seat))
+        for seat in range(self.scenario.sales_org.reps):
+            self.env.process(week_process(self, seat))
+        self.env.process(leadership_process(self))
+
+    def finish(self) -> None:
+        """At the horizon: censor every still-open opportunity, then mark the end of the run."""
+        for opp in sorted(o for o, s in self.state.opportunities.items() if s.status == "open"):
+            o = self.state.opportunities[opp]
+            self.log.emit(
+                "OpportunityCensored",
+                rep=self.state.holder(o.seat),
+                account=o.account,
+                opp=opp,
+                segment=o.segment,
+            )
+        self.log.emit("RunEnded", day=self.scenario.horizon_days)
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int | None = None,
+    checkpoints: dict[float, Callable[[World], None]] | None = None,
+) -> tuple[pl.DataFrame, State]:
+    """Run a scenario to its horizon; return the event log and the live final state.
+
+    ``checkpoints`` maps days to callbacks that see the world when the clock reaches that day (events at
+    exactly that day not yet processed); tests use them to compare live state with replay.
+    """
+    world = World(scenario, scenario.seed if seed is None else seed)
+    world.start()
+    for day in sorted(checkpoints or {}):
+        if day < scenario.horizon_days:
+            world.env.run(until=day)
+            assert checkpoints is not None
+            checkpoints[day](world)
+    world.env.run(until=scenario.horizon_days)
+    world.finish()
+    return world.log.to_frame(), world.state

@@ -1,0 +1,466 @@
+"""The event log: the only output of a run, append-only, one columnar schema for every event kind.
+
+Each event is an immutable fact named in the past tense (``ContactMade``, ``StallRequested``, ``DealWon``).
+Every event has ``seq`` (its position in the run), ``t`` (simulated days, from ``env.now``), its ``kind``, the
+ids it concerns (``rep``, ``account``, ``opp``, ``contact``) and a few typed payload fields; :data:`KINDS`
+says which. The log is stored as one wide table (unused fields are null) so that a whole run is one polars
+frame and one Parquet file, and every metric is a projection of it.
+
+The hot path (:meth:`EventLog.emit`) appends a tuple and hands the event to the state fold; columns are
+built once, at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+SCHEMA_VERSION = 1
+"""Bumped whenever a column or an event kind changes meaning; stored in the Parquet metadata."""
+
+METADATA_KEY = b"salesim.schema_version"
+
+ID_COLUMNS: dict[str, type[pl.DataType]] = {
+    "rep": pl.Int64,
+    "account": pl.Int64,
+    "opp": pl.Int64,
+    "contact": pl.Int64,
+}
+PAYLOAD_COLUMNS: dict[str, type[pl.DataType]] = {
+    "segment": pl.String,  # market segment: smb / mid_market / f1000
+    "title": pl.String,  # contact title
+    "stage": pl.String,  # vendor stage or buying job
+    "reason": pl.String,  # cause, tactic, request kind, outcome detail
+    "opp_type": pl.String,  # unqualified_prospect / prospect / qualified_prospect / qualified_buyer
+    "pain": pl.String,  # none / latent / acute
+    "budget": pl.String,  # none / planned / assigned
+    "hours": pl.Float64,  # rep hours the event cost
+    "amount": pl.Float64,  # dollars
+    "share": pl.Float64,  # a fraction: discount, attainment, coverage, ...
+    "level": pl.Float64,  # a level after the event: reputation, capital left, target
+    "day": pl.Float64,  # a day the event refers to: until, planned decision, ...
+    "score": pl.Int64,  # a count: test score, group size, open deals, ...
+    "seat": pl.Int64,  # rep seat (territory)
+}
+SCHEMA: dict[str, type[pl.DataType]] = {
+    "seq": pl.Int64,
+    "t": pl.Float64,
+    "kind": pl.String,
+    **ID_COLUMNS,
+    **PAYLOAD_COLUMNS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EventKind:
+    """Documentation and shape of one event kind."""
+
+    name: str
+    fields: tuple[str, ...]
+    emitted_by: str
+    when: str
+
+
+def _k(name: str, fields: str, emitted_by: str, when: str) -> EventKind:
+    return EventKind(name, tuple(fields.split()), emitted_by, when)
+
+
+KINDS: dict[str, EventKind] = {
+    k.name: k
+    for k in [
+        # --- the market (buyers, on their own clock) --------------------------------------------------
+        _k(
+            "AccountCreated",
+            "account segment amount seat",
+            "market",
+            "at day 0, once per account: its segment, list deal size and the rep seat whose territory it is in",
+        ),
+        _k(
+            "BuyingWindowOpened",
+            "account segment pain budget day",
+            "buyer",
+            "a buying need triggers: the window opens; `day` is the buyer's planned decision day",
+        ),
+        _k(
+            "BuyingCenterFormed",
+            "account score level reason",
+            "buyer",
+            "with each window: `score` people decide; `level` is the champion's capital (0: no champion); "
+            "`reason` lists personas present (stalling_cio, champion, procurement)",
+        ),
+        _k(
+            "BuyingJobCompleted",
+            "account stage score",
+            "buyer",
+            "the buyer finishes a buying job (`stage`), job number `score` of six; a buyer action",
+        ),
+        _k(
+            "BudgetAssigned",
+            "account",
+            "buyer",
+            "a planned budget gets dollars assigned once requirements are set",
+        ),
+        _k("BuyingWindowClosed", "account", "buyer", "the buyer's window ends (its consensus job is done)"),
+        # --- the sales organisation ------------------------------------------------------------------
+        _k(
+            "RepHired",
+            "rep seat level",
+            "rep",
+            "a rep takes a seat; `level` is the share of full capacity on day one (1 for the starting team)",
+        ),
+        _k(
+            "RepDeparted",
+            "rep seat day",
+            "rep",
+            "a rep leaves after `day` days of tenure; the seat is vacant",
+        ),
+        _k("AdminHoursLogged", "rep hours", "rep", "weekly: the rep's hours not available for selling"),
+        _k(
+            "WorkLogged",
+            "rep account opp hours reason",
+            "rep",
+            "part of an activity (`reason`: the event kind it belongs to) that did not fit in one week",
+        ),
+        # --- prospecting and qualification -----------------------------------------------------------
+        _k(
+            "ContactMade",
+            "rep account contact segment title hours",
+            "rep",
+            "a prospecting contact reaches someone of `title` at the account",
+        ),
+        _k(
+            "ContactDisqualified",
+            "rep account contact title reason",
+            "rep",
+            "the strategy declines to meet this contact (title below the minimum)",
+        ),
+        _k("MeetingDeclined", "rep account contact", "buyer", "the contact declines a first meeting"),
+        _k(
+            "MeetingHeld",
+            "rep account contact title hours",
+            "rep",
+            "a first meeting (a 20-minute test meeting under qualify-hard)",
+        ),
+        _k(
+            "QualificationScored",
+            "rep account contact score reason opp_type",
+            "rep",
+            "the 20-minute sales test's five answers (`reason`, one digit each: buying within the test window, "
+            "budget assigned, decision maker VP+, pain stated, asks for a next step), `score` of 5, and the "
+            "opportunity type",
+        ),
+        _k(
+            "NurtureStarted",
+            "rep account contact day",
+            "rep",
+            "the account goes to passive marketing follow-up until `day`, when it may be re-tested",
+        ),
+        _k("AccountCooledOff", "account day", "market", "an account that said no is left alone until `day`"),
+        _k(
+            "ReferralGiven",
+            "account opp",
+            "buyer",
+            "a happy customer refers this account (warmer first contact)",
+        ),
+        # --- the opportunity ----------------------------------------------------------------------------
+        _k(
+            "OpportunityOpened",
+            "rep account opp contact segment amount opp_type score",
+            "rep",
+            "an opportunity enters the pipeline at list price `amount`",
+        ),
+        _k(
+            "CheckInMade",
+            "rep account opp hours reason",
+            "rep",
+            "the rep checks in on an idle deal (`reason`: waiting_for_buyer or no_buying_window)",
+        ),
+        _k("StageAdvanced", "rep account opp stage hours", "rep", "a vendor-visible stage is done"),
+        _k(
+            "BuyerEnabled",
+            "rep account opp stage hours",
+            "rep",
+            "help-them-buy: hours spent enabling the buyer's own process at this stage",
+        ),
+        _k(
+            "StallRequested",
+            "rep account opp stage reason hours day",
+            "buyer",
+            "the stalling CIO answers a stage with a low-value request (`reason`), costing hours and `day` days",
+        ),
+        _k(
+            "EvidenceFailed",
+            "rep account opp stage reason day",
+            "buyer",
+            "evidence goes wrong (failed pilot, disappointing reference, overreaching innovation pitch)",
+        ),
+        _k(
+            "ChampionCapitalSpent",
+            "account opp stage share level",
+            "buyer",
+            "the champion spends `share` political capital on an internal push; `level` is what is left",
+        ),
+        _k(
+            "PressureApplied",
+            "rep account opp reason",
+            "rep",
+            "near period end, behind on quota: invented scarcity or a pending price increase (`reason`)",
+        ),
+        _k(
+            "PressureWorked",
+            "rep account opp day",
+            "buyer",
+            "an owner without procurement is rushed: the decision moves `day` days earlier",
+        ),
+        _k(
+            "ProcurementEngaged",
+            "rep account opp",
+            "procurement",
+            "procurement takes over the commercial stage",
+        ),
+        _k(
+            "SupplierRiskAssessed",
+            "rep account opp hours day",
+            "procurement",
+            "risk assessment of a new supplier took `day` days and the rep's paperwork `hours`",
+        ),
+        _k(
+            "CapitalApprovalFellShort",
+            "rep account opp hours day",
+            "procurement",
+            "the approved capital does not cover the deal: re-scope (`hours`) and re-approval (`day` days)",
+        ),
+        _k(
+            "PressureDetected",
+            "rep account opp hours day",
+            "procurement",
+            "procurement sees through the invented urgency: repair hours, `day` days of delay",
+        ),
+        _k(
+            "NegotiationRoundHeld",
+            "rep account opp hours share",
+            "procurement",
+            "a negotiation round with procurement extracts `share` of the remaining price",
+        ),
+        _k(
+            "DiscountConceded",
+            "rep account opp share reason",
+            "rep",
+            "a discount (`share` of the remaining price) for `reason`: negotiation, owner, period_end, "
+            "pressure_detected",
+        ),
+        # --- terminal events: exactly one per opportunity -------------------------------------------------
+        _k(
+            "DealWon",
+            "rep account opp segment amount share reason",
+            "buyer",
+            "the buyer buys from us: `amount` after total discount `share` (`reason`: won or conditional)",
+        ),
+        _k(
+            "DealLost",
+            "rep account opp segment reason",
+            "buyer",
+            "the buyer buys elsewhere: competitor, late (we were not ready), lost_despite_winning (champion spent)",
+        ),
+        _k(
+            "NoDecisionReached",
+            "rep account opp segment reason",
+            "buyer",
+            "the buyer does not decide: status_quo, indecision, further_evaluation (the stalling CIO)",
+        ),
+        _k(
+            "OpportunityWalkedAway",
+            "rep account opp segment day reason",
+            "rep",
+            "the rep walks away after `day` days without a buyer action",
+        ),
+        _k("OpportunityCensored", "rep account opp segment", "engine", "still open when the run ends"),
+        # --- after the sale ---------------------------------------------------------------------------
+        _k("CommissionEarned", "rep opp amount", "rep", "commission on a won deal"),
+        _k("AdoptionSucceeded", "account opp", "buyer", "the customer adopts what it bought"),
+        _k("AdoptionFailed", "account opp", "buyer", "adoption fails: people, processes, trust in IT"),
+        _k(
+            "ReputationChanged",
+            "opp share level reason",
+            "market",
+            "the vendor's reputation moves by `share` to `level` because of `reason`",
+        ),
+        # --- leadership and the quota clock ------------------------------------------------------------
+        _k(
+            "QuotaReviewed",
+            "rep amount level share",
+            "leadership",
+            "monthly review: bookings this quota year `amount` against the target to date `level`",
+        ),
+        _k(
+            "QuotaPeriodClosed",
+            "rep amount level share reason",
+            "leadership",
+            "the quota year ends: bookings `amount` vs quota `level`; `reason` is made or missed",
+        ),
+        _k(
+            "PipelineReviewed",
+            "amount score share",
+            "leadership",
+            "monthly: open pipeline value `amount`, `score` open deals, coverage of the remaining quota",
+        ),
+        _k(
+            "ForecastCommitted",
+            "amount day",
+            "leadership",
+            "monthly: bookings committed for the period ending on `day`, from the sales cycle reps expect",
+        ),
+        _k("RunEnded", "day", "engine", "the horizon is reached; nothing follows"),
+    ]
+}
+
+TERMINAL_KINDS = frozenset(
+    {"DealWon", "DealLost", "NoDecisionReached", "OpportunityWalkedAway", "OpportunityCensored"}
+)
+
+Row = tuple[float, str, int | None, int | None, int | None, int | None, dict[str, Any]]
+Sink = Callable[[float, str, int | None, int | None, int | None, int | None, dict[str, Any]], None]
+
+
+class EventLog:
+    """An append-only log that feeds every event to a state fold as it is written."""
+
+    __slots__ = ("_clock", "_rows", "_sink")
+
+    def __init__(self, clock: Callable[[], float], sink: Sink) -> None:
+        self._clock = clock
+        self._sink = sink
+        self._rows: list[Row] = []
+
+    def emit(
+        self,
+        kind: str,
+        rep: int | None = None,
+        account: int | None = None,
+        opp: int | None = None,
+        contact: int | None = None,
+        **payload: Any,
+    ) -> None:
+        """Append one event at the current simulated time and apply it to the state."""
+        t = self._clock()
+        self._rows.append((t, kind, rep, account, opp, contact, payload))
+        self._sink(t, kind, rep, account, opp, contact, payload)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def to_frame(self) -> pl.DataFrame:
+        """The log as a polars frame with the fixed :data:`SCHEMA`."""
+        return rows_to_frame(self._rows)
+
+
+def rows_to_frame(rows: list[Row]) -> pl.DataFrame:
+    """Build the columnar log from emitted rows (one pass per column)."""
+    payloads = [r[6] for r in rows]
+    columns: dict[str, list[Any]] = {
+        "seq": list(range(len(rows))),
+        "t": [r[0] for r in rows],
+        "kind": [r[1] for r in rows],
+        "rep": [r[2] for r in rows],
+        "account": [r[3] for r in rows],
+        "opp": [r[4] for r in rows],
+        "contact": [r[5] for r in rows],
+    }
+    for name in PAYLOAD_COLUMNS:
+        columns[name] = [p.get(name) for p in payloads]
+    return pl.DataFrame(columns, schema=SCHEMA)
+
+
+def iter_events(frame: pl.DataFrame) -> Iterator[Row]:
+    """Rows of a stored log in the shape :meth:`EventLog.emit` produced them (nulls dropped from payloads)."""
+    names = list(PAYLOAD_COLUMNS)
+    columns = [frame[c].to_list() for c in ("t", "kind", "rep", "account", "opp", "contact", *names)]
+    for values in zip(*columns, strict=True):
+        payload = {n: v for n, v in zip(names, values[6:], strict=True) if v is not None}
+        yield (values[0], values[1], values[2], values[3], values[4], values[5], payload)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Storage
+# --------------------------------------------------------------------------------------------------------
+
+
+class SchemaError(ValueError):
+    """A stored log that this version cannot read."""
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old file or the whole new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_events(frame: pl.DataFrame, path: Path) -> None:
+    """Write a log to Parquet (zstd) with the schema version in its metadata, atomically."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    table = frame.to_arrow()
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), METADATA_KEY: str(SCHEMA_VERSION)}
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def schema_version_of(path: Path) -> int | None:
+    """The schema version stored in a log file, or None if it has none."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_schema(path).metadata or {}
+    raw = metadata.get(METADATA_KEY)
+    return int(raw) if raw is not None else None
+
+
+def read_events(path: Path) -> pl.DataFrame:
+    """Read a stored log, refusing (with a clear message) one written under another schema version."""
+    if not path.exists():
+        raise SchemaError(f"{path}: no event log here")
+    try:
+        version = schema_version_of(path)
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        raise SchemaError(f"{path}: not a Parquet event log ({exc})") from None
+    if version != SCHEMA_VERSION:
+        raise SchemaError(
+            f"{path}: event log schema version {version}, this salesim reads version {SCHEMA_VERSION}; "
+            "re-run the scenario with this version"
+        )
+    return pl.read_parquet(path)
+
+
+def content_hash(frame: pl.DataFrame) -> str:
+    """SHA-256 over the log's values, column by column: equal logs, equal hashes."""
+    digest = hashlib.sha256()
+    for name in frame.columns:
+        digest.update(name.encode())
+        digest.update(_column_bytes(frame[name]))
+    return digest.hexdigest()
+
+
+def _column_bytes(series: pl.Series) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    series.to_frame().write_ipc(buffer, compression="uncompressed")
+    return buffer.getvalue()

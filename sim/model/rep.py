@@ -1,0 +1,173 @@
+"""Reps: seats that are hired into, ramp up and fall vacant; a weekly hour budget; prospecting and first meetings.
+
+Seed 002: the rep is "on a time clock called a sales quota", paid mostly on commission, and wastes time with
+prospects who will never buy; the first meeting is where a strategy decides (numbers-game opens everything,
+qualify-hard gives the 20-minute test to VP+ contacts only and moves failures to passive nurture). Hours are
+the scarce resource: every activity costs rep hours within the week's selling share, and what does not fit
+waits for next week. Reps leave after a tenure (about 17 months) and their seat is vacant until a replacement
+starts, then ramps up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from sim.config import SEGMENTS, TITLES
+from sim.model import buyer
+from sim.model.deal import Deal
+from sim.state import WEEK_DAYS
+
+if TYPE_CHECKING:
+    from sim.engine import World
+
+Process = Generator[Any, Any, Any]
+PROSPECT_TRIES = 6
+"""Random picks from the territory before a contact slot is given up (all picks cooling off or busy)."""
+
+
+def seat_process(world: World, seat: int) -> Process:
+    """Fill a seat again and again: hire, stay for a tenure, leave, stay vacant, hire a replacement."""
+    org, env, stream = world.scenario.sales_org, world.env, world.org_streams[seat]
+    starting_team = True
+    while True:
+        rep = world.new_rep_id()
+        world.log.emit(
+            "RepHired", rep=rep, seat=seat, level=1.0 if starting_team else org.ramp_start_capacity
+        )
+        tenure = -math.log(1.0 - stream.uniform()) * org.mean_tenure_days
+        yield env.timeout(tenure)
+        world.log.emit("RepDeparted", rep=rep, seat=seat, day=round(tenure, 3))
+        yield env.timeout(org.vacancy_days)
+        starting_team = False
+
+
+def week_process(world: World, seat: int) -> Process:
+    """Each week: log the hours not available for selling, then prospect with what the pipeline leaves."""
+    org, env, state = world.scenario.sales_org, world.env, world.state
+    while True:
+        rep = state.holder(seat)
+        if rep is not None:
+            capacity = world.capacity(rep, env.now)
+            world.log.emit("AdminHoursLogged", rep=rep, hours=round(org.hours_per_week - capacity, 6))
+            reserve = org.pipeline_reserve_hours * len(state.open_by_seat[seat])
+            budget = max(org.min_prospecting_share * capacity, capacity - reserve)
+            contacts = int(budget // max(org.contact_hours + org.first_meeting_hours * 0.3, 0.1))
+            spacing = min(0.5, 4.5 / contacts) if contacts else 0.0
+            for _ in range(contacts):
+                if state.holder(seat) != rep:
+                    break
+                needed = org.contact_hours + max(org.first_meeting_hours, org.qualification_test_hours)
+                if capacity - state.selling_hours_this_week(rep, env.now) < needed:
+                    break
+                prospect(world, seat, rep)
+                yield env.timeout(spacing)
+        yield env.timeout(WEEK_DAYS * (math.floor(env.now / WEEK_DAYS) + 1) - env.now)
+
+
+def pick_account(world: World, seat: int) -> int | None:
+    """An account in the seat's territory, in a targeted segment, that is free to approach now."""
+    stream, state, now = world.seat_streams[seat], world.state, world.env.now
+    territory = world.market.territory
+    weights = [
+        w if territory.get((seat, seg)) else 0.0
+        for seg, w in zip(SEGMENTS, world.policy.targeting.weights(), strict=True)
+    ]
+    if sum(weights) <= 0:
+        return None
+    for _ in range(PROSPECT_TRIES):
+        accounts = territory[(seat, SEGMENTS[stream.pick(weights)])]
+        account = accounts[stream.integer(0, len(accounts) - 1)]
+        a = state.accounts[account]
+        if a.open_opp is None and a.cooloff_until <= now and a.nurture_until <= now:
+            return account
+    return None
+
+
+def prospect(world: World, seat: int, rep: int) -> None:
+    """One contact: who it reaches, whether they meet, the 20-minute test, and maybe a new opportunity."""
+    account = pick_account(world, seat)
+    if account is None:
+        return
+    org, policy, market, emit, now = (
+        world.scenario.sales_org,
+        world.policy,
+        world.market,
+        world.log.emit,
+        world.env.now,
+    )
+    segment = market.segment[account]
+    cfg = getattr(world.scenario.market, segment)
+    stream = world.account_streams[account]
+    title_rank = stream.pick(cfg.contact_titles.weights())
+    title = TITLES[title_rank]
+    contact = world.new_contact_id()
+    emit(
+        "ContactMade",
+        rep=rep,
+        account=account,
+        contact=contact,
+        segment=segment,
+        title=title,
+        hours=org.contact_hours,
+    )
+    if title_rank < policy.min_title_rank:
+        emit(
+            "ContactDisqualified",
+            rep=rep,
+            account=account,
+            contact=contact,
+            title=title,
+            reason="below_min_title",
+        )
+        emit(
+            "NurtureStarted", rep=rep, account=account, contact=contact, day=now + policy.nurture_retest_days
+        )
+        return
+    window = market.window_for(account, now)
+    in_window = market.is_open(window, now)
+    accepted = stream.chance(
+        buyer.meeting_acceptance(
+            cfg,
+            in_window,
+            world.state.reputation,
+            world.scenario.reputation,
+            world.state.accounts[account].referred,
+        )
+    )
+    if not accepted:
+        emit("MeetingDeclined", rep=rep, account=account, contact=contact)
+        emit("AccountCooledOff", account=account, day=now + org.cooloff_days)
+        return
+    meeting_hours = org.qualification_test_hours if policy.qualification_test else org.first_meeting_hours
+    emit("MeetingHeld", rep=rep, account=account, contact=contact, title=title, hours=meeting_hours)
+    answers = buyer.twenty_minute_test(market, window, title_rank, now, policy.test_window_days)
+    opp_type = buyer.opportunity_type(answers)
+    emit(
+        "QualificationScored",
+        rep=rep,
+        account=account,
+        contact=contact,
+        score=answers.score,
+        reason=answers.code(),
+        opp_type=opp_type,
+    )
+    if policy.qualification_test and answers.score < policy.qualification_threshold:
+        emit(
+            "NurtureStarted", rep=rep, account=account, contact=contact, day=now + policy.nurture_retest_days
+        )
+        return
+    opp = world.new_opportunity_id()
+    emit(
+        "OpportunityOpened",
+        rep=rep,
+        account=account,
+        opp=opp,
+        contact=contact,
+        segment=segment,
+        amount=market.deal_size[account],
+        opp_type=opp_type,
+        score=answers.score,
+    )
+    world.env.process(Deal(world, opp, account, seat, opp_type).run())

@@ -1,0 +1,336 @@
+"""Aggregates (accounts, opportunities, reps, seats, the vendor) and the one fold that changes them.
+
+State changes only by applying events. The live run feeds every emitted event to :meth:`State.apply`, and
+:func:`replay` feeds a stored log to the same method, so replaying a log rebuilds exactly the live state,
+and replaying up to day *t* gives the state at *t*. Handlers are looked up by event kind; kinds that change
+no aggregate (pure facts such as ``ContactMade``) still advance the clock and the event count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from sim.events import TERMINAL_KINDS, Row, iter_events
+
+WEEK_DAYS = 7.0
+
+
+@dataclass(slots=True)
+class AccountState:
+    """A buyer organisation, as the log has revealed it."""
+
+    segment: str
+    deal_size: float
+    seat: int
+    window_open: bool = False
+    windows: int = 0
+    jobs_done: int = 0
+    pain: str = "none"
+    budget: str = "none"
+    planned_decision: float = 0.0
+    group_size: int = 0
+    champion_capital: float = 0.0
+    cooloff_until: float = 0.0
+    nurture_until: float = 0.0
+    open_opp: int | None = None
+    customer: bool = False
+    referred: bool = False
+
+
+@dataclass(slots=True)
+class OpportunityState:
+    """One deal in the pipeline."""
+
+    account: int
+    seat: int
+    segment: str
+    opened: float
+    amount: float
+    opp_type: str
+    stage: str = "opened"
+    status: str = "open"
+    closed: float | None = None
+    hours: float = 0.0
+    last_buyer_action: float = 0.0
+    discount: float = 0.0
+    pressure: bool = False
+    pressure_detected: bool = False
+    champion_exhausted: bool = False
+    stall_requests: int = 0
+    won_amount: float = 0.0
+
+
+@dataclass(slots=True)
+class RepState:
+    """One rep (one holder of a seat)."""
+
+    seat: int
+    hired: float
+    start_capacity: float
+    departed: float | None = None
+    week: int = -1
+    week_hours: float = 0.0
+    week_selling_hours: float = 0.0
+    selling_hours: float = 0.0
+    bookings_year: float = 0.0
+    bookings_total: float = 0.0
+    attainment: float = 1.0
+
+
+@dataclass(slots=True)
+class State:
+    """Everything the model knows, folded from events."""
+
+    now: float = 0.0
+    events: int = 0
+    accounts: dict[int, AccountState] = field(default_factory=dict)
+    opportunities: dict[int, OpportunityState] = field(default_factory=dict)
+    reps: dict[int, RepState] = field(default_factory=dict)
+    seats: dict[int, int | None] = field(default_factory=dict)
+    open_by_seat: dict[int, set[int]] = field(default_factory=dict)
+    reputation: float = 0.5
+    bookings: float = 0.0
+    ended: bool = False
+
+    def apply(
+        self,
+        t: float,
+        kind: str,
+        rep: int | None,
+        account: int | None,
+        opp: int | None,
+        contact: int | None,
+        p: dict[str, Any],
+    ) -> None:
+        """Fold one event into the state."""
+        self.now = t
+        self.events += 1
+        if "hours" in p:
+            if rep is not None:
+                self._log_hours(t, rep, p["hours"], kind != "AdminHoursLogged")
+            if opp is not None:
+                self.opportunities[opp].hours += p["hours"]
+        handler = _HANDLERS.get(kind)
+        if handler is not None:
+            handler(self, t, rep, account, opp, p)
+        if opp is not None and kind in TERMINAL_KINDS:
+            self._close(t, opp, kind)
+
+    def _log_hours(self, t: float, rep: int, hours: float, selling: bool) -> None:
+        r = self.reps[rep]
+        week = int(t // WEEK_DAYS)
+        if week != r.week:
+            r.week = week
+            r.week_hours = 0.0
+            r.week_selling_hours = 0.0
+        r.week_hours += hours
+        if selling:
+            r.week_selling_hours += hours
+            r.selling_hours += hours
+
+    def _close(self, t: float, opp: int, kind: str) -> None:
+        o = self.opportunities[opp]
+        o.status = kind
+        o.closed = t
+        self.open_by_seat[o.seat].discard(opp)
+        a = self.accounts[o.account]
+        if a.open_opp == opp:
+            a.open_opp = None
+
+    def holder(self, seat: int) -> int | None:
+        """The rep in a seat now, or None while it is vacant."""
+        return self.seats.get(seat)
+
+    def selling_hours_this_week(self, rep: int, now: float) -> float:
+        """Selling hours a rep has logged in the week containing ``now``."""
+        r = self.reps[rep]
+        return r.week_selling_hours if r.week == int(now // WEEK_DAYS) else 0.0
+
+
+Handler = Callable[[State, float, int | None, int | None, int | None, dict[str, Any]], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def _on(kind: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        _HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+@_on("AccountCreated")
+def _account_created(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.accounts[account] = AccountState(segment=p["segment"], deal_size=p["amount"], seat=p["seat"])
+
+
+@_on("BuyingWindowOpened")
+def _window_opened(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    a = s.accounts[account]
+    a.window_open = True
+    a.windows += 1
+    a.jobs_done = 0
+    a.pain = p["pain"]
+    a.budget = p["budget"]
+    a.planned_decision = p["day"]
+
+
+@_on("BuyingCenterFormed")
+def _center_formed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    a = s.accounts[account]
+    a.group_size = p["score"]
+    a.champion_capital = p["level"]
+
+
+@_on("BuyingJobCompleted")
+def _job_completed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    a = s.accounts[account]
+    a.jobs_done = p["score"]
+    if a.open_opp is not None:
+        s.opportunities[a.open_opp].last_buyer_action = t
+
+
+@_on("BudgetAssigned")
+def _budget_assigned(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.accounts[account].budget = "assigned"
+
+
+@_on("BuyingWindowClosed")
+def _window_closed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.accounts[account].window_open = False
+
+
+@_on("RepHired")
+def _rep_hired(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.reps[rep] = RepState(seat=p["seat"], hired=t, start_capacity=p["level"])
+    s.seats[p["seat"]] = rep
+    s.open_by_seat.setdefault(p["seat"], set())
+
+
+@_on("RepDeparted")
+def _rep_departed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.reps[rep].departed = t
+    s.seats[p["seat"]] = None
+
+
+@_on("NurtureStarted")
+def _nurture(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.accounts[account].nurture_until = p["day"]
+
+
+@_on("AccountCooledOff")
+def _cooled_off(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.accounts[account].cooloff_until = p["day"]
+
+
+@_on("ReferralGiven")
+def _referral(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.accounts[account].referred = True
+
+
+@_on("ContactMade")
+def _contact(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.accounts[account].referred = False
+
+
+@_on("OpportunityOpened")
+def _opened(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    a = s.accounts[account]
+    seat = s.reps[rep].seat
+    s.opportunities[opp] = OpportunityState(
+        account=account,
+        seat=seat,
+        segment=p["segment"],
+        opened=t,
+        amount=p["amount"],
+        opp_type=p["opp_type"],
+        last_buyer_action=t,
+    )
+    a.open_opp = opp
+    s.open_by_seat[seat].add(opp)
+
+
+@_on("StageAdvanced")
+def _stage(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    o = s.opportunities[opp]
+    o.stage = p["stage"]
+    o.last_buyer_action = t
+
+
+@_on("StallRequested")
+def _stall(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.opportunities[opp].stall_requests += 1
+
+
+@_on("ChampionCapitalSpent")
+def _capital(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.accounts[account].champion_capital = p["level"]
+    if p["level"] <= 0.0:
+        s.opportunities[opp].champion_exhausted = True
+
+
+@_on("PressureApplied")
+def _pressure(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.opportunities[opp].pressure = True
+
+
+@_on("PressureDetected")
+def _detected(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.opportunities[opp].pressure_detected = True
+
+
+@_on("DiscountConceded")
+def _discount(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    o = s.opportunities[opp]
+    o.discount = 1.0 - (1.0 - o.discount) * (1.0 - p["share"])
+
+
+@_on("DealWon")
+def _won(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.opportunities[opp].won_amount = p["amount"]
+    s.accounts[account].customer = True
+    r = s.reps[rep]
+    r.bookings_year += p["amount"]
+    r.bookings_total += p["amount"]
+    s.bookings += p["amount"]
+
+
+@_on("ReputationChanged")
+def _reputation(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.reputation = p["level"]
+
+
+@_on("QuotaReviewed")
+def _reviewed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.reps[rep].attainment = p["share"]
+
+
+@_on("QuotaPeriodClosed")
+def _period_closed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    r = s.reps[rep]
+    r.bookings_year = 0.0
+    r.attainment = 1.0
+
+
+@_on("RunEnded")
+def _ended(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+    s.ended = True
+
+
+def fold(rows: Iterable[Row]) -> State:
+    """Fold rows into a fresh state."""
+    state = State()
+    for row in rows:
+        state.apply(*row)
+    return state
+
+
+def replay(events: pl.DataFrame, until: float | None = None) -> State:
+    """Rebuild the state from a log, optionally only from events with ``t <= until``."""
+    if until is not None:
+        events = events.filter(pl.col("t") <= until)
+    return fold(iter_events(events.sort("seq")))
