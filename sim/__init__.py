@@ -6,6 +6,7 @@ res.events          # the append-only event log (polars)
 res.summary()       # headline figures, all computed from the log
 """
 
+from sim.comparison import compare, compare_table
 from sim.config import Scenario, ScenarioError, load_scenario
 from sim.results import RunResult, load_run, run, save_run
 from sim.state import State, replay

@@ -24,7 +24,8 @@ app = typer.Typer(
     help="salesim: simulate IT and professional-services sales cycles, event by event.",
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Tables are wide; when output is piped (CI logs, files) do not squeeze them into 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, soft_wrap=True)
 
 SetOption = Annotated[
@@ -128,6 +129,116 @@ def replay(
             raise UsageError(f"{run_dir}: no opportunity {opportunity} in this run")
     for line in lines:
         typer.echo(line)
+
+
+def comparison_table(table: Any, title: str) -> Table:
+    """The comparison as a rich table: mean [95% CI] per strategy, and the paired difference."""
+    import polars as pl
+
+    strategies = list(dict.fromkeys(table["strategy"].to_list()))
+    out = Table(title=title, header_style="bold", show_lines=False)
+    out.add_column("figure")
+    for i, name in enumerate(strategies):
+        out.add_column(f"{name}\nmean [95% CI]", justify="right")
+        if i:
+            out.add_column(f"{name} − {strategies[0]}\npaired diff [95% CI]", justify="right")
+    for metric in dict.fromkeys(table["metric"].to_list()):
+        rows = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
+        cells = [rows[strategies[0]]["label"]]
+        for i, name in enumerate(strategies):
+            r = rows[name]
+            cells.append(f"{_fmt(r['mean'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]")
+            if i:
+                cells.append(f"{_fmt(r['diff'])} [{_fmt(r['diff_low'])}, {_fmt(r['diff_high'])}]")
+        out.add_row(*cells)
+    return out
+
+
+def run_comparison(
+    scenario_path: Path,
+    strategies: str,
+    replications: int,
+    seed: int | None,
+    overrides: list[str],
+    out: Path,
+    workers: int | None,
+) -> tuple[Any, Any]:
+    """Shared by ``compare`` and ``demo``: run, write the comparison directory, print the table."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from sim.comparison import compare as run_compare
+    from sim.comparison import parse_strategies, remove_partial, write_comparison
+
+    if replications < 1:
+        raise UsageError(f"--replications {replications}: must be at least 1")
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers {workers}: must be at least 1")
+    names = parse_strategies(strategies)
+    sc = load_scenario(scenario_path, overrides)
+    root = sc.seed if seed is None else seed
+    fresh = not out.exists()
+    fresh_output(out)
+    try:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            job = bar.add_task(
+                f"{sc.name}: {len(names)} strategies × {replications} replications",
+                total=len(names) * replications,
+            )
+            runs = run_compare(
+                sc,
+                names,
+                replications,
+                seed=root,
+                out=out,
+                workers=workers,
+                progress=lambda done, total: bar.update(job, completed=done),
+            )
+        table = write_comparison(out, sc, names, replications, root, runs)
+    except BaseException:
+        if fresh:
+            remove_partial(out)
+        raise
+    console.print(comparison_table(table, f"{sc.name} · {replications} replications · seed {root}"))
+    if sc.question:
+        console.print(f"question: {sc.question}")
+    return runs, table
+
+
+@app.command()
+def compare(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file (or the name of a shipped scenario).")],
+    strategies: Annotated[
+        str, typer.Option(help="Comma-separated strategy presets; the first is the control.")
+    ],
+    replications: Annotated[
+        int, typer.Option(help="Replications per strategy (same seeds for every strategy).")
+    ] = 10,
+    seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
+    set_: SetOption = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Comparison directory (default: runs/<name>-compare).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores; 1 = serial).")
+    ] = None,
+) -> None:
+    """Compare strategies on the same simulated market, with 95% intervals and paired differences."""
+    from sim.comparison import StrategyError
+
+    with clean_errors():
+        try:
+            target = out or Path("runs") / f"{Path(str(scenario)).stem}-compare"
+            run_comparison(scenario, strategies, replications, seed, set_ or [], target, workers)
+        except StrategyError as exc:
+            raise UsageError(str(exc)) from None
+    console.print(f"runs and tables → {target}")
 
 
 @app.command("scenarios")

@@ -293,6 +293,12 @@ def share_making_quota(events: Log) -> float:
     return float(years["made"].mean()) if years.height else float("nan")  # type: ignore[arg-type]
 
 
+def mean_quota_attainment(events: Log) -> float:
+    """Mean attainment over closed rep quota years (NaN when no year closed)."""
+    years = quota_years(events)
+    return float(years["attainment"].mean()) if years.height else float("nan")  # type: ignore[arg-type]
+
+
 def discounts(events: Log) -> pl.DataFrame:
     """Discount off list on every won deal, with segment and list and won amounts."""
     return (
@@ -395,6 +401,7 @@ def summary(events: Log) -> dict[str, Any]:
         "hours_per_won_dollar": hours["selling_hours"] / total if total else float("nan"),
         "median_discount": float(won["discount"].median()) if won.height else float("nan"),  # type: ignore[arg-type]
         "share_making_quota": share_making_quota(lf),
+        "mean_quota_attainment": mean_quota_attainment(lf),
         "opportunities": opportunities(lf).height,
     }
     for row in cycles.iter_rows(named=True):

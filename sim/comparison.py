@@ -1,0 +1,236 @@
+"""Strategy comparison: every strategy on the same market draws, replicated, in parallel, with intervals.
+
+Replication *r* gets one seed, spawned from the root seed, and every strategy runs on that seed, so each
+replication's strategies face the same accounts, needs and buying windows (common random numbers). Runs are
+independent tasks for any ``concurrent.futures.Executor`` (a process pool by default); results are put back
+in (strategy, replication) order, so a parallel comparison equals a serial one.
+
+A comparison directory holds one run directory per (strategy, replication) under ``<strategy>/rep-NNN``,
+``runs.parquet`` (one row of headline figures per run), ``comparison.parquet`` (the table) and
+``compare.json`` (what was compared).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from sim.config import Scenario, StrategyConfig, _did_you_mean
+from sim.events import atomic_write_bytes
+from sim.model.strategy import PRESETS
+from sim.results import run, save_run, to_json
+from sim.stats import mean_interval, paired_difference
+
+#: Figures the comparison table reports, with a label and whether more is better.
+TABLE_METRICS: dict[str, tuple[str, bool]] = {
+    "revenue": ("revenue ($)", True),
+    "wasted_hours": ("wasted hours", False),
+    "wasted_share": ("wasted share of selling hours", False),
+    "win_rate": ("win rate", True),
+    "no_decision_rate": ("no-decision rate", False),
+    "median_sales_won_cycle_smb": ("median won cycle, SMB (days)", False),
+    "median_sales_won_cycle_mid_market": ("median won cycle, mid-market (days)", False),
+    "median_sales_won_cycle_f1000": ("median won cycle, Fortune 1000 (days)", False),
+    "mean_quota_attainment": ("mean quota attainment", True),
+    "share_making_quota": ("share of reps making quota", True),
+    "hours_per_won_dollar": ("selling hours per won $1k", False),
+    "median_discount": ("median discount on won deals", False),
+}
+
+
+class StrategyError(ValueError):
+    """An unknown strategy name in a comparison."""
+
+
+def parse_strategies(text: str | Sequence[str]) -> list[str]:
+    """Split and check a strategy list; unknown names are an error naming the valid ones."""
+    names = [s.strip() for s in text.split(",")] if isinstance(text, str) else [s.strip() for s in text]
+    names = [n for n in names if n]
+    if not names:
+        raise StrategyError(f"--strategies: give at least one strategy; valid: {', '.join(PRESETS)}")
+    for name in names:
+        if name not in PRESETS:
+            raise StrategyError(
+                f"--strategies: unknown strategy {name!r}{_did_you_mean(name, PRESETS)}; valid: {', '.join(PRESETS)}"
+            )
+    if len(set(names)) != len(names):
+        raise StrategyError(f"--strategies: a strategy is listed twice in {','.join(names)!r}")
+    return names
+
+
+def replication_seeds(root: int, replications: int) -> list[int]:
+    """One seed per replication, spawned from the root seed (the same for every strategy)."""
+    return [
+        int(s.generate_state(1, dtype=np.uint32)[0]) for s in np.random.SeedSequence(root).spawn(replications)
+    ]
+
+
+def with_strategy(scenario: Scenario, strategy: str) -> Scenario:
+    """The scenario under another preset; the file's own overrides apply only to the preset it names."""
+    if scenario.strategy.preset == strategy:
+        return scenario
+    return scenario.model_copy(update={"strategy": StrategyConfig(preset=strategy)})
+
+
+@dataclass(frozen=True, slots=True)
+class RunTask:
+    """One (strategy, replication) run; picklable so any executor can carry it."""
+
+    scenario: Scenario
+    strategy: str
+    replication: int
+    seed: int
+    out: str | None
+
+
+def run_task(task: RunTask) -> dict[str, Any]:
+    """Run one task (in a worker), write its run directory if asked, return its headline figures."""
+    result = run(with_strategy(task.scenario, task.strategy), task.seed)
+    run_dir = None
+    if task.out is not None:
+        run_dir = str(save_run(result, Path(task.out) / task.strategy / f"rep-{task.replication:03d}"))
+    return {
+        "strategy": task.strategy,
+        "replication": task.replication,
+        "seed": task.seed,
+        "run_dir": run_dir,
+        "events_sha256": result.content_hash(),
+        "wall_seconds": result.wall_seconds,
+        **result.summary(),
+    }
+
+
+def compare(
+    scenario: Scenario,
+    strategies: Sequence[str],
+    replications: int,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pl.DataFrame:
+    """Run every strategy on the same replications; one row of headline figures per run.
+
+    ``workers=1`` runs serially in this process; otherwise a process pool with ``workers`` processes
+    (default: all cores), unless an ``executor`` is given. ``progress(done, total)`` is called as runs finish.
+    """
+    names = parse_strategies(list(strategies))
+    if replications < 1:
+        raise StrategyError(f"--replications {replications}: must be at least 1")
+    root = scenario.seed if seed is None else seed
+    tasks = [
+        RunTask(scenario, name, r, s, None if out is None else str(out))
+        for r, s in enumerate(replication_seeds(root, replications))
+        for name in names
+    ]
+    rows: list[dict[str, Any]] = []
+    if executor is None and (workers == 1 or len(tasks) == 1):
+        for task in tasks:
+            rows.append(run_task(task))
+            if progress:
+                progress(len(rows), len(tasks))
+    else:
+        own = executor is None
+        pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+        try:
+            futures = [pool.submit(run_task, task) for task in tasks]
+            for future in futures:
+                rows.append(future.result())
+                if progress:
+                    progress(len(rows), len(tasks))
+        finally:
+            if own:
+                pool.shutdown(cancel_futures=True)
+    order = {name: i for i, name in enumerate(names)}
+    rows.sort(key=lambda row: (order[row["strategy"]], row["replication"]))
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRICS)) -> pl.DataFrame:
+    """Per strategy and figure: mean, 95% interval, and the paired difference against the first strategy."""
+    strategies = list(dict.fromkeys(runs["strategy"].to_list()))
+    control_name = strategies[0]
+    records = []
+    for metric in metrics:
+        if metric not in runs.columns:
+            continue
+        scale = 1000.0 if metric == "hours_per_won_dollar" else 1.0
+        by = {
+            name: [
+                None if v is None else float(v) * scale
+                for v in runs.filter(pl.col("strategy") == name).sort("replication")[metric].to_list()
+            ]
+            for name in strategies
+        }
+        for name in strategies:
+            m = mean_interval([v for v in by[name] if v is not None])
+            d = paired_difference(
+                [np.nan if v is None else v for v in by[name]],
+                [np.nan if v is None else v for v in by[control_name]],
+            )
+            records.append(
+                {
+                    "metric": metric,
+                    "label": TABLE_METRICS.get(metric, (metric, True))[0],
+                    "strategy": name,
+                    "n": m.n,
+                    "mean": m.mean,
+                    "ci_low": m.low,
+                    "ci_high": m.high,
+                    "diff": None if name == control_name else d.mean,
+                    "diff_low": None if name == control_name else d.low,
+                    "diff_high": None if name == control_name else d.high,
+                }
+            )
+    return pl.DataFrame(records, infer_schema_length=None)
+
+
+def write_comparison(
+    out: Path, scenario: Scenario, strategies: Sequence[str], replications: int, seed: int, runs: pl.DataFrame
+) -> pl.DataFrame:
+    """Write ``runs.parquet``, ``comparison.parquet`` and ``compare.json`` into a comparison directory."""
+    import io
+
+    table = compare_table(runs)
+    for name, frame in (("runs.parquet", runs), ("comparison.parquet", table)):
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer, compression="zstd")
+        atomic_write_bytes(out / name, buffer.getvalue())
+    atomic_write_bytes(
+        out / "compare.json",
+        to_json(
+            {
+                "scenario": scenario.name,
+                "question": scenario.question,
+                "strategies": list(strategies),
+                "replications": replications,
+                "seed": seed,
+            }
+        ),
+    )
+    return table
+
+
+def load_comparison(directory: Path) -> tuple[dict[str, Any], pl.DataFrame, pl.DataFrame]:
+    """Read back what :func:`write_comparison` wrote: (description, runs, table)."""
+    info = json.loads((directory / "compare.json").read_text())
+    return (
+        info,
+        pl.read_parquet(directory / "runs.parquet"),
+        pl.read_parquet(directory / "comparison.parquet"),
+    )
+
+
+def remove_partial(directory: Path) -> None:
+    """Remove a comparison directory this process created, after a failure."""
+    shutil.rmtree(directory, ignore_errors=True)
