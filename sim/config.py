@@ -164,7 +164,7 @@ class BuyingCenterConfig(Model):
         0.0, description="Chance the buying center has a stalling CIO."
     )
     stall_cycle_factor: float = Field(
-        1.6, ge=1.0, le=10.0, description="How much longer the buyer's own cycle runs under a stalling CIO."
+        1.4, ge=1.0, le=10.0, description="How much longer the buyer's own cycle runs under a stalling CIO."
     )
     stall_request_probability: Probability = Field(
         0.6, description="Chance the stalling CIO answers a stage with another request (repeats)."
@@ -172,7 +172,7 @@ class BuyingCenterConfig(Model):
     stall_request_hours: Hours = Field(6.0, description="Rep hours per stall request.")
     stall_request_days: Days = Field(21.0, description="Calendar days each stall request holds the stage.")
     stall_no_decision_probability: Probability = Field(
-        0.8, description="Chance a stalling CIO's window ends in 'further evaluation' (no decision)."
+        0.75, description="Chance a stalling CIO's window ends in 'further evaluation' (no decision)."
     )
     conditional_order_probability: Probability = Field(
         0.15,
@@ -234,6 +234,13 @@ class SegmentConfig(Model):
     meeting_acceptance_outside: Probability = Field(
         0.25, description="Chance a contact accepts a meeting when not buying (a 'looker')."
     )
+    stage_effort: float = Field(
+        1.0, ge=0.0, le=10.0, description="Multiplier on sales_org.stage_hours for a deal in this segment."
+    )
+    inbound_probability: Probability = Field(
+        0.2,
+        description="Chance a buyer with a new need reaches out to us itself once it has named its problem.",
+    )
     owner_discount: Probability = Field(
         0.08, description="Discount an owner haggles when no procurement runs."
     )
@@ -253,18 +260,20 @@ class SegmentConfig(Model):
 def smb_defaults() -> SegmentConfig:
     """SMB: the owner decides fast, alone, with no procurement (seed 000; CALIBRATION: 14-30 day cycles)."""
     return SegmentConfig(
-        accounts=2000,
+        accounts=1000,
         deal_size=LogNormal(median=25_000.0, sigma=0.6),
+        stage_effort=0.4,
         contact_titles=TitleMix(manager=0.15, director=0.15, vp=0.1, c_level=0.1, owner=0.5),
         budget=BudgetMix(none=0.35, planned=0.3, assigned=0.35),
-        need_interval_days=540.0,
+        need_interval_days=365.0,
         buying_cycle_days=LogNormal(median=35.0, sigma=0.5),
         expected_sales_cycle_days=30.0,
         no_decision_base=0.19,
         no_decision_per_extra_person=0.3,
         win_base=0.45,
-        meeting_acceptance_in_window=0.6,
-        meeting_acceptance_outside=0.3,
+        meeting_acceptance_in_window=0.7,
+        meeting_acceptance_outside=0.08,
+        inbound_probability=0.15,
         owner_discount=0.1,
         pilot_probability=0.0,
         evidence_failure_probability=0.05,
@@ -288,6 +297,8 @@ def mid_market_defaults() -> SegmentConfig:
         no_decision_base=0.19,
         no_decision_per_extra_person=0.06,
         win_base=0.35,
+        meeting_acceptance_outside=0.15,
+        inbound_probability=0.1,
         pilot_probability=0.3,
         buying_center=BuyingCenterConfig(
             group_size=IntRange(min=3, max=6),
@@ -307,11 +318,15 @@ def f1000_defaults() -> SegmentConfig:
         deal_size=LogNormal(median=400_000.0, sigma=0.7),
         contact_titles=TitleMix(manager=0.35, director=0.35, vp=0.2, c_level=0.1, owner=0.0),
         need_interval_days=720.0,
-        buying_cycle_days=LogNormal(median=420.0, sigma=0.4),
+        buying_cycle_days=LogNormal(median=300.0, sigma=0.4),
         expected_sales_cycle_days=120.0,
         no_decision_base=0.19,
         no_decision_per_extra_person=0.06,
         win_base=0.3,
+        meeting_acceptance_in_window=0.7,
+        meeting_acceptance_outside=0.12,
+        inbound_probability=0.1,
+        stage_effort=1.5,
         pilot_probability=0.6,
         evidence_failure_probability=0.15,
         buying_center=BuyingCenterConfig(
@@ -440,12 +455,14 @@ class StageHours(Model):
 class SalesOrgConfig(Model):
     """The selling side: reps, their time, their quota clock, hiring and attrition (seed 002)."""
 
-    reps: int = Field(10, ge=1, le=MAX_REPS, description="Rep seats (territories).")
+    reps: int = Field(20, ge=1, le=MAX_REPS, description="Rep seats (territories).")
     hours_per_week: Hours = Field(45.0, gt=0.0, description="Hours a rep works per week.")
     selling_share: Probability = Field(0.38, description="Share of a rep's hours available for selling.")
-    annual_quota: float = Field(1_000_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
+    annual_quota: float = Field(320_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
     review_period_days: Days = Field(30.4, gt=0.0, description="Days between quota reviews (monthly).")
-    quota_start_day: Days = Field(0.0, description="Day the first quota year starts (after any warm-up).")
+    quota_start_day: Days = Field(
+        180.0, description="Day the first quota year starts: a warm-up so the pipeline is not empty at day 0."
+    )
     commission_rate: Probability = Field(0.08, description="Commission paid on bookings.")
     ramp_days: Days = Field(120.0, description="Days a new hire needs to reach full capacity.")
     ramp_start_capacity: Probability = Field(
@@ -465,7 +482,14 @@ class SalesOrgConfig(Model):
     checkin_interval_days: Days = Field(
         14.0, gt=0.0, description="Days between check-ins while a deal idles."
     )
-    pipeline_reserve_hours: Hours = Field(1.0, description="Weekly hours reserved per open opportunity.")
+    checkin_backoff: float = Field(
+        1.5,
+        ge=1.0,
+        le=10.0,
+        description="Growth of the check-in interval while the account has no buying window.",
+    )
+    max_checkin_interval_days: Days = Field(90.0, gt=0.0, description="Longest gap between check-ins.")
+    pipeline_reserve_hours: Hours = Field(0.5, description="Weekly hours reserved per open opportunity.")
     min_prospecting_share: Probability = Field(
         0.25, description="Share of selling hours always kept for prospecting."
     )

@@ -20,7 +20,7 @@ from sim.events import EventLog
 from sim.model import buyer
 from sim.model.leadership import REVIEWS_PER_YEAR, leadership_process
 from sim.model.market import generate_market, market_process
-from sim.model.rep import seat_process, week_process
+from sim.model.rep import inbound_inquiry, seat_process, week_process
 from sim.model.strategy import resolve_policy
 from sim.state import WEEK_DAYS, State
 
@@ -73,15 +73,34 @@ class World:
         ramp = min(1.0, (now - r.hired) / org.ramp_days)
         return full * (r.start_capacity + (1.0 - r.start_capacity) * ramp)
 
-    def spend(self, seat: int, hours: float, kind: str, **fields: Any) -> Generator[Any, Any, int]:
+    def spend_if_free(self, seat: int, hours: float, kind: str, **fields: Any) -> int | None:
+        """Log an activity now if the seat's rep has the hours this week; otherwise it does not happen.
+
+        For low-value touches (check-ins) that a busy rep simply skips rather than queues.
+        """
+        rep = self.state.holder(seat)
+        if (
+            rep is None
+            or self.capacity(rep, self.env.now) - self.state.selling_hours_this_week(rep, self.env.now)
+            < hours
+        ):
+            return None
+        self.log.emit(kind, rep=rep, hours=hours, **fields)
+        return rep
+
+    def spend(
+        self, seat: int, hours: float, kind: str, deadline: float = math.inf, **fields: Any
+    ) -> Generator[Any, Any, int | None]:
         """Spend a seat's selling hours on an activity, spilling into later weeks, then log the activity.
 
         What does not fit in this week is logged as ``WorkLogged`` and carries over; a vacant seat waits.
-        Returns the rep who finished the work.
+        Returns the rep who finished the work, or None if ``deadline`` came first (the buyer moved on).
         """
         env, state = self.env, self.state
         remaining = hours
         while True:
+            if env.now >= deadline:
+                return None
             rep = state.holder(seat)
             if rep is not None:
                 free = self.capacity(rep, env.now) - state.selling_hours_this_week(rep, env.now)
@@ -99,7 +118,10 @@ class World:
                         reason=kind,
                     )
                     remaining = round(remaining - part, 6)
-            yield env.timeout(WEEK_DAYS * (math.floor(env.now / WEEK_DAYS) + 1) - env.now + 0.01)
+            # Next week the rep serves waiting work most-urgent first: work due sooner retries earlier.
+            next_week = WEEK_DAYS * (math.floor(env.now / WEEK_DAYS) + 1)
+            urgency = 0.01 + min(2.0, max(0.0, deadline - next_week) / 100.0) if deadline < math.inf else 0.01
+            yield env.timeout(min(next_week + urgency, deadline) - env.now)
 
     # -- calendar ----------------------------------------------------------------------------------------
     def quota_year_start(self, now: float) -> float:
@@ -116,6 +138,17 @@ class World:
         if elapsed < 0:
             return -elapsed + org.review_period_days
         return org.review_period_days - (elapsed % org.review_period_days)
+
+    # -- buyers reaching out ---------------------------------------------------------------------------
+    def buyer_named_problem(self, window: int) -> None:
+        """A buyer that has named its problem may reach out to us itself (more often when we are trusted)."""
+        account = self.market.w_account[window]
+        cfg = getattr(self.scenario.market, self.market.segment[account])
+        p = cfg.inbound_probability * buyer.reputation_factor(
+            self.state.reputation, self.scenario.reputation.meeting_weight
+        )
+        if self.market.w_u_inbound[window] < p:
+            self.env.process(inbound_inquiry(self, account))
 
     # -- market memory ------------------------------------------------------------------------------------
     def change_reputation(self, delta: float, reason: str, opp: int | None) -> None:

@@ -131,9 +131,10 @@ KINDS: dict[str, EventKind] = {
         # --- prospecting and qualification -----------------------------------------------------------
         _k(
             "ContactMade",
-            "rep account contact segment title hours",
+            "rep account contact segment title hours reason",
             "rep",
-            "a prospecting contact reaches someone of `title` at the account",
+            "a contact reaches someone of `title` at the account (`reason`: outbound prospecting, or inbound "
+            "when the buyer reached out)",
         ),
         _k(
             "ContactDisqualified",

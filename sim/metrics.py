@@ -222,22 +222,12 @@ def cycle_lengths(events: Log) -> pl.DataFrame:
     won = opps.filter(pl.col("outcome") == "won").select(
         "segment", pl.lit("sales_won").alias("cycle"), pl.col("cycle_days").alias("days")
     )
-    windows = (
-        lf.filter(pl.col("kind").is_in(["BuyingWindowOpened", "BuyingWindowClosed"]))
-        .select("account", "kind", "t")
-        .collect()
-    )
-    opened = windows.filter(pl.col("kind") == "BuyingWindowOpened").with_columns(
-        pl.int_range(pl.len()).over("account").alias("n")
-    )
-    closed = windows.filter(pl.col("kind") == "BuyingWindowClosed").with_columns(
-        pl.int_range(pl.len()).over("account").alias("n")
-    )
-    segments = lf.filter(pl.col("kind") == "AccountCreated").select("account", "segment").collect()
+    # The buyer's planned cycle of every window, not only those that closed before the horizon (which
+    # would favour short cycles).
     buying = (
-        opened.join(closed, on=["account", "n"], suffix="_closed")
-        .join(segments, on="account")
-        .select("segment", pl.lit("buying").alias("cycle"), (pl.col("t_closed") - pl.col("t")).alias("days"))
+        lf.filter(pl.col("kind") == "BuyingWindowOpened")
+        .select("segment", pl.lit("buying").alias("cycle"), (pl.col("day") - pl.col("t")).alias("days"))
+        .collect()
     )
     return pl.concat([sales, won, buying])
 
@@ -409,3 +399,121 @@ def summary(events: Log) -> dict[str, Any]:
     for row in wasted_hours_by_cause(lf).iter_rows(named=True):
         out[f"wasted_{row['cause'].replace(' ', '_').replace('-', '_')}"] = row["hours"]
     return out
+
+
+FUNNEL_NODES: tuple[str, ...] = (
+    "contact",
+    "no meeting",
+    "meeting",
+    "no opportunity",
+    "opportunity",
+    "proposal",
+    "procurement",
+    "won",
+    "lost",
+    "no_decision",
+    "walked_away",
+    "open",
+)
+"""Nodes of :func:`funnel_flows`, from first touch to outcome."""
+
+
+def funnel_flows(events: Log) -> pl.DataFrame:
+    """The funnel as flows between stages (``source``, ``target``, ``count``), consistent node by node.
+
+    Each contact follows one path: contact, then a meeting or ``no meeting``; a meeting leads to an
+    opportunity or ``no opportunity``; an opportunity passes through proposal and procurement only if it
+    reached them, and ends in its outcome (won, lost, no_decision, walked_away, or open at the end). So what
+    flows into a node equals what flows out of it, and the node totals are the counts of :func:`funnel`.
+    """
+    lf = _lazy(events)
+    contacts = lf.filter(pl.col("kind") == "ContactMade").select("contact", pl.lit(True).alias("contacted"))
+    met = (
+        lf.filter(pl.col("kind") == "MeetingHeld")
+        .select("contact", pl.lit(True).alias("met"))
+        .unique("contact")
+    )
+    opened = lf.filter(pl.col("kind") == "OpportunityOpened").select("opp", "contact")
+    proposal = (
+        lf.filter((pl.col("kind") == "StageAdvanced") & (pl.col("stage") == "proposal"))
+        .select("opp", pl.lit(True).alias("proposal"))
+        .unique("opp")
+    )
+    procurement = (
+        lf.filter(pl.col("kind") == "ProcurementEngaged")
+        .select("opp", pl.lit(True).alias("procurement"))
+        .unique("opp")
+    )
+    outcome = opportunities(lf).select("opp", "outcome").lazy()
+    people = (
+        contacts.join(met, on="contact", how="full", coalesce=True)
+        .join(opened, on="contact", how="full", coalesce=True)
+        .join(proposal, on="opp", how="left")
+        .join(outcome, on="opp", how="left")
+        .join(procurement, on="opp", how="left")
+    )
+    has_opp = pl.col("opp").is_not_null()
+
+    def step(flag: pl.Expr, node: str) -> pl.Expr:
+        return pl.when(flag).then(pl.lit(node)).otherwise(pl.lit(None, dtype=pl.String))
+
+    path = pl.concat_list(
+        step(pl.col("contacted").fill_null(False), "contact"),
+        step(pl.col("met").fill_null(False), "meeting"),
+        step(~has_opp & pl.col("met").fill_null(False), "no opportunity"),
+        step(~has_opp & ~pl.col("met").fill_null(False), "no meeting"),
+        step(has_opp, "opportunity"),
+        step(pl.col("proposal").fill_null(False), "proposal"),
+        step(pl.col("procurement").fill_null(False), "procurement"),
+        pl.when(has_opp).then(pl.col("outcome").fill_null("open")),
+    ).list.drop_nulls()
+    order = {name: i for i, name in enumerate(FUNNEL_NODES)}
+    flows = (
+        people.select(path.alias("path"))
+        .select(
+            pl.col("path").list.head(pl.col("path").list.len() - 1).alias("source"),
+            pl.col("path").list.tail(pl.col("path").list.len() - 1).alias("target"),
+        )
+        .explode("source", "target")
+        .drop_nulls()
+        .group_by("source", "target")
+        .agg(pl.len().cast(pl.Int64).alias("count"))
+        .collect()
+    )
+    return (
+        flows.with_columns(
+            pl.col("source").replace_strict(order, return_dtype=pl.Int64).alias("_s"),
+            pl.col("target").replace_strict(order, return_dtype=pl.Int64).alias("_t"),
+        )
+        .sort("_s", "_t")
+        .drop("_s", "_t")
+    )
+
+
+def reputation_path(events: Log, step_days: float = 7.0) -> pl.DataFrame:
+    """The vendor's reputation sampled every ``step_days`` from day 0 to the horizon (a step function).
+
+    Replications change reputation at different moments; sampling each on the same grid lets charts average
+    them. Days before the first ``ReputationChanged`` are null.
+    """
+    changes = reputation_over_time(events).select("day", "reputation").sort("day")
+    end = horizon(events)
+    n = int(end // step_days) + 1
+    grid = pl.DataFrame({"day": [min(i * step_days, end) for i in range(n)]}, schema={"day": pl.Float64})
+    if grid["day"][-1] < end:
+        grid = pl.concat([grid, pl.DataFrame({"day": [end]}, schema={"day": pl.Float64})])
+    # Several changes can share a day; the last one written is the level that day ends on.
+    last = changes.group_by("day", maintain_order=True).agg(pl.col("reputation").last())
+    return grid.join_asof(last, on="day", strategy="backward")
+
+
+def stall_requests_by_opportunity(events: Log) -> pl.DataFrame:
+    """Per opportunity: stall requests received and rep hours they cost (only opportunities with any)."""
+    return (
+        _lazy(events)
+        .filter(pl.col("kind") == "StallRequested")
+        .group_by("opp")
+        .agg(pl.len().cast(pl.Int64).alias("stall_requests"), pl.col("hours").sum().alias("stall_hours"))
+        .sort("opp")
+        .collect()
+    )

@@ -68,7 +68,15 @@ def describe(row: dict[str, Any]) -> str:
         case "DiscountConceded":
             return f"discount {share:.1%} ({str(reason).replace('_', ' ')})"
         case "WorkLogged":
-            return f"work continues ({reason})"
+            return f"part of the next step ({reason}); the rest waits for next week's hours"
+        case "CommissionEarned":
+            return f"rep earns ${row['amount']:,.0f} commission"
+        case "AdoptionSucceeded":
+            return "customer adopts what it bought"
+        case "AdoptionFailed":
+            return "adoption fails (people, processes, trust in IT)"
+        case "ReputationChanged":
+            return f"vendor reputation {share:+.3f} → {row['level']:.3f} ({str(reason).replace('_', ' ')})"
         case "DealWon":
             return f"WON ${row['amount']:,.0f} after {share:.0%} total discount ({reason})"
         case "DealLost":

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.model import buyer
 from sim.model.procurement import commercial_stage
+from sim.state import WEEK_DAYS
 
 if TYPE_CHECKING:
     from sim.engine import World
@@ -75,14 +76,18 @@ class Deal:
             )
             self.decision_time = world.market.decision_day(self.window) - speedup
         self.last_checkin = world.env.now
+        self.checkin_interval = world.scenario.sales_org.checkin_interval_days
         self.done = False
         self.pressure_handled = False
         self.period_discount_given = False
 
     # -- helpers ----------------------------------------------------------------------------------------
-    def spend(self, hours: float, kind: str, **fields: Any) -> Process:
-        """Spend rep hours on this deal (waits for the rep's capacity) and log the activity."""
-        return self.w.spend(self.seat, hours, kind, account=self.account, opp=self.opp, **fields)
+    def spend(self, hours: float, kind: str, deadline: float | None = None, **fields: Any) -> Process:
+        """Spend rep hours on this deal and log the activity; None if the buyer decides before the rep has time."""
+        limit = self.decision_time if deadline is None else deadline
+        return self.w.spend(
+            self.seat, hours, kind, deadline=limit, account=self.account, opp=self.opp, **fields
+        )
 
     def emit(self, kind: str, **fields: Any) -> None:
         self.w.log.emit(
@@ -109,8 +114,12 @@ class Deal:
                 return
             if stage == "close":
                 break
-            yield from self.work_stage(stage)
+            finished = yield from self.work_stage(stage)
             if self.done:
+                return
+            if not finished:
+                # The buyer decided while the rep was still behind on this stage.
+                self.decide(ready=False)
                 return
         yield from self.close_stage()
 
@@ -120,12 +129,11 @@ class Deal:
         while True:
             now = env.now
             yield from self.react_to_pressure()
-            if self.window is not None and (
-                market.jobs_done(self.window, now) >= job or (job == CLOSE_JOB and now >= self.decision_time)
-            ):
-                return
             if now >= self.decision_time:
-                self.decide(ready=False)
+                if job != CLOSE_JOB:
+                    self.decide(ready=False)
+                return
+            if self.window is not None and market.jobs_done(self.window, now) >= job:
                 return
             walk_at = math.inf
             if not policy.never_walk_away:
@@ -134,16 +142,34 @@ class Deal:
                     self.walk_away(now - self.state.last_buyer_action)
                     return
             buyer_at = market.w_jobs[self.window][job - 1] if self.window is not None else math.inf
-            checkin_at = self.last_checkin + org.checkin_interval_days
+            checkin_at = self.last_checkin + self.checkin_interval
             wake = min(buyer_at, checkin_at, walk_at, self.decision_time)
             yield from self.wait(wake - now)
             if env.now >= checkin_at and env.now < min(buyer_at, self.decision_time):
-                reason = "waiting_for_buyer" if market.is_open(self.window, env.now) else "no_buying_window"
-                yield from self.spend(org.checkin_hours, "CheckInMade", reason=reason)
+                in_window = market.is_open(self.window, env.now)
+                reason = "waiting_for_buyer" if in_window else "no_buying_window"
+                # A busy rep skips the touch rather than queue it behind live work.
+                self.w.spend_if_free(
+                    self.seat,
+                    org.checkin_hours,
+                    "CheckInMade",
+                    account=self.account,
+                    opp=self.opp,
+                    reason=reason,
+                )
                 self.last_checkin = env.now
+                # With nothing to buy, touches grow rarer; a live buyer gets the regular rhythm.
+                self.checkin_interval = (
+                    org.checkin_interval_days
+                    if in_window
+                    else min(org.max_checkin_interval_days, self.checkin_interval * org.checkin_backoff)
+                )
 
     def work_stage(self, stage: str) -> Process:
-        """One vendor stage: the CIO's requests, enablement, the stage's own hours, evidence, champion push."""
+        """One vendor stage: the CIO's requests, enablement, the stage's own hours, evidence, champion push.
+
+        Returns whether the stage was finished before the buyer's decision.
+        """
         w, market, window = self.w, self.w.market, self.window
         assert window is not None
         bc = self.cfg.buying_center
@@ -154,19 +180,24 @@ class Deal:
                 if not self.stream.chance(p):
                     break
                 request = STALL_REQUESTS[self.stream.integer(0, len(STALL_REQUESTS) - 1)]
-                yield from self.spend(
+                done = yield from self.spend(
                     bc.stall_request_hours,
                     "StallRequested",
                     stage=stage,
                     reason=request,
                     day=bc.stall_request_days,
                 )
+                if done is None:
+                    return False
                 yield from self.wait(bc.stall_request_days)
                 if w.env.now >= self.decision_time:
-                    return
+                    return False
         if w.policy.help_them_buy and w.policy.enablement_hours > 0:
-            yield from self.spend(w.policy.enablement_hours, "BuyerEnabled", stage=stage)
-        yield from self.spend(getattr(w.scenario.sales_org.stage_hours, stage), "StageAdvanced", stage=stage)
+            if (yield from self.spend(w.policy.enablement_hours, "BuyerEnabled", stage=stage)) is None:
+                return False
+        stage_hours = getattr(w.scenario.sales_org.stage_hours, stage) * self.cfg.stage_effort
+        if (yield from self.spend(stage_hours, "StageAdvanced", stage=stage)) is None:
+            return False
         failure = EVIDENCE_FAILURES.get(stage)
         if failure is not None and self.stream.chance(self.cfg.evidence_failure_probability):
             kind = failure if stage == "pilot" or self.stream.chance(0.5) else "disappointing_reference"
@@ -176,6 +207,7 @@ class Deal:
             self.champion_push(stage)
         if stage == "negotiation":
             yield from commercial_stage(self)
+        return True
 
     def champion_push(self, stage: str) -> None:
         """The champion spends political capital carrying the deal internally (seed 001)."""
@@ -198,12 +230,16 @@ class Deal:
             yield from self.wait(min(self.decision_time, self.w.env.now + 7.0) - self.w.env.now)
         yield from self.react_to_pressure()
         self.period_end_discount()
-        yield from self.champion_push_close()
-        self.decide(ready=True)
-
-    def champion_push_close(self) -> Process:
-        yield from self.spend(self.w.scenario.sales_org.stage_hours.close, "StageAdvanced", stage="close")
+        # The contract waits a little for the rep; a rep with no time for it loses the deal as late.
+        hours = self.w.scenario.sales_org.stage_hours.close * self.cfg.stage_effort
+        signed = yield from self.spend(
+            hours, "StageAdvanced", deadline=self.decision_time + WEEK_DAYS, stage="close"
+        )
+        if signed is None:
+            self.decide(ready=False)
+            return
         self.champion_push("close")
+        self.decide(ready=True)
 
     def react_to_pressure(self) -> Process:
         """Once a pressure tactic lands: procurement may see through it; an owner may be rushed."""
@@ -215,7 +251,10 @@ class Deal:
         if market.w_procurement[self.window]:
             if self.stream.chance(proc.urgency_detection_probability):
                 yield from self.spend(
-                    proc.detected_rework_hours, "PressureDetected", day=proc.detected_delay_days
+                    proc.detected_rework_hours,
+                    "PressureDetected",
+                    deadline=math.inf,
+                    day=proc.detected_delay_days,
                 )
                 self.emit("DiscountConceded", share=proc.detected_discount, reason="pressure_detected")
                 w.change_reputation(

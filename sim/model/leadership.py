@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sim.engine import World
 
 REVIEWS_PER_YEAR = 12
+MIN_JUDGED_SHARE = 0.25
 LATE_STAGES = frozenset({"proposal", "pilot", "negotiation", "close"})
 PRESSURE_TACTICS = ("fake_scarcity", "price_increase")
 
@@ -63,7 +64,8 @@ def quota_review(world: World, year_end: bool) -> None:
             level=round(target, 2),
             share=round(attainment, 6),
         )
-        if year_end and target > 0:
+        # A rep who carried quota for less than a quarter of the year is not judged on it.
+        if year_end and target >= world.scenario.sales_org.annual_quota * MIN_JUDGED_SHARE:
             emit(
                 "QuotaPeriodClosed",
                 rep=rep,

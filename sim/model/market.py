@@ -71,6 +71,7 @@ class Market:
     w_pilot: list[bool] = field(default_factory=list)
     w_u_no_decision: list[float] = field(default_factory=list)
     w_u_vendor: list[float] = field(default_factory=list)
+    w_u_inbound: list[float] = field(default_factory=list)
     windows_by_account: list[list[int]] = field(default_factory=list)
     opens_by_account: list[list[float]] = field(default_factory=list)
 
@@ -163,6 +164,7 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         pilot = gen.random((n, k)) < seg.pilot_probability
         u_nd = gen.random((n, k))
         u_vendor = gen.random((n, k))
+        u_inbound = gen.random((n, k))
 
         cycle = np.where(cio, cycle * bc.stall_cycle_factor, cycle)
         # Window j opens after the previous window's decision plus a fresh need gap.
@@ -185,6 +187,7 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
                         "pilot": bool(pilot[i, j]),
                         "u_nd": float(u_nd[i, j]),
                         "u_vendor": float(u_vendor[i, j]),
+                        "u_inbound": float(u_inbound[i, j]),
                     }
                 )
     market.windows_by_account = [[] for _ in range(market.accounts)]
@@ -202,6 +205,7 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         market.w_pilot.append(row["pilot"])
         market.w_u_no_decision.append(row["u_nd"])
         market.w_u_vendor.append(row["u_vendor"])
+        market.w_u_inbound.append(row["u_inbound"])
         market.windows_by_account[row["account"]].append(w)
         market.opens_by_account[row["account"]].append(row["open"])
     return market
@@ -270,6 +274,8 @@ def market_process(world: World) -> Generator[Any, Any, None]:
             )
         elif order == _JOB:
             emit("BuyingJobCompleted", account=account, stage=BUYING_JOBS[job - 1], score=job)
+            if job == 1:
+                world.buyer_named_problem(w)
         elif order == _BUDGET:
             emit("BudgetAssigned", account=account)
         else:

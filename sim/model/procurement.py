@@ -9,6 +9,7 @@ politics do not apply: the owner haggles once. Procurement's delays push the buy
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -33,15 +34,20 @@ def commercial_stage(deal: Deal) -> Generator[Any, Any, None]:
     if not w.state.accounts[deal.account].customer:
         yield from deal.wait(proc.supplier_risk_assessment_days)
         yield from deal.spend(
-            proc.paperwork_hours, "SupplierRiskAssessed", day=proc.supplier_risk_assessment_days
+            proc.paperwork_hours,
+            "SupplierRiskAssessed",
+            deadline=math.inf,
+            day=proc.supplier_risk_assessment_days,
         )
     if deal.stream.chance(proc.capital_shortfall_probability):
-        yield from deal.spend(proc.rework_hours, "CapitalApprovalFellShort", day=proc.reapproval_days)
+        yield from deal.spend(
+            proc.rework_hours, "CapitalApprovalFellShort", deadline=math.inf, day=proc.reapproval_days
+        )
         yield from deal.wait(proc.reapproval_days)
     rounds = deal.stream.integer(proc.negotiation_rounds.min, proc.negotiation_rounds.max)
     share = round(proc.discount_per_round * help_factor, 6)
     for _ in range(rounds):
-        yield from deal.spend(proc.round_hours, "NegotiationRoundHeld", share=share)
+        yield from deal.spend(proc.round_hours, "NegotiationRoundHeld", deadline=math.inf, share=share)
         deal.emit("DiscountConceded", share=share, reason="negotiation")
         yield from deal.wait(ROUND_GAP_DAYS)
     # The buyer cannot sign before its own procurement is done.

@@ -86,22 +86,15 @@ def pick_account(world: World, seat: int) -> int | None:
 
 
 def prospect(world: World, seat: int, rep: int) -> None:
-    """One contact: who it reaches, whether they meet, the 20-minute test, and maybe a new opportunity."""
+    """One outbound contact: who it reaches, whether they meet, the 20-minute test, maybe an opportunity."""
     account = pick_account(world, seat)
     if account is None:
         return
-    org, policy, market, emit, now = (
-        world.scenario.sales_org,
-        world.policy,
-        world.market,
-        world.log.emit,
-        world.env.now,
-    )
+    org, market, emit, now = world.scenario.sales_org, world.market, world.log.emit, world.env.now
     segment = market.segment[account]
     cfg = getattr(world.scenario.market, segment)
     stream = world.account_streams[account]
     title_rank = stream.pick(cfg.contact_titles.weights())
-    title = TITLES[title_rank]
     contact = world.new_contact_id()
     emit(
         "ContactMade",
@@ -109,28 +102,17 @@ def prospect(world: World, seat: int, rep: int) -> None:
         account=account,
         contact=contact,
         segment=segment,
-        title=title,
+        title=TITLES[title_rank],
         hours=org.contact_hours,
+        reason="outbound",
     )
-    if title_rank < policy.min_title_rank:
-        emit(
-            "ContactDisqualified",
-            rep=rep,
-            account=account,
-            contact=contact,
-            title=title,
-            reason="below_min_title",
-        )
-        emit(
-            "NurtureStarted", rep=rep, account=account, contact=contact, day=now + policy.nurture_retest_days
-        )
+    if not meets_title_bar(world, rep, account, contact, title_rank):
         return
     window = market.window_for(account, now)
-    in_window = market.is_open(window, now)
     accepted = stream.chance(
         buyer.meeting_acceptance(
             cfg,
-            in_window,
+            market.is_open(window, now),
             world.state.reputation,
             world.scenario.reputation,
             world.state.accounts[account].referred,
@@ -140,8 +122,80 @@ def prospect(world: World, seat: int, rep: int) -> None:
         emit("MeetingDeclined", rep=rep, account=account, contact=contact)
         emit("AccountCooledOff", account=account, day=now + org.cooloff_days)
         return
-    meeting_hours = org.qualification_test_hours if policy.qualification_test else org.first_meeting_hours
-    emit("MeetingHeld", rep=rep, account=account, contact=contact, title=title, hours=meeting_hours)
+    emit(
+        "MeetingHeld",
+        rep=rep,
+        account=account,
+        contact=contact,
+        title=TITLES[title_rank],
+        hours=meeting_hours(world),
+    )
+    qualify(world, seat, rep, account, contact, title_rank)
+
+
+def inbound_inquiry(world: World, account: int) -> Process:
+    """A buyer reaches out: the seat's rep answers (when there is one and time allows) and meets them."""
+    state, market = world.state, world.market
+    seat = market.seat[account]
+    if state.accounts[account].open_opp is not None or state.holder(seat) is None:
+        return
+    segment = market.segment[account]
+    title_rank = world.account_streams[account].pick(
+        getattr(world.scenario.market, segment).contact_titles.weights()
+    )
+    contact = world.new_contact_id()
+    rep = yield from world.spend(
+        seat,
+        world.scenario.sales_org.contact_hours,
+        "ContactMade",
+        account=account,
+        contact=contact,
+        segment=segment,
+        title=TITLES[title_rank],
+        reason="inbound",
+    )
+    if not meets_title_bar(world, rep, account, contact, title_rank):
+        return
+    rep = yield from world.spend(
+        seat, meeting_hours(world), "MeetingHeld", account=account, contact=contact, title=TITLES[title_rank]
+    )
+    if state.accounts[account].open_opp is None:
+        qualify(world, seat, rep, account, contact, title_rank)
+
+
+def meeting_hours(world: World) -> float:
+    """A 20-minute test meeting under a qualifying strategy, a full first meeting otherwise."""
+    org = world.scenario.sales_org
+    return org.qualification_test_hours if world.policy.qualification_test else org.first_meeting_hours
+
+
+def meets_title_bar(world: World, rep: int, account: int, contact: int, title_rank: int) -> bool:
+    """Whether the strategy meets a contact of this title; if not, the account goes to nurture."""
+    policy = world.policy
+    if title_rank >= policy.min_title_rank:
+        return True
+    world.log.emit(
+        "ContactDisqualified",
+        rep=rep,
+        account=account,
+        contact=contact,
+        title=TITLES[title_rank],
+        reason="below_min_title",
+    )
+    world.log.emit(
+        "NurtureStarted",
+        rep=rep,
+        account=account,
+        contact=contact,
+        day=world.env.now + policy.nurture_retest_days,
+    )
+    return False
+
+
+def qualify(world: World, seat: int, rep: int, account: int, contact: int, title_rank: int) -> None:
+    """The 20-minute test's answers, then nurture or a new opportunity, as the strategy decides."""
+    policy, market, emit, now = world.policy, world.market, world.log.emit, world.env.now
+    window = market.window_for(account, now)
     answers = buyer.twenty_minute_test(market, window, title_rank, now, policy.test_window_days)
     opp_type = buyer.opportunity_type(answers)
     emit(
@@ -165,7 +219,7 @@ def prospect(world: World, seat: int, rep: int) -> None:
         account=account,
         opp=opp,
         contact=contact,
-        segment=segment,
+        segment=market.segment[account],
         amount=market.deal_size[account],
         opp_type=opp_type,
         score=answers.score,
