@@ -16,6 +16,8 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "State",
+    "compare",
+    "compare_table",
     "load_run",
     "load_scenario",
     "replay",

@@ -15,7 +15,7 @@ import polars as pl
 import simpy
 
 from sim import rng
-from sim.config import Scenario
+from sim.config import SEGMENTS, Scenario
 from sim.events import EventLog
 from sim.model import buyer
 from sim.model.leadership import REVIEWS_PER_YEAR, leadership_process
@@ -44,6 +44,17 @@ class World:
         self.org_streams = rng.StreamTable(seed, rng.ORG)
         self.quota_year_days = scenario.sales_org.review_period_days * REVIEWS_PER_YEAR
         self._ids = {"rep": 0, "opp": 0, "contact": 0}
+        # Hot-path lookups computed once from the validated scenario.
+        self.title_weights = {name: seg.contact_titles.weights() for name, seg in scenario.market.items()}
+        self.targeting_weights = [self._seat_targeting(seat) for seat in range(scenario.sales_org.reps)]
+
+    def _seat_targeting(self, seat: int) -> list[float] | None:
+        """Prospecting weights per segment for a seat: the strategy's mix over the segments it has accounts in."""
+        weights = [
+            w if self.market.territory.get((seat, seg)) else 0.0
+            for seg, w in zip(SEGMENTS, self.policy.targeting.weights(), strict=True)
+        ]
+        return weights if sum(weights) > 0 else None
 
     # -- ids ------------------------------------------------------------------------------------------------
     def _next(self, name: str) -> int:

@@ -95,7 +95,7 @@ def describe(row: dict[str, Any]) -> str:
             return "buyer's window closes"
         case "BudgetAssigned":
             return "budget dollars assigned"
-    return kind
+    return str(kind)
 
 
 def deal_events(events: pl.DataFrame, opp: int) -> pl.DataFrame | None:

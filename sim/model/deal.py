@@ -192,9 +192,9 @@ class Deal:
                 yield from self.wait(bc.stall_request_days)
                 if w.env.now >= self.decision_time:
                     return False
-        if w.policy.help_them_buy and w.policy.enablement_hours > 0:
-            if (yield from self.spend(w.policy.enablement_hours, "BuyerEnabled", stage=stage)) is None:
-                return False
+        enabling = w.policy.help_them_buy and w.policy.enablement_hours > 0
+        if enabling and (yield from self.spend(w.policy.enablement_hours, "BuyerEnabled", stage=stage)) is None:
+            return False
         stage_hours = getattr(w.scenario.sales_org.stage_hours, stage) * self.cfg.stage_effort
         if (yield from self.spend(stage_hours, "StageAdvanced", stage=stage)) is None:
             return False

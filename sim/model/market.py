@@ -138,7 +138,6 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         if n == 0:
             continue
         first_id = market.accounts
-        ids = np.arange(first_id, first_id + n)
         deal = seg.deal_size.median * np.exp(seg.deal_size.sigma * gen.standard_normal(n))
         market.segment.extend([name] * n)
         market.deal_size.extend(np.round(deal, 2).tolist())

@@ -1,4 +1,4 @@
-"""Reps: seats that are hired into, ramp up and fall vacant; a weekly hour budget; prospecting and first meetings.
+"""Reps: seats that are hired into, ramp up and fall vacant; a weekly hour budget; prospecting and meetings.
 
 Seed 002: the rep is "on a time clock called a sales quota", paid mostly on commission, and wastes time with
 prospects who will never buy; the first meeting is where a strategy decides (numbers-game opens everything,
@@ -70,11 +70,8 @@ def pick_account(world: World, seat: int) -> int | None:
     """An account in the seat's territory, in a targeted segment, that is free to approach now."""
     stream, state, now = world.seat_streams[seat], world.state, world.env.now
     territory = world.market.territory
-    weights = [
-        w if territory.get((seat, seg)) else 0.0
-        for seg, w in zip(SEGMENTS, world.policy.targeting.weights(), strict=True)
-    ]
-    if sum(weights) <= 0:
+    weights = world.targeting_weights[seat]
+    if weights is None:
         return None
     for _ in range(PROSPECT_TRIES):
         accounts = territory[(seat, SEGMENTS[stream.pick(weights)])]
@@ -94,7 +91,7 @@ def prospect(world: World, seat: int, rep: int) -> None:
     segment = market.segment[account]
     cfg = getattr(world.scenario.market, segment)
     stream = world.account_streams[account]
-    title_rank = stream.pick(cfg.contact_titles.weights())
+    title_rank = stream.pick(world.title_weights[segment])
     contact = world.new_contact_id()
     emit(
         "ContactMade",
@@ -140,26 +137,34 @@ def inbound_inquiry(world: World, account: int) -> Process:
     if state.accounts[account].open_opp is not None or state.holder(seat) is None:
         return
     segment = market.segment[account]
-    title_rank = world.account_streams[account].pick(
-        getattr(world.scenario.market, segment).contact_titles.weights()
-    )
+    title_rank = world.account_streams[account].pick(world.title_weights[segment])
     contact = world.new_contact_id()
+    # The buyer waits for an answer only until it decides without us.
+    window = market.window_for(account, world.env.now)
+    deadline = market.decision_day(window) if window is not None else world.env.now
     rep = yield from world.spend(
         seat,
         world.scenario.sales_org.contact_hours,
         "ContactMade",
+        deadline=deadline,
         account=account,
         contact=contact,
         segment=segment,
         title=TITLES[title_rank],
         reason="inbound",
     )
-    if not meets_title_bar(world, rep, account, contact, title_rank):
+    if rep is None or not meets_title_bar(world, rep, account, contact, title_rank):
         return
     rep = yield from world.spend(
-        seat, meeting_hours(world), "MeetingHeld", account=account, contact=contact, title=TITLES[title_rank]
+        seat,
+        meeting_hours(world),
+        "MeetingHeld",
+        deadline=deadline,
+        account=account,
+        contact=contact,
+        title=TITLES[title_rank],
     )
-    if state.accounts[account].open_opp is None:
+    if rep is not None and state.accounts[account].open_opp is None:
         qualify(world, seat, rep, account, contact, title_rank)
 
 
