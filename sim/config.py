@@ -11,6 +11,7 @@ Errors are reported as :class:`ScenarioError`: one line naming the file, the fie
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -373,6 +374,12 @@ class Segments(Model):
                 merged[name] = deep_merge(factory().model_dump(), data[name])
         return merged
 
+    @model_validator(mode="after")
+    def _not_empty(self) -> Segments:
+        if sum(seg.accounts for _, seg in self.items()) == 0:
+            raise ValueError("the market is empty: give at least one segment a positive 'accounts'")
+        return self
+
     def items(self) -> list[tuple[str, SegmentConfig]]:
         """(name, config) pairs in the fixed segment order."""
         return [(name, getattr(self, name)) for name in SEGMENTS]
@@ -552,12 +559,6 @@ class Scenario(Model):
     sales_org: SalesOrgConfig = Field(default_factory=SalesOrgConfig, description="The sales organisation.")
     strategy: StrategyConfig = Field(default_factory=StrategyConfig, description="The selling strategy.")
 
-    @model_validator(mode="after")
-    def _market_not_empty(self) -> Scenario:
-        if sum(seg.accounts for _, seg in self.market.items()) == 0:
-            raise ValueError("the market is empty: give at least one segment a positive 'accounts'")
-        return self
-
 
 # --------------------------------------------------------------------------------------------------------
 # Loading, overriding and error reporting
@@ -644,12 +645,31 @@ def apply_overrides(raw: dict[str, Any], overrides: Sequence[str]) -> dict[str, 
     return data
 
 
+MAX_BUYING_WINDOWS = 20_000_000
+"""Candidate buying windows a run may draw; beyond this the market would not fit comfortably in memory."""
+
+
+def windows_per_account(horizon: float, need_interval: float) -> int:
+    """Windows drawn per account: enough that exponential need gaps run past the horizon almost surely."""
+    return math.ceil(3.0 * horizon / need_interval) + 4
+
+
 def scenario_from_mapping(raw: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a raw mapping into a :class:`Scenario`, raising a one-line :class:`ScenarioError`."""
     try:
-        return Scenario.model_validate(raw)
+        scenario = Scenario.model_validate(raw)
     except ValidationError as error:
         raise ScenarioError(describe_validation_error(error, source)) from None
+    windows = sum(
+        seg.accounts * windows_per_account(scenario.horizon_days, seg.need_interval_days)
+        for _, seg in scenario.market.items()
+    )
+    if windows > MAX_BUYING_WINDOWS:
+        raise ScenarioError(
+            f"{source}: market: too large: {windows:,} candidate buying windows (at most {MAX_BUYING_WINDOWS:,}); "
+            "use fewer accounts, a shorter horizon_days or a longer need_interval_days"
+        )
+    return scenario
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ hours, ids, the quota calendar, reputation changes). It knows nothing of plottin
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable, Generator
 from typing import Any
@@ -76,12 +77,16 @@ class World:
 
     # -- rep hours ---------------------------------------------------------------------------------------
     def capacity(self, rep: int, now: float) -> float:
-        """Selling hours a rep has in a week, ramping up linearly for a new hire."""
+        """Selling hours a rep has in the week containing ``now``, ramping up linearly for a new hire.
+
+        The ramp is read at the start of the week, so a week's selling and admin hours add up to the week.
+        """
         org, r = self.scenario.sales_org, self.state.reps[rep]
         full = org.hours_per_week * org.selling_share
         if r.start_capacity >= 1.0 or org.ramp_days <= 0:
             return full
-        ramp = min(1.0, (now - r.hired) / org.ramp_days)
+        week_start = WEEK_DAYS * math.floor(now / WEEK_DAYS)
+        ramp = min(1.0, max(0.0, week_start - r.hired) / org.ramp_days)
         return full * (r.start_capacity + (1.0 - r.start_capacity) * ramp)
 
     def spend_if_free(self, seat: int, hours: float, kind: str, **fields: Any) -> int | None:
@@ -230,11 +235,21 @@ def simulate(
     """
     world = World(scenario, scenario.seed if seed is None else seed)
     world.start()
-    for day in sorted(checkpoints or {}):
-        if day < scenario.horizon_days:
-            world.env.run(until=day)
-            assert checkpoints is not None
-            checkpoints[day](world)
-    world.env.run(until=scenario.horizon_days)
-    world.finish()
-    return world.log.to_frame(), world.state
+    # The run allocates millions of small objects that live until it ends; full collections walking them
+    # cost about 40% of a run. Freezing what exists and collecting young objects less often keeps cyclic
+    # garbage in check without that cost.
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        for day in sorted(checkpoints or {}):
+            if day < scenario.horizon_days:
+                world.env.run(until=day)
+                assert checkpoints is not None
+                checkpoints[day](world)
+        world.env.run(until=scenario.horizon_days)
+        world.finish()
+        return world.log.to_frame(), world.state
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()

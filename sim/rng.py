@@ -4,8 +4,9 @@ Common random numbers are the point: two strategies run on the same seed must se
 market is drawn from its own stream, and each account and each rep draws from a stream keyed by its own id.
 What an account draws therefore does not depend on the order in which a strategy happened to visit it.
 
-Scalar draws from a numpy ``Generator`` cost far more than a SimPy step, so :class:`Stream` draws uniforms in
-blocks and hands them out one at a time.
+The market is drawn in one vectorised pass from a numpy ``Generator``; actors draw scalars from
+:class:`Stream`, a counter-based SplitMix64 sequence, because a numpy draw (or a ``Generator`` per actor)
+costs far more than a SimPy step.
 """
 
 from __future__ import annotations
@@ -18,32 +19,41 @@ ACCOUNT = 2
 REP = 3
 ORG = 4
 
-_BLOCK = 64
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+_TO_UNIT = 2.0**-53
 
 
 def generator(seed: int, purpose: int, *key: int) -> np.random.Generator:
-    """A generator for ``purpose`` (and an actor ``key``) derived from the run's root seed."""
+    """A numpy generator for ``purpose`` (and an actor ``key``), for vectorised draws (the market)."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, purpose, *key])))
 
 
+def _mix(z: int) -> int:
+    """SplitMix64's finaliser: a bijective scramble of 64 bits."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
 class Stream:
-    """Uniform draws for one actor, pulled from its own generator in blocks."""
+    """Scalar uniform draws for one actor: a SplitMix64 sequence keyed by the run's seed sequence.
 
-    __slots__ = ("_buffer", "_generator", "_next")
+    Each actor's stream starts from its own 64-bit key, mixed from a purpose key that
+    ``numpy.random.SeedSequence`` derives from the root seed, so streams are independent of one another
+    and of the order in which actors are first touched. Creating one costs next to nothing, which matters
+    with one stream per account; a numpy ``Generator`` per account cost more than the rest of the run.
+    """
 
-    def __init__(self, seed: int, purpose: int, *key: int) -> None:
-        self._generator = generator(seed, purpose, *key)
-        self._buffer: list[float] = []
-        self._next = 0
+    __slots__ = ("_state",)
+
+    def __init__(self, purpose_key: int, actor: int) -> None:
+        self._state = _mix((purpose_key ^ _mix((actor + 1) * _GOLDEN & _MASK)) & _MASK)
 
     def uniform(self) -> float:
         """One uniform draw in [0, 1)."""
-        if self._next >= len(self._buffer):
-            self._buffer = self._generator.random(_BLOCK).tolist()
-            self._next = 0
-        value = self._buffer[self._next]
-        self._next += 1
-        return value
+        self._state = (self._state + _GOLDEN) & _MASK
+        return (_mix(self._state) >> 11) * _TO_UNIT
 
     def chance(self, probability: float) -> bool:
         """True with the given probability."""
@@ -64,18 +74,23 @@ class Stream:
         return len(weights) - 1
 
 
+def purpose_key(seed: int, purpose: int) -> int:
+    """A 64-bit key for one purpose of one run, derived by ``SeedSequence`` from the root seed."""
+    words = np.random.SeedSequence([seed, purpose]).generate_state(2, dtype=np.uint32)
+    return (int(words[0]) << 32) | int(words[1])
+
+
 class StreamTable:
     """Lazily created streams for actors of one purpose, keyed by actor id."""
 
-    __slots__ = ("_purpose", "_seed", "_streams")
+    __slots__ = ("_key", "_streams")
 
     def __init__(self, seed: int, purpose: int) -> None:
-        self._seed = seed
-        self._purpose = purpose
+        self._key = purpose_key(seed, purpose)
         self._streams: dict[int, Stream] = {}
 
     def __getitem__(self, actor: int) -> Stream:
         stream = self._streams.get(actor)
         if stream is None:
-            stream = self._streams[actor] = Stream(self._seed, self._purpose, actor)
+            stream = self._streams[actor] = Stream(self._key, actor)
         return stream

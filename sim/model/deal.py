@@ -119,7 +119,7 @@ class Deal:
                 return
             if not finished:
                 # The buyer decided while the rep was still behind on this stage.
-                self.decide(ready=False)
+                yield from self.conclude(ready=False)
                 return
         yield from self.close_stage()
 
@@ -131,7 +131,7 @@ class Deal:
             yield from self.react_to_pressure()
             if now >= self.decision_time:
                 if job != CLOSE_JOB:
-                    self.decide(ready=False)
+                    yield from self.conclude(ready=False)
                 return
             if self.window is not None and market.jobs_done(self.window, now) >= job:
                 return
@@ -193,7 +193,10 @@ class Deal:
                 if w.env.now >= self.decision_time:
                     return False
         enabling = w.policy.help_them_buy and w.policy.enablement_hours > 0
-        if enabling and (yield from self.spend(w.policy.enablement_hours, "BuyerEnabled", stage=stage)) is None:
+        if (
+            enabling
+            and (yield from self.spend(w.policy.enablement_hours, "BuyerEnabled", stage=stage)) is None
+        ):
             return False
         stage_hours = getattr(w.scenario.sales_org.stage_hours, stage) * self.cfg.stage_effort
         if (yield from self.spend(stage_hours, "StageAdvanced", stage=stage)) is None:
@@ -236,10 +239,10 @@ class Deal:
             hours, "StageAdvanced", deadline=self.decision_time + WEEK_DAYS, stage="close"
         )
         if signed is None:
-            self.decide(ready=False)
+            yield from self.conclude(ready=False)
             return
         self.champion_push("close")
-        self.decide(ready=True)
+        yield from self.conclude(ready=True)
 
     def react_to_pressure(self) -> Process:
         """Once a pressure tactic lands: procurement may see through it; an owner may be rushed."""
@@ -279,6 +282,11 @@ class Deal:
             self.emit("DiscountConceded", share=round(share, 6), reason="period_end")
 
     # -- endings ------------------------------------------------------------------------------------------
+    def conclude(self, ready: bool) -> Process:
+        """Let a pressure tactic that landed meanwhile play out, then let the buyer decide."""
+        yield from self.react_to_pressure()
+        self.decide(ready)
+
     def decide(self, ready: bool) -> None:
         """The buyer decides: buy from us, from a competitor, or not at all."""
         w, market, window = self.w, self.w.market, self.window

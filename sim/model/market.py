@@ -11,7 +11,6 @@ A rep can shorten a buyer's cycle only a little, by acting on its own opportunit
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim import rng
-from sim.config import SEGMENTS, Scenario
+from sim.config import MAX_BUYING_WINDOWS, SEGMENTS, Scenario, windows_per_account
 
 if TYPE_CHECKING:
     from sim.engine import World
@@ -40,15 +39,13 @@ JOB_END_SHARES: tuple[float, ...] = (0.15, 0.35, 0.5, 0.7, 0.85, 1.0)
 REQUIREMENTS_JOB = 3
 """A 'planned' budget gets dollars assigned when this job (requirements) is done."""
 
-MAX_WINDOWS = 20_000_000
-"""Refuse markets whose windows would not fit comfortably in memory."""
 
 PAINS = ("none", "latent", "acute")
 BUDGETS = ("none", "planned", "assigned")
 
 
 class MarketTooLarge(ValueError):
-    """The scenario's market would need more buying windows than :data:`MAX_WINDOWS`."""
+    """The scenario's market would need more buying windows than :data:`MAX_BUYING_WINDOWS`."""
 
 
 @dataclass(slots=True)
@@ -111,11 +108,6 @@ class Market:
         )
 
 
-def _windows_per_account(horizon: float, need_interval: float) -> int:
-    """Enough windows that an account's exponential need gaps run past the horizon with near certainty."""
-    return math.ceil(3.0 * horizon / need_interval) + 4
-
-
 def generate_market(scenario: Scenario, seed: int) -> Market:
     """Draw every account and every buying window of the run from the market stream."""
     gen = rng.generator(seed, rng.MARKET)
@@ -123,12 +115,12 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
     horizon = scenario.horizon_days
     reps = scenario.sales_org.reps
     windows_needed = sum(
-        seg.accounts * _windows_per_account(horizon, seg.need_interval_days)
+        seg.accounts * windows_per_account(horizon, seg.need_interval_days)
         for _, seg in scenario.market.items()
     )
-    if windows_needed > MAX_WINDOWS:
+    if windows_needed > MAX_BUYING_WINDOWS:
         raise MarketTooLarge(
-            f"market too large: {windows_needed:,} candidate buying windows (at most {MAX_WINDOWS:,}); "
+            f"market too large: {windows_needed:,} candidate buying windows (at most {MAX_BUYING_WINDOWS:,}); "
             "use fewer accounts, a shorter horizon or a longer need_interval_days"
         )
     shares = np.asarray(JOB_END_SHARES)
@@ -146,7 +138,7 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         for local, seat in enumerate(seats):
             market.territory.setdefault((seat, name), []).append(first_id + local)
 
-        k = _windows_per_account(horizon, seg.need_interval_days)
+        k = windows_per_account(horizon, seg.need_interval_days)
         bc = seg.buying_center
         first = gen.random(n) * seg.need_interval_days
         gaps = gen.exponential(seg.need_interval_days, (n, k))

@@ -61,7 +61,8 @@ def week_process(world: World, seat: int) -> Process:
                 needed = org.contact_hours + max(org.first_meeting_hours, org.qualification_test_hours)
                 if capacity - state.selling_hours_this_week(rep, env.now) < needed:
                     break
-                prospect(world, seat, rep)
+                if not prospect(world, seat, rep):
+                    break  # nobody in the territory is free to approach this week
                 yield env.timeout(spacing)
         yield env.timeout(WEEK_DAYS * (math.floor(env.now / WEEK_DAYS) + 1) - env.now)
 
@@ -82,11 +83,14 @@ def pick_account(world: World, seat: int) -> int | None:
     return None
 
 
-def prospect(world: World, seat: int, rep: int) -> None:
-    """One outbound contact: who it reaches, whether they meet, the 20-minute test, maybe an opportunity."""
+def prospect(world: World, seat: int, rep: int) -> bool:
+    """One outbound contact: who it reaches, whether they meet, the 20-minute test, maybe an opportunity.
+
+    Returns False when no account in the territory was free to approach.
+    """
     account = pick_account(world, seat)
     if account is None:
-        return
+        return False
     org, market, emit, now = world.scenario.sales_org, world.market, world.log.emit, world.env.now
     segment = market.segment[account]
     cfg = getattr(world.scenario.market, segment)
@@ -104,7 +108,7 @@ def prospect(world: World, seat: int, rep: int) -> None:
         reason="outbound",
     )
     if not meets_title_bar(world, rep, account, contact, title_rank):
-        return
+        return True
     window = market.window_for(account, now)
     accepted = stream.chance(
         buyer.meeting_acceptance(
@@ -118,7 +122,7 @@ def prospect(world: World, seat: int, rep: int) -> None:
     if not accepted:
         emit("MeetingDeclined", rep=rep, account=account, contact=contact)
         emit("AccountCooledOff", account=account, day=now + org.cooloff_days)
-        return
+        return True
     emit(
         "MeetingHeld",
         rep=rep,
@@ -128,6 +132,7 @@ def prospect(world: World, seat: int, rep: int) -> None:
         hours=meeting_hours(world),
     )
     qualify(world, seat, rep, account, contact, title_rank)
+    return True
 
 
 def inbound_inquiry(world: World, account: int) -> Process:
