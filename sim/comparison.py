@@ -13,6 +13,7 @@ A comparison directory holds one run directory per (strategy, replication) under
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -141,7 +142,10 @@ def compare(
                 progress(len(rows), len(tasks))
     else:
         own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+        # Spawned, not forked: forking a process whose polars thread pool is running can deadlock the child.
+        pool = executor or ProcessPoolExecutor(
+            max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")
+        )
         try:
             futures = [pool.submit(run_task, task) for task in tasks]
             for future in futures:

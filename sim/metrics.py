@@ -398,7 +398,9 @@ def summary(events: Log) -> dict[str, Any]:
         out[f"median_{row['cycle']}_cycle_{row['segment']}"] = row["median_days"]
     for row in wasted_hours_by_cause(lf).iter_rows(named=True):
         out[f"wasted_{row['cause'].replace(' ', '_').replace('-', '_')}"] = row["hours"]
-    return out
+    # polars sums in parallel, so the last bits of a float sum depend on thread timing; twelve significant
+    # digits make the same log give the same figures in any process.
+    return {k: float(f"{v:.12g}") if isinstance(v, float) else v for k, v in out.items()}
 
 
 FUNNEL_NODES: tuple[str, ...] = (
@@ -517,3 +519,9 @@ def stall_requests_by_opportunity(events: Log) -> pl.DataFrame:
         .sort("opp")
         .collect()
     )
+
+
+def quota_attainment_by_seat(events: Log) -> pl.DataFrame:
+    """:func:`quota_attainment` with each rep's ``seat`` (territory), so a seat's reps share one row in charts."""
+    seats = _lazy(events).filter(pl.col("kind") == "RepHired").select("rep", "seat").collect()
+    return quota_attainment(events).join(seats, on="rep", how="left").sort("day", "seat", "rep")
