@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.config import ScenarioError, load_scenario
+from sim.format import comparison_header, comparison_rows, summary_rows
 
 app = typer.Typer(
     add_completion=False,
@@ -64,23 +65,13 @@ def fresh_output(path: Path) -> Path:
     return path
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        if value != value:
-            return "–"
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.3g}"
-    return str(value)
-
-
 def summary_table(summary: dict[str, Any], title: str) -> Table:
     """A two-column table of headline figures."""
     table = Table(title=title, show_header=True, header_style="bold")
     table.add_column("figure")
     table.add_column("value", justify="right")
-    for key, value in summary.items():
-        table.add_row(key.replace("_", " "), _fmt(value))
+    for figure, value in summary_rows(summary):
+        table.add_row(figure, value)
     return table
 
 
@@ -133,23 +124,12 @@ def replay(
 
 def comparison_table(table: Any, title: str) -> Table:
     """The comparison as a rich table: mean [95% CI] per strategy, and the paired difference."""
-    import polars as pl
-
-    strategies = list(dict.fromkeys(table["strategy"].to_list()))
     out = Table(title=title, header_style="bold", show_lines=False)
-    out.add_column("figure")
-    for i, name in enumerate(strategies):
-        out.add_column(f"{name}\nmean [95% CI]", justify="right")
-        if i:
-            out.add_column(f"{name} − {strategies[0]}\npaired diff [95% CI]", justify="right")
-    for metric in dict.fromkeys(table["metric"].to_list()):
-        rows = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
-        cells = [rows[strategies[0]]["label"]]
-        for i, name in enumerate(strategies):
-            r = rows[name]
-            cells.append(f"{_fmt(r['mean'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]")
-            if i:
-                cells.append(f"{_fmt(r['diff'])} [{_fmt(r['diff_low'])}, {_fmt(r['diff_high'])}]")
+    header = comparison_header(table)
+    out.add_column(header[0])
+    for heading in header[1:]:
+        out.add_column(heading, justify="right")
+    for cells in comparison_rows(table):
         out.add_row(*cells)
     return out
 
@@ -239,6 +219,132 @@ def compare(
         except StrategyError as exc:
             raise UsageError(str(exc)) from None
     console.print(f"runs and tables → {target}")
+
+
+@app.command()
+def report(
+    directory: Annotated[Path, typer.Argument(help="A run, comparison or demo directory.")],
+    png: Annotated[
+        bool, typer.Option("--png", help="Also export every chart as PNG under png/ (kaleido + Chromium).")
+    ] = False,
+) -> None:
+    """Write a self-contained report.html (works offline) for a run, comparison or demo directory."""
+    from sim.viz.report import PNG_DIR, ReportError, build_report
+
+    with clean_errors():
+        try:
+            with console.status(f"drawing the report for {directory}…"):
+                path = build_report(directory, png=png)
+        except ReportError as exc:
+            raise UsageError(str(exc)) from None
+    if png:
+        console.print(f"charts as PNG → {path.parent / PNG_DIR}")
+    console.print(f"report → {path}")
+
+
+#: The markets ``salesim demo`` compares the strategies on: the baseline scenario cut down to one segment.
+DEMO_MARKETS: list[tuple[str, str, str, list[str]]] = [
+    (
+        "smb",
+        "SMB market: the owner decides in weeks",
+        "In a market of small businesses only, where the owner decides fast and alone, "
+        "does qualifying hard beat the numbers game?",
+        ["market.mid_market.accounts=0", "market.f1000.accounts=0"],
+    ),
+    (
+        "f1000",
+        "Fortune 1000 market: buying groups, procurement, stalling CIOs",
+        "In a market of Fortune 1000 accounts only, with buying groups, procurement and stalling CIOs, "
+        "does qualifying hard beat the numbers game?",
+        ["market.smb.accounts=0", "market.mid_market.accounts=0"],
+    ),
+]
+DEMO_STRATEGIES = "numbers-game,qualify-hard"
+
+
+def demo_directory(out: Path | None) -> Path:
+    """``--out`` if given (it must be new or empty); else ``salesim-demo``, or the first free ``salesim-demo-N``."""
+    if out is not None:
+        return fresh_output(out)
+    base = Path("salesim-demo")
+    candidate, n = base, 1
+    while candidate.exists() and (not candidate.is_dir() or any(candidate.iterdir())):
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+@app.command()
+def demo(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Demo directory (default: ./salesim-demo, or salesim-demo-2, … if that is taken)."),
+    ] = None,
+    replications: Annotated[
+        int, typer.Option(help="Replications per strategy and market (same seeds for both strategies).")
+    ] = 10,
+    seed: Annotated[int | None, typer.Option(help="Root seed (default: the baseline scenario's).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores; 1 = serial).")
+    ] = None,
+) -> None:
+    """Compare numbers-game and qualify-hard on an SMB and a Fortune 1000 market; write one HTML report."""
+    import shutil
+    import time
+
+    from sim.comparison import StrategyError
+    from sim.events import atomic_write_bytes
+    from sim.results import to_json
+    from sim.viz.report import ReportError, build_report
+
+    started = time.perf_counter()
+    with clean_errors():
+        if replications < 1:
+            raise UsageError(f"--replications {replications}: must be at least 1")
+        target = demo_directory(out)
+        existed = target.exists()  # and then empty: demo_directory allows nothing else
+
+        def discard() -> None:
+            """Leave no half-written demo behind: remove what this command created."""
+            if not existed:
+                shutil.rmtree(target, ignore_errors=True)
+                return
+            for child in target.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            markets = []
+            for key, heading, question, overrides in DEMO_MARKETS:
+                settings = [*overrides, f'name="demo-{key}"', f'question="{question}"']
+                run_comparison(
+                    Path("baseline"), DEMO_STRATEGIES, replications, seed, settings, target / key, workers
+                )
+                markets.append({"directory": key, "heading": heading, "overrides": overrides})
+            description = {
+                "title": "salesim demo · numbers game vs qualify hard, SMB vs Fortune 1000",
+                "question": "Does qualifying hard beat the numbers game, and does the answer depend on the market?",
+                "intro": f"The baseline scenario cut down to one segment at a time; both strategies run on the "
+                f"same {replications} simulated markets per segment (common random numbers), so their "
+                "difference is the strategy's, not the dice's.",
+                "strategies": DEMO_STRATEGIES.split(","),
+                "replications": replications,
+                "markets": markets,
+            }
+            atomic_write_bytes(target / "demo.json", to_json(description))
+            with console.status("drawing the report…"):
+                path = build_report(target)
+        except (StrategyError, ReportError) as exc:
+            discard()
+            raise UsageError(str(exc)) from None
+        except BaseException:
+            discard()
+            raise
+    console.print(f"demo finished in {time.perf_counter() - started:.0f} s")
+    console.print(f"report → {path.resolve()}")
 
 
 @app.command("scenarios")

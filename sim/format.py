@@ -1,0 +1,65 @@
+"""How figures are written for people: one formatting shared by the CLI tables and the HTML report.
+
+``salesim compare`` prints a comparison and ``salesim report`` writes it into HTML; both take their cells
+from :func:`comparison_rows`, so the two can never disagree on a number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+
+def fmt(value: Any) -> str:
+    """A figure as a table cell: thousands separated from 1,000 up, three significant digits below, – for NaN."""
+    if isinstance(value, float):
+        if value != value:
+            return "–"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.3g}"
+    return str(value)
+
+
+def interval(mean: Any, low: Any, high: Any) -> str:
+    """``mean [low, high]``, each part formatted by :func:`fmt`."""
+    return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
+
+
+def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """(figure, value) pairs of a run summary, as ``salesim run`` prints them."""
+    return [(key.replace("_", " "), fmt(value)) for key, value in summary.items()]
+
+
+def comparison_strategies(table: pl.DataFrame) -> list[str]:
+    """Strategies of a comparison table in their order; the first is the control."""
+    return list(dict.fromkeys(table["strategy"].to_list()))
+
+
+def comparison_header(table: pl.DataFrame) -> list[str]:
+    """Column headings of the comparison table (lines separated by a newline)."""
+    strategies = comparison_strategies(table)
+    header = ["figure"]
+    for i, name in enumerate(strategies):
+        header.append(f"{name}\nmean [95% CI]")
+        if i:
+            header.append(f"{name} − {strategies[0]}\npaired diff [95% CI]")
+    return header
+
+
+def comparison_rows(table: pl.DataFrame) -> list[list[str]]:
+    """One row per figure: its label, then mean [95% CI] per strategy, each followed by the paired difference
+    against the control (the first strategy)."""
+    strategies = comparison_strategies(table)
+    rows = []
+    for metric in dict.fromkeys(table["metric"].to_list()):
+        by = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
+        cells = [by[strategies[0]]["label"]]
+        for i, name in enumerate(strategies):
+            r = by[name]
+            cells.append(interval(r["mean"], r["ci_low"], r["ci_high"]))
+            if i:
+                cells.append(interval(r["diff"], r["diff_low"], r["diff_high"]))
+        rows.append(cells)
+    return rows

@@ -1,0 +1,485 @@
+"""The HTML report: one self-contained ``report.html`` for a run, a comparison or a demo directory.
+
+The report reads only what a directory holds (event logs, summaries, the comparison table), computes every
+figure through :mod:`sim.metrics`, draws it with :mod:`sim.viz.charts`, and writes a single file that works
+offline: plotly.js is inlined once, nothing is fetched from the network. The summary table uses the same
+cells as the CLI (:mod:`sim.format`), so the report and ``salesim compare`` show the same numbers.
+
+Directory kinds, recognised by the file that marks them complete:
+
+- a run directory (``meta.json``), written by ``salesim run``;
+- a comparison directory (``compare.json``), written by ``salesim compare``: ``<strategy>/rep-NNN`` runs;
+- a demo directory (``demo.json``), written by ``salesim demo``: one comparison per market.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from sim import metrics
+from sim.comparison import TABLE_METRICS
+from sim.config import Scenario, ScenarioError, read_toml, scenario_from_mapping
+from sim.events import atomic_write_bytes, read_events
+from sim.format import comparison_header, comparison_rows, comparison_strategies, summary_rows
+from sim.story import deal_events
+from sim.viz import charts
+from sim.viz.charts import Chart
+
+REPORT_NAME = "report.html"
+PNG_DIR = "png"
+
+
+class ReportError(ValueError):
+    """A directory the report cannot be built from; the message is one line meant for a person."""
+
+
+class PngUnavailable(ReportError):
+    """PNG export needs kaleido and a Chromium-family browser, and one of them is missing."""
+
+
+@dataclass
+class Section:
+    """One part of a report: a heading, the question, a summary table and its charts."""
+
+    key: str
+    heading: str
+    question: str
+    details: str
+    table_html: str
+    charts: list[Chart] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reading directories
+# --------------------------------------------------------------------------------------------------------
+
+
+def directory_kind(directory: Path) -> str:
+    """``run``, ``comparison`` or ``demo``; a :class:`ReportError` for anything else."""
+    if not directory.exists():
+        raise ReportError(f"{directory}: no such directory")
+    if not directory.is_dir():
+        raise ReportError(f"{directory}: not a directory")
+    if (directory / "demo.json").exists():
+        return "demo"
+    if (directory / "compare.json").exists():
+        return "comparison"
+    if (directory / "meta.json").exists():
+        return "run"
+    raise ReportError(
+        f"{directory}: not a run, comparison or demo directory (no meta.json, compare.json or demo.json)"
+    )
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportError(f"{path}: cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise ReportError(f"{path}: expected a JSON object")
+    return data
+
+
+def _scenario_of(run_dir: Path) -> Scenario:
+    try:
+        return scenario_from_mapping(read_toml(run_dir / "scenario.toml"), str(run_dir / "scenario.toml"))
+    except ScenarioError as exc:
+        raise ReportError(str(exc)) from None
+
+
+def _expected_cycles(scenario: Scenario) -> dict[str, float]:
+    return {name: seg.expected_sales_cycle_days for name, seg in scenario.market.items() if seg.accounts > 0}
+
+
+@dataclass
+class _Frames:
+    """Metric frames of several runs, tagged with strategy and replication, ready for the charts."""
+
+    revenue: list[pl.DataFrame] = field(default_factory=list)
+    cycles: list[pl.DataFrame] = field(default_factory=list)
+    flows: list[pl.DataFrame] = field(default_factory=list)
+    reputation: list[pl.DataFrame] = field(default_factory=list)
+    quota: list[pl.DataFrame] = field(default_factory=list)
+    showcase: list[tuple[str, pl.DataFrame]] = field(default_factory=list)
+
+    def add(self, strategy: str, replication: int, events: pl.DataFrame, showcase: bool) -> None:
+        tag = charts.tag
+        self.revenue.append(tag(metrics.revenue_over_time(events), strategy, replication))
+        self.cycles.append(tag(metrics.cycle_lengths(events), strategy, replication))
+        self.flows.append(tag(metrics.funnel_flows(events), strategy, replication))
+        self.reputation.append(tag(metrics.reputation_path(events), strategy, replication))
+        if showcase:
+            self.quota.append(tag(metrics.quota_attainment_by_seat(events), strategy, replication))
+            self.showcase.append((strategy, events))
+
+
+def interesting_deal(events: pl.DataFrame) -> tuple[int, int, float] | None:
+    """The deal worth a timeline: most stall requests, then most rep hours; (opp, stalls, hours) or None."""
+    opps = metrics.opportunities(events).select("opp", "hours")
+    if opps.height == 0:
+        return None
+    stalls = metrics.stall_requests_by_opportunity(events).select("opp", "stall_requests")
+    ranked = (
+        opps.join(stalls, on="opp", how="left")
+        .with_columns(pl.col("stall_requests").fill_null(0))
+        .sort(["stall_requests", "hours", "opp"], descending=[True, True, False])
+    )
+    best = ranked.row(0, named=True)
+    return int(best["opp"]), int(best["stall_requests"]), float(best["hours"])
+
+
+def _charts(frames: _Frames, runs: pl.DataFrame, expected: dict[str, float]) -> list[Chart]:
+    out = [
+        charts.revenue_chart(pl.concat(frames.revenue)),
+        charts.waste_chart(charts.hours_from_summaries(runs)),
+        charts.hours_per_dollar_chart(runs),
+        charts.funnel_chart(pl.concat(frames.flows)),
+        charts.cycle_chart(pl.concat(frames.cycles), expected),
+        charts.quota_chart(pl.concat(frames.quota)),
+        charts.reputation_chart(pl.concat(frames.reputation)),
+    ]
+    candidates = []
+    for strategy, events in frames.showcase:
+        pick = interesting_deal(events)
+        if pick is not None:
+            candidates.append((pick[1], pick[2], strategy, pick[0], events))
+    if candidates:
+        _, _, strategy, opp, events = max(candidates, key=lambda c: (c[0], c[1]))
+        deal = deal_events(events, opp)
+        if deal is not None:
+            out.append(charts.deal_timeline_chart(deal, strategy))
+    return out
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]], classes: Any = None) -> str:
+    head = "".join(f"<th>{html.escape(h).replace(chr(10), '<br>')}</th>" for h in header)
+    body = []
+    for i, cells in enumerate(rows):
+        tds = [f'<th scope="row">{html.escape(cells[0])}</th>']
+        for j, cell in enumerate(cells[1:], start=1):
+            cls = classes[i][j] if classes else ""
+            attr = f' class="{cls}"' if cls else ""
+            tds.append(f"<td{attr}>{html.escape(cell)}</td>")
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def comparison_table_html(table: pl.DataFrame) -> str:
+    """The comparison table as HTML, cell for cell what ``salesim compare`` prints.
+
+    A paired difference whose interval excludes zero is marked better or worse (by the figure's direction).
+    """
+    strategies = comparison_strategies(table)
+    rows = comparison_rows(table)
+    classes: list[list[str]] = []
+    for metric in dict.fromkeys(table["metric"].to_list()):
+        by = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
+        more_is_better = TABLE_METRICS.get(metric, ("", True))[1]
+        row_classes = [""]
+        for i, name in enumerate(strategies):
+            row_classes.append("")
+            if i:
+                low, high = by[name]["diff_low"], by[name]["diff_high"]
+                cls = ""
+                if low is not None and high is not None and (low > 0 or high < 0):
+                    cls = "better" if (low > 0) == more_is_better else "worse"
+                row_classes.append(cls)
+        classes.append(row_classes)
+    header = comparison_header(table)
+    out = _html_table(header, rows, classes)
+    swatches = "".join(
+        f'<span class="swatch" style="background:{charts.strategy_colour(s)}"></span>{html.escape(s)} '
+        for s in strategies
+    )
+    return (
+        f'<div class="table-wrap comparison" data-strategies="{html.escape(",".join(strategies))}">'
+        f'<p class="legend">{swatches}· the first strategy is the control; a paired difference in '
+        f'<span class="better">green</span> / <span class="worse">red</span> has a 95% interval that '
+        f"excludes zero (better / worse).</p>{out}</div>"
+    )
+
+
+def run_section(directory: Path) -> Section:
+    """The section of a single run directory."""
+    meta = _read_json(directory / "meta.json")
+    scenario = _scenario_of(directory)
+    events = read_events(directory / "events.parquet")
+    summary_path = directory / "summary.json"
+    summary = _read_json(summary_path) if summary_path.exists() else metrics.summary(events)
+    summary = {k: (float("nan") if v is None else v) for k, v in summary.items()}
+    strategy = str(meta.get("strategy") or scenario.strategy.preset)
+    runs = pl.DataFrame([{"strategy": strategy, "replication": 0, **summary}], infer_schema_length=None)
+    frames = _Frames()
+    frames.add(strategy, 0, events, showcase=True)
+    table = _html_table(["figure", "value"], [list(r) for r in summary_rows(summary)])
+    details = (
+        f"strategy {strategy} · seed {meta.get('seed')} · {scenario.horizon_days:.0f} simulated days · "
+        f"{events.height:,} events"
+    )
+    return Section(
+        key=_anchor(scenario.name),
+        heading=f"{scenario.name} · {strategy}",
+        question=scenario.question,
+        details=details,
+        table_html=f'<div class="table-wrap summary">{table}</div>',
+        charts=_charts(frames, runs, _expected_cycles(scenario)),
+    )
+
+
+def comparison_section(directory: Path, heading: str | None = None, key: str | None = None) -> Section:
+    """The section of a comparison directory: its table and the charts over all its runs."""
+    info = _read_json(directory / "compare.json")
+    for name in ("runs.parquet", "comparison.parquet"):
+        if not (directory / name).exists():
+            raise ReportError(f"{directory}: incomplete comparison (no {name})")
+    runs = pl.read_parquet(directory / "runs.parquet")
+    table = pl.read_parquet(directory / "comparison.parquet")
+    frames = _Frames()
+    scenario: Scenario | None = None
+    for row in runs.select("strategy", "replication").iter_rows(named=True):
+        run_dir = directory / row["strategy"] / f"rep-{row['replication']:03d}"
+        if not (run_dir / "meta.json").exists():
+            raise ReportError(f"{directory}: incomplete comparison (no run {run_dir.relative_to(directory)})")
+        if scenario is None:
+            scenario = _scenario_of(run_dir)
+        events = read_events(run_dir / "events.parquet")
+        first = row["replication"] == runs.filter(pl.col("strategy") == row["strategy"])["replication"].min()
+        frames.add(row["strategy"], row["replication"], events, showcase=first)
+    if scenario is None:
+        raise ReportError(f"{directory}: the comparison has no runs")
+    strategies = comparison_strategies(table)
+    details = (
+        f"{' vs '.join(strategies)} · {info.get('replications')} replications each on common random "
+        f"numbers · root seed {info.get('seed')} · {scenario.horizon_days:.0f} simulated days"
+    )
+    return Section(
+        key=key or _anchor(str(info.get("scenario", directory.name))),
+        heading=heading or f"{info.get('scenario', directory.name)}: {' vs '.join(strategies)}",
+        question=str(info.get("question") or scenario.question),
+        details=details,
+        table_html=comparison_table_html(table),
+        charts=_charts(frames, runs, _expected_cycles(scenario)),
+    )
+
+
+def _anchor(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "section"
+
+
+@dataclass
+class Report:
+    """What a report page holds, before it is written."""
+
+    title: str
+    question: str
+    intro: str
+    sections: list[Section]
+
+    @property
+    def charts(self) -> list[Chart]:
+        """Every chart of the report, in page order."""
+        return [c for s in self.sections for c in s.charts]
+
+
+def load_report(directory: str | Path) -> Report:
+    """Read a run, comparison or demo directory into a :class:`Report` (figures built, nothing written)."""
+    d = Path(directory)
+    kind = directory_kind(d)
+    if kind == "run":
+        section = run_section(d)
+        return Report(f"salesim report · {section.heading}", section.question, "", [section])
+    if kind == "comparison":
+        section = comparison_section(d)
+        return Report(f"salesim report · {section.heading}", section.question, "", [section])
+    demo = _read_json(d / "demo.json")
+    sections = []
+    for market in demo.get("markets", []):
+        sub = d / str(market["directory"])
+        if not (sub / "compare.json").exists():
+            raise ReportError(f"{d}: incomplete demo (no comparison in {market['directory']})")
+        sections.append(
+            comparison_section(sub, str(market.get("heading")), _anchor(str(market["directory"])))
+        )
+    if not sections:
+        raise ReportError(f"{d / 'demo.json'}: lists no markets")
+    return Report(
+        str(demo.get("title", "salesim demo")),
+        str(demo.get("question", "")),
+        str(demo.get("intro", "")),
+        sections,
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------------------
+
+_CSS = """
+:root { --ink: #1d2430; --muted: #5b6573; --rule: #e3e6ea; --better: #1a7f37; --worse: #b42318; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       color: var(--ink); background: #f6f7f9; }
+main { max-width: 1180px; margin: 0 auto; padding: 28px 28px 60px; }
+header.page h1 { font-size: 26px; margin: 0 0 6px; }
+.question { font-size: 18px; margin: 6px 0 10px; }
+.question::before { content: "Question: "; font-weight: 600; }
+.details, .intro, .generated { color: var(--muted); margin: 4px 0; }
+nav.toc { margin: 12px 0 0; }
+nav.toc a { margin-right: 16px; }
+section.part { margin-top: 34px; }
+section.part > h2 { font-size: 22px; margin: 0 0 4px; border-bottom: 2px solid var(--rule); padding-bottom: 4px; }
+.table-wrap { overflow-x: auto; background: #fff; border: 1px solid var(--rule); border-radius: 6px;
+              padding: 10px 12px; margin: 14px 0 8px; }
+.table-wrap .legend { margin: 0 0 8px; color: var(--muted); font-size: 13px; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13.5px; width: 100%; }
+th, td { padding: 5px 10px; border-bottom: 1px solid var(--rule); white-space: nowrap; }
+thead th { text-align: right; vertical-align: bottom; font-weight: 600; }
+thead th:first-child, tbody th { text-align: left; font-weight: 500; }
+td { text-align: right; }
+td.better, span.better { color: var(--better); font-weight: 600; }
+td.worse, span.worse { color: var(--worse); font-weight: 600; }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin: 0 4px 0 6px;
+          vertical-align: baseline; }
+figure.chart { background: #fff; border: 1px solid var(--rule); border-radius: 6px; margin: 18px 0;
+               padding: 8px 10px 12px; }
+figure.chart figcaption { color: var(--muted); font-size: 14px; margin: 4px 8px 0; }
+footer { color: var(--muted); font-size: 13px; margin-top: 40px; }
+"""
+
+
+def _figure_html(chart: Chart, div_id: str) -> str:
+    height = int(chart.figure.layout.height or 450)
+    body = chart.figure.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        div_id=div_id,
+        default_width="100%",
+        default_height=f"{height}px",
+        config={"displaylogo": False, "responsive": True},
+    )
+    caption = html.escape(chart.caption)
+    return (
+        f'<figure class="chart" id="{div_id}-figure" data-chart="{chart.key}">{body}'
+        f"<figcaption>{caption}</figcaption></figure>"
+    )
+
+
+def render_html(report: Report) -> str:
+    """The whole page: plotly.js inlined once in the head, then every section's table and charts."""
+    from plotly.offline import get_plotlyjs
+
+    parts = []
+    for section in report.sections:
+        figures = "".join(_figure_html(chart, f"{section.key}-{chart.key}") for chart in section.charts)
+        question = (
+            f'<p class="question">{html.escape(section.question)}</p>'
+            if section.question and len(report.sections) > 1
+            else ""
+        )
+        parts.append(
+            f'<section class="part" id="{section.key}"><h2>{html.escape(section.heading)}</h2>{question}'
+            f'<p class="details">{html.escape(section.details)}</p>{section.table_html}{figures}</section>'
+        )
+    toc = ""
+    if len(report.sections) > 1:
+        links = "".join(f'<a href="#{s.key}">{html.escape(s.heading)}</a>' for s in report.sections)
+        toc = f'<nav class="toc">{links}</nav>'
+    intro = f'<p class="intro">{html.escape(report.intro)}</p>' if report.intro else ""
+    question = f'<p class="question">{html.escape(report.question)}</p>' if report.question else ""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(report.title)}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{_CSS}</style>"
+        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
+        f'<script type="text/javascript">{get_plotlyjs()}</script>\n'
+        f'</head><body data-charts="{len(report.charts)}"><main>'
+        f'<header class="page"><h1>{html.escape(report.title)}</h1>{question}{intro}{toc}</header>'
+        f"{''.join(parts)}"
+        "<footer>Written by salesim from the event logs in this directory; every figure is a projection of "
+        "those logs. Works offline.</footer></main></body></html>\n"
+    )
+
+
+def png_browser() -> str | None:
+    """The Chromium-family browser kaleido would use (``BROWSER_PATH`` first), or None."""
+    configured = os.environ.get("BROWSER_PATH")
+    if configured:
+        return configured if os.access(configured, os.X_OK) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def check_png() -> str:
+    """The browser for PNG export; a :class:`PngUnavailable` naming what is missing."""
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        raise PngUnavailable(
+            "--png needs kaleido (pip install 'salesim[png]') and Chromium; the HTML report works without"
+        ) from None
+    browser = png_browser()
+    if browser is None:
+        raise PngUnavailable(
+            "--png needs Chromium: install it (apt-get install chromium) or set BROWSER_PATH to a "
+            "Chrome/Chromium executable; the HTML report works without"
+        )
+    return browser
+
+
+def write_pngs(report: Report, directory: Path, browser: str) -> Path:
+    """Export every chart as ``<directory>/png/<section>-<chart>.png``; the folder is replaced whole."""
+    import plotly.io as pio
+
+    os.environ["BROWSER_PATH"] = browser
+    target = directory / PNG_DIR
+    staging = Path(tempfile.mkdtemp(prefix=".png-", dir=directory))
+    try:
+        figures, files = [], []
+        for section in report.sections:
+            for chart in section.charts:
+                figures.append(chart.figure)
+                files.append(staging / f"{section.key}-{chart.key}.png")
+        try:
+            pio.write_images(figures, files, width=1200, scale=1)
+        except Exception as exc:  # kaleido raises many kinds when the browser cannot start
+            raise PngUnavailable(f"--png: PNG export failed with {browser}: {exc}".splitlines()[0]) from None
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def build_report(directory: str | Path, png: bool = False) -> Path:
+    """Write ``report.html`` (atomically) into a run, comparison or demo directory and return its path.
+
+    With ``png``, also export every chart as a PNG under ``png/`` (needs kaleido and Chromium); if that is
+    not possible nothing is written.
+    """
+    d = Path(directory)
+    directory_kind(d)
+    browser = check_png() if png else None
+    report = load_report(d)
+    page = render_html(report)
+    if browser is not None:
+        write_pngs(report, d, browser)
+    path = d / REPORT_NAME
+    atomic_write_bytes(path, page.encode("utf-8"))
+    return path

@@ -1,0 +1,80 @@
+"""The demo's report in a real browser: every chart renders, nothing errors, nothing is fetched from the net.
+
+Drives Debian's Chromium through Playwright (never ``playwright install``). CI installs Chromium; without it
+this test fails rather than skips, so a missing browser cannot pass for a working report.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def test_demo_report_renders_every_chart_in_chromium(tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(f"the browser test needs Chromium at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "demo"
+    started = time.perf_counter()
+    done = run_cli(["demo", "--out", str(out), "--replications", "3"], cwd=tmp_path, timeout=180)
+    elapsed = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr
+    assert elapsed < 60, f"salesim demo --replications 3 took {elapsed:.0f} s"
+    report = out / "report.html"
+    assert done.stdout.strip().splitlines()[-1] == f"report → {report}"
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            outside: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on(
+                "request",
+                lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:")) else None,
+            )
+            page.goto(report.as_uri())
+            page.wait_for_load_state("load")
+            expected = int(page.evaluate("document.body.dataset.charts"))
+            page.wait_for_function(
+                "n => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                ".filter(d => d.querySelector('svg')).length >= n",
+                arg=expected,
+                timeout=30_000,
+            )
+            rendered = page.evaluate(
+                "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                ".filter(d => d.querySelector('svg.main-svg')).length"
+            )
+            figures = page.evaluate("document.querySelectorAll('figure.chart').length")
+            sankeys = page.evaluate("document.querySelectorAll('.sankey .sankey-node').length")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        finally:
+            browser.close()
+
+    assert errors == []
+    assert outside == []
+    assert expected == figures == 16  # two markets × eight charts
+    assert rendered == expected
+    assert sankeys > 0
+    assert (ARTIFACTS / "report.png").stat().st_size > 50_000
