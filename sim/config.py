@@ -188,7 +188,10 @@ class BuyingCenterConfig(Model):
         description="The champion's political capital (favours, truces), in pushes of unit cost.",
     )
     push_cost: float = Field(
-        1.0, ge=0.0, le=100.0, description="Capital one internal push costs, per person in the buying group."
+        1.0,
+        ge=0.0,
+        le=100.0,
+        description="Capital one internal push costs, times the square root of the group size.",
     )
     procurement: ProcurementConfig = Field(
         default_factory=ProcurementConfig, description="Procurement gatekeeper."
@@ -223,6 +226,9 @@ class SegmentConfig(Model):
     no_decision_per_extra_person: Probability = Field(
         0.03, description="Added chance of no decision per buying-group member beyond the first."
     )
+    no_pain_no_decision: Probability = Field(
+        0.2, description="Added chance of no decision when the buyer feels no pain (just looking)."
+    )
     no_budget_no_decision: Probability = Field(
         0.2, description="Added chance of no decision when no budget exists."
     )
@@ -234,6 +240,10 @@ class SegmentConfig(Model):
     )
     meeting_acceptance_outside: Probability = Field(
         0.25, description="Chance a contact accepts a meeting when not buying (a 'looker')."
+    )
+    refer_up_probability: Probability = Field(
+        0.3,
+        description="Chance a contact below the rep's minimum title introduces the rep to a VP or above.",
     )
     stage_effort: float = Field(
         1.0, ge=0.0, le=10.0, description="Multiplier on sales_org.stage_hours for a deal in this segment."
@@ -465,7 +475,7 @@ class SalesOrgConfig(Model):
     reps: int = Field(20, ge=1, le=MAX_REPS, description="Rep seats (territories).")
     hours_per_week: Hours = Field(45.0, gt=0.0, description="Hours a rep works per week.")
     selling_share: Probability = Field(0.38, description="Share of a rep's hours available for selling.")
-    annual_quota: float = Field(320_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
+    annual_quota: float = Field(260_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
     review_period_days: Days = Field(30.4, gt=0.0, description="Days between quota reviews (monthly).")
     quota_start_day: Days = Field(
         180.0, description="Day the first quota year starts: a warm-up so the pipeline is not empty at day 0."

@@ -168,8 +168,14 @@ class World:
 
     # -- market memory ------------------------------------------------------------------------------------
     def change_reputation(self, delta: float, reason: str, opp: int | None) -> None:
-        """Move the vendor's reputation (kept within [0, 1]) and log why."""
-        level = min(1.0, max(0.0, self.state.reputation + delta))
+        """Move the vendor's reputation and log why.
+
+        Gains shrink as reputation nears 1 and losses as it nears 0 (``delta`` is the move from a neutral
+        0.5), so a steady mix of outcomes settles at a level of its own instead of drifting to an end.
+        """
+        current = self.state.reputation
+        delta = 2.0 * delta * ((1.0 - current) if delta > 0 else current)
+        level = min(1.0, max(0.0, current + delta))
         self.log.emit(
             "ReputationChanged", opp=opp, share=round(delta, 6), level=round(level, 6), reason=reason
         )

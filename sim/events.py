@@ -137,6 +137,13 @@ KINDS: dict[str, EventKind] = {
             "when the buyer reached out)",
         ),
         _k(
+            "ContactReferredUp",
+            "rep account contact title",
+            "buyer",
+            "a contact below the strategy's minimum title introduces the rep to a senior `title` (seed 002: "
+            "by-pass them for senior management)",
+        ),
+        _k(
             "ContactDisqualified",
             "rep account contact title reason",
             "rep",
@@ -301,6 +308,12 @@ KINDS: dict[str, EventKind] = {
             "monthly review: bookings this quota year `amount` against the target to date `level`",
         ),
         _k(
+            "QuotaYearStarted",
+            "rep",
+            "leadership",
+            "a quota year starts (at quota_start_day and every twelve reviews after): bookings count from here",
+        ),
+        _k(
             "QuotaPeriodClosed",
             "rep amount level share reason",
             "leadership",
@@ -402,6 +415,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file private (0600); give it the mode an ordinary write would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)

@@ -306,11 +306,12 @@ def _reputation(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[st
 
 @_on("QuotaReviewed")
 def _reviewed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.reps[rep].attainment = p["share"]
+    if p.get("share") is not None:
+        s.reps[rep].attainment = p["share"]
 
 
-@_on("QuotaPeriodClosed")
-def _period_closed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+@_on("QuotaYearStarted")
+def _year_started(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
     r = s.reps[rep]
     r.bookings_year = 0.0
     r.attainment = 1.0

@@ -29,6 +29,8 @@ def describe(row: dict[str, Any]) -> str:
     match kind:
         case "ContactMade":
             return f"rep reaches a {row['title']} at the account"
+        case "ContactReferredUp":
+            return f"the contact introduces the rep to a {row['title']}"
         case "MeetingHeld":
             return f"first meeting with the {row['title']}"
         case "QualificationScored":

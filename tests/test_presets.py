@@ -28,7 +28,9 @@ def test_help_them_buy_spends_enablement_hours_at_every_stage_it_works() -> None
     assert worked.join(enabled, on=["opp", "stage"], how="anti").height == 0
     # Each enablement costs the preset's 3 hours, part of it possibly logged in an earlier week (WorkLogged).
     whole = events.filter(pl.col("kind") == "BuyerEnabled")["hours"].sum()
-    parts = events.filter((pl.col("kind") == "WorkLogged") & (pl.col("reason") == "BuyerEnabled"))["hours"].sum()
+    parts = events.filter((pl.col("kind") == "WorkLogged") & (pl.col("reason") == "BuyerEnabled"))[
+        "hours"
+    ].sum()
     # (Parts of an enablement the buyer's decision cut short have no BuyerEnabled of their own.)
     assert whole + parts >= 3.0 * enabled.height - 1e-6
     assert events.filter(pl.col("kind") == "BuyerEnabled")["hours"].max() <= 3.0

@@ -64,7 +64,8 @@ PRESSURE_SEEDS = (0, 1, 2, 3)
 def _opened_with_titles(events: pl.DataFrame) -> pl.DataFrame:
     """Each opened opportunity with the title of the contact it was opened with (one row per opportunity)."""
     opened = events.filter(pl.col("kind") == "OpportunityOpened").select("opp", "contact")
-    met = events.filter(pl.col("kind").is_in(["MeetingHeld", "ContactMade"])).select("contact", "title")
+    # The person met: a contact below the bar may have referred the rep up to a senior title.
+    met = events.filter(pl.col("kind") == "MeetingHeld").select("contact", "title")
     return opened.join(met.unique(), on="contact", how="left")
 
 
@@ -106,7 +107,8 @@ def test_qualify_hard_walks_away_after_days_without_buyer_action(walk_away_days:
     walked = events.filter(pl.col("kind") == "OpportunityWalkedAway").select(
         "opp", "account", pl.col("t").alias("walked_at"), "day"
     )
-    assert walked.height >= 5
+    # The preset's 90 days catch fewer deals than a tight 25; both must catch some.
+    assert walked.height >= (5 if walk_away_days is not None else 1)
     assert (walked["day"] >= days - 1e-3).all(), walked.filter(pl.col("day") < days - 1e-3)
     # The idle time is real: the deal's last buyer action (opening, a buying job of the account, a stage
     # the buyer let us advance) came at least that many days before the walk-away, and `day` says when.

@@ -108,7 +108,7 @@ def no_decision_probability(
         if market.w_budget[window] == "none":
             p += segment.no_budget_no_decision
         if market.w_pain[window] == "none":
-            p += segment.no_budget_no_decision
+            p += segment.no_pain_no_decision
     if market.w_capital[window] > 0:
         p -= response.champion_no_decision_relief
     if policy.help_them_buy:

@@ -74,7 +74,9 @@ class Deal:
                 if world.policy.help_them_buy
                 else 0.0
             )
-            self.decision_time = world.market.decision_day(self.window) - speedup
+            self.decision_time = max(
+                self.consensus_starts(), world.market.decision_day(self.window) - speedup
+            )
         self.last_checkin = world.env.now
         self.checkin_interval = world.scenario.sales_org.checkin_interval_days
         self.done = False
@@ -82,6 +84,11 @@ class Deal:
         self.period_discount_given = False
 
     # -- helpers ----------------------------------------------------------------------------------------
+    def consensus_starts(self) -> float:
+        """When the buyer's last job (consensus) starts: a rep can speed that job, not the ones before it."""
+        assert self.window is not None
+        return self.w.market.w_jobs[self.window][-2]
+
     def spend(self, hours: float, kind: str, deadline: float | None = None, **fields: Any) -> Process:
         """Spend rep hours on this deal and log the activity; None if the buyer decides before the rep has time."""
         limit = self.decision_time if deadline is None else deadline
@@ -189,7 +196,7 @@ class Deal:
                 )
                 if done is None:
                     return False
-                yield from self.wait(bc.stall_request_days)
+                yield from self.wait(min(bc.stall_request_days, self.decision_time - w.env.now))
                 if w.env.now >= self.decision_time:
                     return False
         enabling = w.policy.help_them_buy and w.policy.enablement_hours > 0
@@ -205,7 +212,7 @@ class Deal:
         if failure is not None and self.stream.chance(self.cfg.evidence_failure_probability):
             kind = failure if stage == "pilot" or self.stream.chance(0.5) else "disappointing_reference"
             self.emit("EvidenceFailed", stage=stage, reason=kind, day=self.cfg.evidence_setback_days)
-            yield from self.wait(self.cfg.evidence_setback_days)
+            yield from self.wait(min(self.cfg.evidence_setback_days, self.decision_time - w.env.now))
         if stage in PUSH_STAGES:
             self.champion_push(stage)
         if stage == "negotiation":
@@ -267,7 +274,7 @@ class Deal:
         else:
             speedup = w.scenario.buyer_response.pressure_smb_speedup_days
             self.emit("PressureWorked", day=speedup)
-            self.decision_time = max(w.env.now, self.decision_time - speedup)
+            self.decision_time = max(w.env.now, self.consensus_starts(), self.decision_time - speedup)
 
     def period_end_discount(self) -> None:
         """A rep behind on quota near period end buys the deal in with a discount, as the strategy allows."""

@@ -24,6 +24,8 @@ PRESSURE_TACTICS = ("fake_scarcity", "price_increase")
 def leadership_process(world: World) -> Generator[Any, Any, None]:
     """Run the quota clock: a pressure sweep before each review, then the review itself."""
     env, org, policy = world.env, world.scenario.sales_org, world.policy
+    yield env.timeout(org.quota_start_day)
+    start_quota_year(world)
     review = 1
     while True:
         review_at = org.quota_start_day + review * org.review_period_days
@@ -32,7 +34,10 @@ def leadership_process(world: World) -> Generator[Any, Any, None]:
             yield env.timeout(pressure_at - env.now)
             pressure_sweep(world)
         yield env.timeout(max(0.0, review_at - env.now))
-        quota_review(world, year_end=review % REVIEWS_PER_YEAR == 0)
+        year_end = review % REVIEWS_PER_YEAR == 0
+        quota_review(world, year_end=year_end)
+        if year_end:
+            start_quota_year(world)
         pipeline_review(world)
         review += 1
 
@@ -46,6 +51,14 @@ def quota_target(world: World, rep: int, now: float) -> float:
     return org.annual_quota * max(0.0, now - counted_from) / world.quota_year_days
 
 
+def start_quota_year(world: World) -> None:
+    """Every rep in a seat starts the quota year at zero bookings (warm-up wins count for nobody)."""
+    for seat in range(world.scenario.sales_org.reps):
+        rep = world.state.holder(seat)
+        if rep is not None:
+            world.log.emit("QuotaYearStarted", rep=rep)
+
+
 def quota_review(world: World, year_end: bool) -> None:
     """Log every rep's standing; at year end, close the quota year."""
     state, emit, now = world.state, world.log.emit, world.env.now
@@ -56,13 +69,14 @@ def quota_review(world: World, year_end: bool) -> None:
         bookings = state.reps[rep].bookings_year
         # The target is measured at the review instant, so the year-end review uses the full year.
         target = quota_target(world, rep, now - (1e-9 if year_end else 0.0))
-        attainment = bookings / target if target > 0 else 1.0
+        # A rep still inside the first half of the ramp carries no target yet: no attainment to report.
+        attainment = bookings / target if target > 0 else None
         emit(
             "QuotaReviewed",
             rep=rep,
             amount=round(bookings, 2),
             level=round(target, 2),
-            share=round(attainment, 6),
+            share=None if attainment is None else round(attainment, 6),
         )
         # A rep who carried quota for less than a quarter of the year is not judged on it.
         if year_end and target >= world.scenario.sales_org.annual_quota * MIN_JUDGED_SHARE:
@@ -71,8 +85,8 @@ def quota_review(world: World, year_end: bool) -> None:
                 rep=rep,
                 amount=round(bookings, 2),
                 level=round(target, 2),
-                share=round(attainment, 6),
-                reason="made" if attainment >= 1.0 else "missed",
+                share=round(bookings / target, 6),
+                reason="made" if bookings >= target else "missed",
             )
 
 

@@ -44,27 +44,51 @@ def seat_process(world: World, seat: int) -> Process:
 
 
 def week_process(world: World, seat: int) -> Process:
-    """Each week: log the hours not available for selling, then prospect with what the pipeline leaves."""
+    """Each week: log the hours not available for selling, then prospect in two passes.
+
+    Early in the week the rep keeps a minimum share of hours for prospecting; live deals are served next
+    (``World.spend`` retries at the start of the week); late in the week whatever they left goes to
+    prospecting too. Deals first, so a full pipeline slows prospecting rather than starving live deals.
+    """
     org, env, state = world.scenario.sales_org, world.env, world.state
     while True:
+        week_start = env.now
         rep = state.holder(seat)
         if rep is not None:
             capacity = world.capacity(rep, env.now)
             world.log.emit("AdminHoursLogged", rep=rep, hours=round(org.hours_per_week - capacity, 6))
-            reserve = org.pipeline_reserve_hours * len(state.open_by_seat[seat])
-            budget = max(org.min_prospecting_share * capacity, capacity - reserve)
-            contacts = int(budget // max(org.contact_hours + org.first_meeting_hours * 0.3, 0.1))
-            spacing = min(0.5, 4.5 / contacts) if contacts else 0.0
-            for _ in range(contacts):
-                if state.holder(seat) != rep:
-                    break
-                needed = org.contact_hours + max(org.first_meeting_hours, org.qualification_test_hours)
-                if capacity - state.selling_hours_this_week(rep, env.now) < needed:
-                    break
-                if not prospect(world, seat, rep):
-                    break  # nobody in the territory is free to approach this week
-                yield env.timeout(spacing)
+            yield from prospecting_pass(world, seat, rep, org.min_prospecting_share * capacity, 2.5)
+            yield env.timeout(max(0.0, week_start + LATE_PASS_DAY - env.now))
+            if state.holder(seat) == rep:
+                reserve = org.pipeline_reserve_hours * len(state.open_by_seat[seat])
+                spare = capacity - state.selling_hours_this_week(rep, env.now) - reserve
+                yield from prospecting_pass(world, seat, rep, spare, WEEK_DAYS - LATE_PASS_DAY - 0.5)
         yield env.timeout(WEEK_DAYS * (math.floor(env.now / WEEK_DAYS) + 1) - env.now)
+
+
+LATE_PASS_DAY = 4.0
+"""Day of the week the rep prospects with the hours live deals left."""
+
+
+def prospecting_pass(world: World, seat: int, rep: int, budget: float, within_days: float) -> Process:
+    """Outbound contacts spread over ``within_days``, until ``budget`` hours are used or nobody is free."""
+    org, env, state = world.scenario.sales_org, world.env, world.state
+    if budget <= 0:
+        return
+    per_contact = org.contact_hours + org.first_meeting_hours * 0.3
+    contacts = int(budget // max(per_contact, 0.1))
+    needed = org.contact_hours + max(org.first_meeting_hours, org.qualification_test_hours)
+    spacing = min(0.5, within_days / contacts) if contacts else 0.0
+    start = state.selling_hours_this_week(rep, env.now)
+    for _ in range(contacts):
+        used = state.selling_hours_this_week(rep, env.now)
+        if state.holder(seat) != rep or used - start >= budget:
+            return
+        if world.capacity(rep, env.now) - used < needed:
+            return
+        if not prospect(world, seat, rep):
+            return  # nobody in the territory is free to approach this week
+        yield env.timeout(spacing)
 
 
 def pick_account(world: World, seat: int) -> int | None:
@@ -97,6 +121,7 @@ def prospect(world: World, seat: int, rep: int) -> bool:
     stream = world.account_streams[account]
     title_rank = stream.pick(world.title_weights[segment])
     contact = world.new_contact_id()
+    referred = world.state.accounts[account].referred  # read before the contact uses the referral up
     emit(
         "ContactMade",
         rep=rep,
@@ -107,8 +132,10 @@ def prospect(world: World, seat: int, rep: int) -> bool:
         hours=org.contact_hours,
         reason="outbound",
     )
-    if not meets_title_bar(world, rep, account, contact, title_rank):
+    senior = senior_enough(world, rep, account, contact, title_rank)
+    if senior is None:
         return True
+    title_rank = senior
     window = market.window_for(account, now)
     accepted = stream.chance(
         buyer.meeting_acceptance(
@@ -116,7 +143,7 @@ def prospect(world: World, seat: int, rep: int) -> bool:
             market.is_open(window, now),
             world.state.reputation,
             world.scenario.reputation,
-            world.state.accounts[account].referred,
+            referred,
         )
     )
     if not accepted:
@@ -158,8 +185,12 @@ def inbound_inquiry(world: World, account: int) -> Process:
         title=TITLES[title_rank],
         reason="inbound",
     )
-    if rep is None or not meets_title_bar(world, rep, account, contact, title_rank):
+    if rep is None:
         return
+    senior = senior_enough(world, rep, account, contact, title_rank)
+    if senior is None:
+        return
+    title_rank = senior
     rep = yield from world.spend(
         seat,
         meeting_hours(world),
@@ -179,11 +210,24 @@ def meeting_hours(world: World) -> float:
     return org.qualification_test_hours if world.policy.qualification_test else org.first_meeting_hours
 
 
-def meets_title_bar(world: World, rep: int, account: int, contact: int, title_rank: int) -> bool:
-    """Whether the strategy meets a contact of this title; if not, the account goes to nurture."""
+def senior_enough(world: World, rep: int, account: int, contact: int, title_rank: int) -> int | None:
+    """The title the rep goes on with: the contact's own, a senior one it refers the rep to, or None.
+
+    Below the strategy's minimum title the rep asks to be introduced upward (seed 002: "by-pass them for
+    senior management"); a contact who will not refer the rep up sends the account to nurture.
+    """
     policy = world.policy
     if title_rank >= policy.min_title_rank:
-        return True
+        return title_rank
+    segment = world.market.segment[account]
+    stream = world.account_streams[account]
+    if stream.chance(getattr(world.scenario.market, segment).refer_up_probability):
+        weights = [
+            w if i >= policy.min_title_rank else 0.0 for i, w in enumerate(world.title_weights[segment])
+        ]
+        senior = stream.pick(weights) if sum(weights) > 0 else policy.min_title_rank
+        world.log.emit("ContactReferredUp", rep=rep, account=account, contact=contact, title=TITLES[senior])
+        return senior
     world.log.emit(
         "ContactDisqualified",
         rep=rep,
@@ -199,7 +243,7 @@ def meets_title_bar(world: World, rep: int, account: int, contact: int, title_ra
         contact=contact,
         day=world.env.now + policy.nurture_retest_days,
     )
-    return False
+    return None
 
 
 def qualify(world: World, seat: int, rep: int, account: int, contact: int, title_rank: int) -> None:

@@ -68,6 +68,8 @@ PRESETS: dict[str, Policy] = {
         min_contact_title="vp",
         qualification_test=True,
         never_walk_away=False,
+        # A Fortune 1000 buyer's jobs lie 45-85 days apart; 60 days would walk away from live deals.
+        walk_away_days=90.0,
         period_end_discount=0.05,
     ),
     # Phil: invented scarcity and price increases as the period closes, instead of discounting.
