@@ -271,7 +271,7 @@ class SegmentConfig(Model):
 def smb_defaults() -> SegmentConfig:
     """SMB: the owner decides fast, alone, with no procurement (seed 000; CALIBRATION: 14-30 day cycles)."""
     return SegmentConfig(
-        accounts=1000,
+        accounts=4000,
         deal_size=LogNormal(median=25_000.0, sigma=0.6),
         stage_effort=0.4,
         contact_titles=TitleMix(manager=0.15, director=0.15, vp=0.1, c_level=0.1, owner=0.5),
@@ -300,7 +300,7 @@ def smb_defaults() -> SegmentConfig:
 def mid_market_defaults() -> SegmentConfig:
     """Mid-market: a small buying group, procurement in half the deals (CALIBRATION: 30-90 day cycles)."""
     return SegmentConfig(
-        accounts=800,
+        accounts=1500,
         deal_size=LogNormal(median=90_000.0, sigma=0.6),
         need_interval_days=540.0,
         buying_cycle_days=LogNormal(median=110.0, sigma=0.45),
@@ -325,7 +325,7 @@ def mid_market_defaults() -> SegmentConfig:
 def f1000_defaults() -> SegmentConfig:
     """Fortune 1000: a large buying group, procurement always, a stalling CIO often (seeds 000, 004)."""
     return SegmentConfig(
-        accounts=400,
+        accounts=600,
         deal_size=LogNormal(median=400_000.0, sigma=0.7),
         contact_titles=TitleMix(manager=0.35, director=0.35, vp=0.2, c_level=0.1, owner=0.0),
         need_interval_days=720.0,
