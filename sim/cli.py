@@ -39,6 +39,22 @@ class UsageError(Exception):
     """A bad argument found after parsing (an unknown strategy, an existing output directory, ...)."""
 
 
+MAX_SEED = 2**63 - 1
+
+
+def check_seed(seed: int | None) -> None:
+    """A seed must be a whole number from 0 to 2**63 - 1 (what a scenario file can hold)."""
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed {seed}: must be from 0 to {MAX_SEED}")
+
+
+def pl_errors() -> type[Exception]:
+    """polars' base error type (imported lazily: polars is not needed to print --help)."""
+    import polars
+
+    return polars.exceptions.PolarsError
+
+
 def fail(message: str) -> None:
     """Print one line to stderr and exit with code 2."""
     err_console.print(f"error: {message}", markup=False, highlight=False)
@@ -89,8 +105,7 @@ def run(
     from sim.results import save_run
 
     with clean_errors():
-        if seed is not None and seed < 0:
-            raise UsageError(f"--seed {seed}: must be zero or positive")
+        check_seed(seed)
         sc = load_scenario(scenario, set_ or [])
         chosen = sc.seed if seed is None else seed
         target = fresh_output(out or Path("runs") / f"{Path(str(scenario)).stem}-seed{chosen}")
@@ -155,6 +170,7 @@ def run_comparison(
         raise UsageError(f"--workers {workers}: must be at least 1")
     names = parse_strategies(strategies)
     sc = load_scenario(scenario_path, overrides)
+    check_seed(seed)
     root = sc.seed if seed is None else seed
     fresh = not out.exists()
     fresh_output(out)
@@ -237,6 +253,11 @@ def report(
                 path = build_report(directory, png=png)
         except ReportError as exc:
             raise UsageError(str(exc)) from None
+        except (KeyError, TypeError, ValueError, OSError, pl_errors()) as exc:
+            # Files of the right names but wrong contents (hand-edited or truncated): say so, in one line.
+            raise UsageError(
+                f"{directory}: its files are damaged or not salesim's ({type(exc).__name__}: {exc})"
+            ) from None
     if png:
         console.print(f"charts as PNG → {path.parent / PNG_DIR}")
     console.print(f"report → {path}")

@@ -11,6 +11,7 @@ Errors are reported as :class:`ScenarioError`: one line naming the file, the fie
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -211,7 +212,7 @@ class SegmentConfig(Model):
     pain: PainMix = Field(default_factory=PainMix, description="Business pain when a need triggers.")
     budget: BudgetMix = Field(default_factory=BudgetMix, description="Budget status when a need triggers.")
     need_interval_days: Days = Field(
-        365.0, gt=0.0, description="Mean days between buying needs of one account."
+        365.0, ge=7.0, description="Mean days between buying needs of one account (at least a week)."
     )
     buying_cycle_days: LogNormal = Field(
         default_factory=lambda: LogNormal(median=30.0, sigma=0.5),
@@ -476,7 +477,9 @@ class SalesOrgConfig(Model):
     hours_per_week: Hours = Field(45.0, gt=0.0, description="Hours a rep works per week.")
     selling_share: Probability = Field(0.38, description="Share of a rep's hours available for selling.")
     annual_quota: float = Field(260_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
-    review_period_days: Days = Field(30.4, gt=0.0, description="Days between quota reviews (monthly).")
+    review_period_days: Days = Field(
+        30.4, ge=7.0, description="Days between quota reviews (monthly; at least 7)."
+    )
     quota_start_day: Days = Field(
         180.0, description="Day the first quota year starts: a warm-up so the pipeline is not empty at day 0."
     )
@@ -485,7 +488,9 @@ class SalesOrgConfig(Model):
     ramp_start_capacity: Probability = Field(
         0.25, description="Share of full capacity on a new hire's first day."
     )
-    mean_tenure_days: Days = Field(520.0, gt=0.0, description="Mean days a rep stays (about 17 months).")
+    mean_tenure_days: Days = Field(
+        520.0, ge=30.0, description="Mean days a rep stays (about 17 months; at least 30)."
+    )
     vacancy_days: Days = Field(60.0, description="Days a seat stays vacant before a replacement starts.")
     contact_hours: Hours = Field(
         0.5, description="Rep hours per prospecting contact (research, calls, emails)."
@@ -497,7 +502,7 @@ class SalesOrgConfig(Model):
     stage_hours: StageHours = Field(default_factory=StageHours, description="Rep hours per vendor stage.")
     checkin_hours: Hours = Field(1.0, description="Rep hours per check-in on an idle opportunity.")
     checkin_interval_days: Days = Field(
-        14.0, gt=0.0, description="Days between check-ins while a deal idles."
+        14.0, ge=1.0, description="Days between check-ins while a deal idles (at least 1)."
     )
     checkin_backoff: float = Field(
         1.5,
@@ -505,7 +510,7 @@ class SalesOrgConfig(Model):
         le=10.0,
         description="Growth of the check-in interval while the account has no buying window.",
     )
-    max_checkin_interval_days: Days = Field(90.0, gt=0.0, description="Longest gap between check-ins.")
+    max_checkin_interval_days: Days = Field(90.0, ge=1.0, description="Longest gap between check-ins.")
     pipeline_reserve_hours: Hours = Field(0.5, description="Weekly hours reserved per open opportunity.")
     min_prospecting_share: Probability = Field(
         0.25, description="Share of selling hours always kept for prospecting."
@@ -723,8 +728,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
+        return json.dumps(
+            value, ensure_ascii=False
+        )  # a JSON string is a valid TOML basic string, control characters escaped
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")

@@ -130,6 +130,7 @@ class World:
                         rep=rep,
                         account=fields.get("account"),
                         opp=fields.get("opp"),
+                        contact=fields.get("contact"),
                         hours=part,
                         reason=kind,
                     )

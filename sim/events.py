@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever a column or an event kind changes meaning; stored in the Parquet metadata."""
 
 METADATA_KEY = b"salesim.schema_version"
@@ -124,7 +124,7 @@ KINDS: dict[str, EventKind] = {
         _k("AdminHoursLogged", "rep hours", "rep", "weekly: the rep's hours not available for selling"),
         _k(
             "WorkLogged",
-            "rep account opp hours reason",
+            "rep account opp contact hours reason",
             "rep",
             "part of an activity (`reason`: the event kind it belongs to) that did not fit in one week",
         ),

@@ -125,7 +125,12 @@ def load_run(directory: str | Path) -> RunResult:
     d = Path(directory)
     if not (d / "meta.json").exists():
         raise RunDirError(f"{d}: not a complete run directory (no meta.json)")
-    meta = json.loads((d / "meta.json").read_text())
+    try:
+        meta = json.loads((d / "meta.json").read_text())
+        seed = int(meta["seed"])
+        wall = float(meta.get("wall_seconds", 0.0))
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        raise RunDirError(f"{d / 'meta.json'}: unreadable or incomplete run metadata ({exc!r})") from None
     try:
         scenario = scenario_from_mapping(read_toml(d / "scenario.toml"), str(d / "scenario.toml"))
     except ScenarioError as exc:
@@ -133,7 +138,7 @@ def load_run(directory: str | Path) -> RunResult:
     events = read_events(d / "events.parquet")
     return RunResult(
         scenario=scenario,
-        seed=int(meta["seed"]),
+        seed=seed,
         events=events,
-        wall_seconds=float(meta.get("wall_seconds", 0.0)),
+        wall_seconds=wall,
     )

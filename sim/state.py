@@ -109,7 +109,7 @@ class State:
         """Fold one event into the state."""
         self.now = t
         self.events += 1
-        if "hours" in p:
+        if p.get("hours") is not None:
             if rep is not None:
                 self._log_hours(t, rep, p["hours"], kind != "AdminHoursLogged")
             if opp is not None:
@@ -293,10 +293,11 @@ def _discount(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str,
 def _won(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
     s.opportunities[opp].won_amount = p["amount"]
     s.accounts[account].customer = True
-    r = s.reps[rep]
-    r.bookings_year += p["amount"]
-    r.bookings_total += p["amount"]
     s.bookings += p["amount"]
+    if rep is not None:  # a deal signed while the seat is vacant is booked to nobody's quota
+        r = s.reps[rep]
+        r.bookings_year += p["amount"]
+        r.bookings_total += p["amount"]
 
 
 @_on("ReputationChanged")

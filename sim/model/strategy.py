@@ -62,7 +62,7 @@ _BASE = Policy(
 PRESETS: dict[str, Policy] = {
     # Meet everyone, keep everything, never walk away; discount when behind.
     "numbers-game": _BASE,
-    # VP+ only, the 20-minute test (4 of 5), nurture and re-test, walk away after 60 days without buyer action.
+    # VP+ only, the 20-minute test (4 of 5), nurture and re-test, walk away after 90 days without buyer action.
     "qualify-hard": replace(
         _BASE,
         min_contact_title="vp",
