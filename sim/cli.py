@@ -263,21 +263,24 @@ def report(
     console.print(f"report → {path}")
 
 
-#: The markets ``salesim demo`` compares the strategies on: the baseline scenario cut down to one segment.
+#: The markets ``salesim demo`` compares the strategies on: the baseline scenario cut down to one segment,
+#: with a team small enough that each territory holds more accounts than a rep can work (500 SMB accounts,
+#: 120 Fortune 1000 accounts a rep), as real territories do; hours, not accounts, are then what a strategy
+#: spends. (With a team large enough to exhaust its territories, meeting everyone wins instead.)
 DEMO_MARKETS: list[tuple[str, str, str, list[str]]] = [
     (
         "smb",
         "SMB market: the owner decides in weeks",
         "In a market of small businesses only, where the owner decides fast and alone, "
         "does qualifying hard beat the numbers game?",
-        ["market.mid_market.accounts=0", "market.f1000.accounts=0"],
+        ["market.mid_market.accounts=0", "market.f1000.accounts=0", "sales_org.reps=8"],
     ),
     (
         "f1000",
         "Fortune 1000 market: buying groups, procurement, stalling CIOs",
         "In a market of Fortune 1000 accounts only, with buying groups, procurement and stalling CIOs, "
         "does qualifying hard beat the numbers game?",
-        ["market.smb.accounts=0", "market.mid_market.accounts=0"],
+        ["market.smb.accounts=0", "market.mid_market.accounts=0", "sales_org.reps=5"],
     ),
 ]
 DEMO_STRATEGIES = "numbers-game,qualify-hard"
