@@ -335,6 +335,16 @@ KINDS: dict[str, EventKind] = {
     ]
 }
 
+MARKET_KINDS: tuple[str, ...] = (
+    "AccountCreated",
+    "BuyingWindowOpened",
+    "BuyingCenterFormed",
+    "BuyingJobCompleted",
+    "BudgetAssigned",
+    "BuyingWindowClosed",
+)
+"""Kinds drawn up front from the market stream: identical across strategies run on one seed."""
+
 TERMINAL_KINDS = frozenset(
     {"DealWon", "DealLost", "NoDecisionReached", "OpportunityWalkedAway", "OpportunityCensored"}
 )

@@ -11,17 +11,9 @@ from conftest import SMALL, run_cli, small_scenario
 
 import sim
 from sim.comparison import compare, compare_table, replication_seeds
-from sim.events import read_events
+from sim.events import MARKET_KINDS, read_events
 from sim.stats import mean_interval, paired_difference
 
-MARKET_KINDS = [
-    "AccountCreated",
-    "BuyingWindowOpened",
-    "BuyingCenterFormed",
-    "BuyingJobCompleted",
-    "BudgetAssigned",
-    "BuyingWindowClosed",
-]
 VOLATILE = ("wall_seconds", "run_dir")
 
 

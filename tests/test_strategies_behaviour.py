@@ -16,17 +16,10 @@ from conftest import LiveRun, live_run, small_scenario
 
 from sim.config import TITLES, load_scenario
 from sim.engine import simulate
+from sim.events import MARKET_KINDS
 from sim.model.strategy import PRESETS
 
 VP_RANK = TITLES.index("vp")
-MARKET_KINDS = (
-    "AccountCreated",
-    "BuyingWindowOpened",
-    "BuyingCenterFormed",
-    "BuyingJobCompleted",
-    "BudgetAssigned",
-    "BuyingWindowClosed",
-)
 MARKET_COLUMNS = (
     "t",
     "kind",
