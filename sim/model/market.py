@@ -124,7 +124,6 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
             "use fewer accounts, a shorter horizon or a longer need_interval_days"
         )
     shares = np.asarray(JOB_END_SHARES)
-    rows: list[dict[str, Any]] = []
     for name, seg in scenario.market.items():
         n = seg.accounts
         if n == 0:
@@ -163,42 +162,26 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         opens = first[:, None] + np.cumsum(spans, axis=1)
         keep = opens < horizon
         for i in range(n):
+            account = first_id + i
+            market.windows_by_account.append([])
+            market.opens_by_account.append([])
             for j in np.flatnonzero(keep[i]).tolist():
-                rows.append(
-                    {
-                        "account": first_id + i,
-                        "open": float(opens[i, j]),
-                        "jobs": tuple((opens[i, j] + cycle[i, j] * shares).tolist()),
-                        "pain": PAINS[pain[i, j]],
-                        "budget": BUDGETS[budget[i, j]],
-                        "group": int(group[i, j]),
-                        "cio": bool(cio[i, j]),
-                        "capital": float(capital[i, j]) if champion[i, j] else 0.0,
-                        "procurement": bool(procurement[i, j]),
-                        "pilot": bool(pilot[i, j]),
-                        "u_nd": float(u_nd[i, j]),
-                        "u_vendor": float(u_vendor[i, j]),
-                        "u_inbound": float(u_inbound[i, j]),
-                    }
-                )
-    market.windows_by_account = [[] for _ in range(market.accounts)]
-    market.opens_by_account = [[] for _ in range(market.accounts)]
-    for w, row in enumerate(rows):
-        market.w_account.append(row["account"])
-        market.w_open.append(row["open"])
-        market.w_jobs.append(row["jobs"])
-        market.w_pain.append(row["pain"])
-        market.w_budget.append(row["budget"])
-        market.w_group.append(row["group"])
-        market.w_cio.append(row["cio"])
-        market.w_capital.append(row["capital"])
-        market.w_procurement.append(row["procurement"])
-        market.w_pilot.append(row["pilot"])
-        market.w_u_no_decision.append(row["u_nd"])
-        market.w_u_vendor.append(row["u_vendor"])
-        market.w_u_inbound.append(row["u_inbound"])
-        market.windows_by_account[row["account"]].append(w)
-        market.opens_by_account[row["account"]].append(row["open"])
+                opened = float(opens[i, j])
+                market.windows_by_account[account].append(len(market.w_account))
+                market.opens_by_account[account].append(opened)
+                market.w_account.append(account)
+                market.w_open.append(opened)
+                market.w_jobs.append(tuple((opens[i, j] + cycle[i, j] * shares).tolist()))
+                market.w_pain.append(PAINS[pain[i, j]])
+                market.w_budget.append(BUDGETS[budget[i, j]])
+                market.w_group.append(int(group[i, j]))
+                market.w_cio.append(bool(cio[i, j]))
+                market.w_capital.append(float(capital[i, j]) if champion[i, j] else 0.0)
+                market.w_procurement.append(bool(procurement[i, j]))
+                market.w_pilot.append(bool(pilot[i, j]))
+                market.w_u_no_decision.append(float(u_nd[i, j]))
+                market.w_u_vendor.append(float(u_vendor[i, j]))
+                market.w_u_inbound.append(float(u_inbound[i, j]))
     return market
 
 
