@@ -6,6 +6,8 @@ figure is computed from the event log by ``sim.metrics``; ``docs/calibration.md`
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -44,35 +46,47 @@ RANGES: tuple[Range, ...] = (
 )
 
 
-def _median(frame: pl.DataFrame, column: str) -> float:
-    value = frame[column].median() if frame.height else None
-    return float(value) if value is not None else float("nan")  # type: ignore[arg-type]
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
 
 
-def figures(events: pl.DataFrame) -> dict[str, float]:
-    """The calibration figures of one log."""
-    cycles = metrics.cycle_lengths(events)
-    opps = metrics.opportunities(events)
-    f1000 = opps.filter(pl.col("segment") == "f1000")
-    decided = f1000.filter(pl.col("outcome").is_in(metrics.DECIDED))
-    won = metrics.discounts(events).filter(pl.col("segment") == "f1000")
-    summary = metrics.summary(events)
-    cycle = {
-        (seg, kind): _median(cycles.filter((pl.col("segment") == seg) & (pl.col("cycle") == kind)), "days")
-        for seg in ("smb", "f1000")
-        for kind in ("sales", "sales_won", "buying")
-    }
+def figures(logs: pl.DataFrame | Sequence[pl.DataFrame]) -> dict[str, float]:
+    """The calibration figures of one log, or of several runs (seeds) taken together.
+
+    Over several runs, per-deal figures (cycle lengths, discounts, outcome shares) pool the deals of all runs
+    before taking the median or the share: a baseline run wins only a handful of Fortune 1000 deals, and a
+    median of per-run medians of five deals each would mostly measure luck. Run-level figures (win rate,
+    selling share, share of reps making quota) are the median over the runs.
+    """
+    runs = [logs] if isinstance(logs, pl.DataFrame) else list(logs)
+    samples: dict[tuple[str, str], list[float]] = {}
+    outcomes: list[str] = []
+    discounts: list[float] = []
+    summaries = []
+    for events in runs:
+        cycles = metrics.cycle_lengths(events)
+        for (segment, kind), group in cycles.group_by("segment", "cycle"):
+            samples.setdefault((str(segment), str(kind)), []).extend(group["days"].to_list())
+        opps = metrics.opportunities(events).filter(pl.col("segment") == "f1000")
+        outcomes.extend(opps.filter(pl.col("outcome").is_in(metrics.DECIDED))["outcome"].to_list())
+        discounts.extend(metrics.discounts(events).filter(pl.col("segment") == "f1000")["discount"].to_list())
+        summaries.append(metrics.summary(events))
+
+    def cycle(segment: str, kind: str) -> float:
+        return _median(samples.get((segment, kind), []))
+
+    def across_runs(name: str) -> float:
+        return statistics.median(float(summary[name]) for summary in summaries)
+
     return {
-        "median_won_cycle_smb_days": cycle[("smb", "sales_won")],
-        "median_won_cycle_f1000_days": cycle[("f1000", "sales_won")],
-        "f1000_buying_minus_sales_cycle_days": cycle[("f1000", "buying")] - cycle[("f1000", "sales")],
+        "median_won_cycle_smb_days": cycle("smb", "sales_won"),
+        "median_won_cycle_f1000_days": cycle("f1000", "sales_won"),
+        "f1000_buying_minus_sales_cycle_days": cycle("f1000", "buying") - cycle("f1000", "sales"),
         "f1000_no_decision_share_of_decided": (
-            decided.filter(pl.col("outcome") == "no_decision").height / decided.height
-            if decided.height
-            else float("nan")
+            outcomes.count("no_decision") / len(outcomes) if outcomes else float("nan")
         ),
-        "win_rate": summary["win_rate"],
-        "selling_share": summary["selling_share"],
-        "share_making_quota": summary["share_making_quota"],
-        "f1000_median_discount": _median(won, "discount"),
+        "win_rate": across_runs("win_rate"),
+        "selling_share": across_runs("selling_share"),
+        "share_making_quota": across_runs("share_making_quota"),
+        "f1000_median_discount": _median(discounts),
     }

@@ -8,6 +8,7 @@ hours, ids, the quota calendar, reputation changes). It knows nothing of plottin
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 from collections.abc import Callable, Generator
 from typing import Any
@@ -47,15 +48,30 @@ class World:
         self._ids = {"rep": 0, "opp": 0, "contact": 0}
         # Hot-path lookups computed once from the validated scenario.
         self.title_weights = {name: seg.contact_titles.weights() for name, seg in scenario.market.items()}
-        self.targeting_weights = [self._seat_targeting(seat) for seat in range(scenario.sales_org.reps)]
+        self.title_cumulative = {
+            name: list(itertools.accumulate(w)) for name, w in self.title_weights.items()
+        }
+        self.min_title_rank = self.policy.min_title_rank
+        org = scenario.sales_org
+        self.full_capacity = org.hours_per_week * org.selling_share
+        self.ramp_days = org.ramp_days
+        self.targeting = [self._seat_targeting(seat) for seat in range(scenario.sales_org.reps)]
 
-    def _seat_targeting(self, seat: int) -> list[float] | None:
-        """Prospecting weights per segment for a seat: the strategy's mix over the segments it has accounts in."""
-        weights = [
-            w if self.market.territory.get((seat, seg)) else 0.0
-            for seg, w in zip(SEGMENTS, self.policy.targeting.weights(), strict=True)
-        ]
-        return weights if sum(weights) > 0 else None
+    def _seat_targeting(self, seat: int) -> list[tuple[float, float, list[int]]] | None:
+        """Where a seat prospects, as slices of [0, 1): one per segment it has accounts in, sized by the
+        strategy's segment mix, with the seat's accounts there. None if it has no account to target."""
+        pools = [self.market.territory.get((seat, seg), []) for seg in SEGMENTS]
+        weights = [w if pool else 0.0 for pool, w in zip(pools, self.policy.targeting.weights(), strict=True)]
+        total = sum(weights)
+        if total <= 0:
+            return None
+        slices, low = [], 0.0
+        for weight, pool in zip(weights, pools, strict=True):
+            if weight > 0:
+                high = low + weight / total
+                slices.append((low, high, pool))
+                low = high
+        return [(lo, 1.0 if i == len(slices) - 1 else hi, pool) for i, (lo, hi, pool) in enumerate(slices)]
 
     # -- ids ------------------------------------------------------------------------------------------------
     def _next(self, name: str) -> int:
@@ -81,13 +97,16 @@ class World:
 
         The ramp is read at the start of the week, so a week's selling and admin hours add up to the week.
         """
-        org, r = self.scenario.sales_org, self.state.reps[rep]
-        full = org.hours_per_week * org.selling_share
-        if r.start_capacity >= 1.0 or org.ramp_days <= 0:
-            return full
+        r = self.state.reps[rep]
+        if r.start_capacity >= 1.0 or self.ramp_days <= 0:
+            return self.full_capacity
         week_start = WEEK_DAYS * math.floor(now / WEEK_DAYS)
-        ramp = min(1.0, max(0.0, week_start - r.hired) / org.ramp_days)
-        return full * (r.start_capacity + (1.0 - r.start_capacity) * ramp)
+        ramp = min(1.0, max(0.0, week_start - r.hired) / self.ramp_days)
+        return self.full_capacity * (r.start_capacity + (1.0 - r.start_capacity) * ramp)
+
+    def free_hours(self, rep: int, now: float) -> float:
+        """Selling hours the rep has left in the week containing ``now``."""
+        return self.capacity(rep, now) - self.state.selling_hours_this_week(rep, now)
 
     def spend_if_free(self, seat: int, hours: float, kind: str, **fields: Any) -> int | None:
         """Log an activity now if the seat's rep has the hours this week; otherwise it does not happen.
@@ -95,11 +114,7 @@ class World:
         For low-value touches (check-ins) that a busy rep simply skips rather than queues.
         """
         rep = self.state.holder(seat)
-        if (
-            rep is None
-            or self.capacity(rep, self.env.now) - self.state.selling_hours_this_week(rep, self.env.now)
-            < hours
-        ):
+        if rep is None or self.free_hours(rep, self.env.now) < hours:
             return None
         self.log.emit(kind, rep=rep, hours=hours, **fields)
         return rep
@@ -119,7 +134,7 @@ class World:
                 return None
             rep = state.holder(seat)
             if rep is not None:
-                free = self.capacity(rep, env.now) - state.selling_hours_this_week(rep, env.now)
+                free = self.free_hours(rep, env.now)
                 if free >= remaining - 1e-9:
                     self.log.emit(kind, rep=rep, hours=remaining, **fields)
                     return rep

@@ -17,6 +17,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -386,20 +387,18 @@ class EventLog:
 
 
 def rows_to_frame(rows: list[Row]) -> pl.DataFrame:
-    """Build the columnar log from emitted rows (one pass per column)."""
-    payloads = [r[6] for r in rows]
-    columns: dict[str, list[Any]] = {
-        "seq": list(range(len(rows))),
-        "t": [r[0] for r in rows],
-        "kind": [r[1] for r in rows],
-        "rep": [r[2] for r in rows],
-        "account": [r[3] for r in rows],
-        "opp": [r[4] for r in rows],
-        "contact": [r[5] for r in rows],
-    }
-    for name in PAYLOAD_COLUMNS:
-        columns[name] = [p.get(name) for p in payloads]
-    return pl.DataFrame(columns, schema=SCHEMA)
+    """Build the columnar log from emitted rows: ids transposed in one pass, payload dicts read by polars."""
+    if not rows:
+        return pl.DataFrame(schema=SCHEMA)
+    # One pass per field (``zip(*rows)`` would hand zip one argument per row, which is far slower).
+    names = ("t", "kind", *ID_COLUMNS)
+    fixed = pl.DataFrame(
+        {name: list(map(itemgetter(i), rows)) for i, name in enumerate(names)},
+        schema={name: SCHEMA[name] for name in names},
+    )
+    payload = pl.DataFrame(list(map(itemgetter(6), rows)), schema=PAYLOAD_COLUMNS)
+    seq = pl.Series("seq", range(len(rows)), dtype=SCHEMA["seq"])
+    return pl.concat([fixed, payload], how="horizontal").insert_column(0, seq)
 
 
 def iter_events(frame: pl.DataFrame) -> Iterator[Row]:

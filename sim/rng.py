@@ -11,6 +11,8 @@ costs far more than a SimPy step.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 #: Stream purposes. Appending is safe; renumbering changes every log.
@@ -52,8 +54,11 @@ class Stream:
 
     def uniform(self) -> float:
         """One uniform draw in [0, 1)."""
-        self._state = (self._state + _GOLDEN) & _MASK
-        return (_mix(self._state) >> 11) * _TO_UNIT
+        # _mix inlined: this is the hottest function of a run, and a call costs as much as the arithmetic.
+        z = self._state = (self._state + _GOLDEN) & _MASK
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return ((z ^ (z >> 31)) >> 11) * _TO_UNIT
 
     def chance(self, probability: float) -> bool:
         """True with the given probability."""
@@ -72,6 +77,10 @@ class Stream:
             if target < acc:
                 return i
         return len(weights) - 1
+
+    def pick_cumulative(self, cumulative: list[float]) -> int:
+        """:meth:`pick` with the running sums of the weights computed once (same draw, same answer)."""
+        return min(bisect.bisect_right(cumulative, self.uniform() * cumulative[-1]), len(cumulative) - 1)
 
 
 def purpose_key(seed: int, purpose: int) -> int:

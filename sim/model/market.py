@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import simpy
+from simpy.events import URGENT
 
 from sim import rng
 from sim.config import MAX_BUYING_WINDOWS, SEGMENTS, Scenario, windows_per_account
@@ -44,6 +46,14 @@ PAINS = ("none", "latent", "acute")
 BUDGETS = ("none", "planned", "assigned")
 
 
+PERSONAS = ("stalling_cio", "champion", "procurement")
+PERSONA_NAMES: tuple[str, ...] = tuple(
+    "+".join(name for bit, name in zip((4, 2, 1), PERSONAS, strict=True) if code & bit) or "none"
+    for code in range(8)
+)
+"""Buying-center personas by bit code (stalling CIO 4, champion 2, procurement 1), as logged."""
+
+
 class MarketTooLarge(ValueError):
     """The scenario's market would need more buying windows than :data:`MAX_BUYING_WINDOWS`."""
 
@@ -66,11 +76,17 @@ class Market:
     w_capital: list[float] = field(default_factory=list)
     w_procurement: list[bool] = field(default_factory=list)
     w_pilot: list[bool] = field(default_factory=list)
+    w_personas: list[str] = field(default_factory=list)
+    """Who is in the buying center besides the group, e.g. 'stalling_cio+procurement', or 'none'."""
     w_u_no_decision: list[float] = field(default_factory=list)
     w_u_vendor: list[float] = field(default_factory=list)
     w_u_inbound: list[float] = field(default_factory=list)
-    windows_by_account: list[list[int]] = field(default_factory=list)
-    opens_by_account: list[list[float]] = field(default_factory=list)
+    first_window: list[int] = field(default_factory=lambda: [0])
+    """Windows of account ``a`` are ``first_window[a]`` up to ``first_window[a + 1]``, in time order."""
+    open_days: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """``w_open`` as an array, for vectorised work on the whole market (the timeline)."""
+    job_days: np.ndarray = field(default_factory=lambda: np.zeros((0, len(BUYING_JOBS))))
+    """``w_jobs`` as a windows x jobs array."""
 
     @property
     def accounts(self) -> int:
@@ -83,12 +99,11 @@ class Market:
 
     def window_for(self, account: int, now: float) -> int | None:
         """The account's window open at ``now``, else its next one, else None."""
-        opens = self.opens_by_account[account]
-        i = bisect.bisect_right(opens, now) - 1
-        windows = self.windows_by_account[account]
-        if i >= 0 and self.decision_day(windows[i]) > now:
-            return windows[i]
-        return windows[i + 1] if i + 1 < len(windows) else None
+        first, end = self.first_window[account], self.first_window[account + 1]
+        i = bisect.bisect_right(self.w_open, now, first, end) - 1
+        if i >= first and self.w_jobs[i][-1] > now:
+            return i
+        return i + 1 if i + 1 < end else None
 
     def is_open(self, window: int | None, now: float) -> bool:
         """Whether a window is open at ``now``."""
@@ -109,7 +124,12 @@ class Market:
 
 
 def generate_market(scenario: Scenario, seed: int) -> Market:
-    """Draw every account and every buying window of the run from the market stream."""
+    """Draw every account and every buying window of the run from the market stream.
+
+    The buyer's clock ticks in whole days: a window opens, and each buying job is done, on the first whole
+    day at or after its drawn time. A buying group acts on a day, not at an instant, and a daily clock lets
+    the market process log one day's happenings in one step instead of one step each.
+    """
     gen = rng.generator(seed, rng.MARKET)
     market = Market()
     horizon = scenario.horizon_days
@@ -124,6 +144,8 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
             "use fewer accounts, a shorter horizon or a longer need_interval_days"
         )
     shares = np.asarray(JOB_END_SHARES)
+    open_days: list[np.ndarray] = []
+    job_days: list[np.ndarray] = []
     for name, seg in scenario.market.items():
         n = seg.accounts
         if n == 0:
@@ -159,51 +181,81 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         cycle = np.where(cio, cycle * bc.stall_cycle_factor, cycle)
         # Window j opens after the previous window's decision plus a fresh need gap.
         spans = np.concatenate([np.zeros((n, 1)), (cycle + gaps)[:, :-1]], axis=1)
-        opens = first[:, None] + np.cumsum(spans, axis=1)
+        drawn_open = first[:, None] + np.cumsum(spans, axis=1)
+        opens = np.ceil(drawn_open)
+        jobs = np.ceil(drawn_open[:, :, None] + cycle[:, :, None] * shares)
+        # Windows that open before the horizon, account by account and in time order within an account.
         keep = opens < horizon
-        for i in range(n):
-            account = first_id + i
-            market.windows_by_account.append([])
-            market.opens_by_account.append([])
-            for j in np.flatnonzero(keep[i]).tolist():
-                opened = float(opens[i, j])
-                market.windows_by_account[account].append(len(market.w_account))
-                market.opens_by_account[account].append(opened)
-                market.w_account.append(account)
-                market.w_open.append(opened)
-                market.w_jobs.append(tuple((opens[i, j] + cycle[i, j] * shares).tolist()))
-                market.w_pain.append(PAINS[pain[i, j]])
-                market.w_budget.append(BUDGETS[budget[i, j]])
-                market.w_group.append(int(group[i, j]))
-                market.w_cio.append(bool(cio[i, j]))
-                market.w_capital.append(float(capital[i, j]) if champion[i, j] else 0.0)
-                market.w_procurement.append(bool(procurement[i, j]))
-                market.w_pilot.append(bool(pilot[i, j]))
-                market.w_u_no_decision.append(float(u_nd[i, j]))
-                market.w_u_vendor.append(float(u_vendor[i, j]))
-                market.w_u_inbound.append(float(u_inbound[i, j]))
+        kept = int(keep.sum())
+        first_window = len(market.w_account)
+        seg_opens = opens[keep]
+        market.first_window.extend((first_window + np.cumsum(keep.sum(axis=1))).tolist())
+        market.w_account.extend((np.nonzero(keep)[0] + first_id).tolist())
+        market.w_open.extend(seg_opens.tolist())
+        seg_jobs = jobs[keep]
+        market.w_jobs.extend(map(tuple, seg_jobs.tolist()))
+        market.w_pain.extend(np.asarray(PAINS)[pain[keep]].tolist())
+        market.w_budget.extend(np.asarray(BUDGETS)[budget[keep]].tolist())
+        market.w_group.extend(group[keep].tolist())
+        market.w_cio.extend(cio[keep].tolist())
+        market.w_capital.extend(np.where(champion, capital, 0.0)[keep].tolist())
+        market.w_procurement.extend(procurement[keep].tolist())
+        market.w_pilot.extend(pilot[keep].tolist())
+        persona_code = cio[keep] * 4 + (champion[keep] & (capital[keep] > 0)) * 2 + procurement[keep] * 1
+        market.w_personas.extend(np.asarray(PERSONA_NAMES, dtype=object)[persona_code].tolist())
+        market.w_u_no_decision.extend(u_nd[keep].tolist())
+        market.w_u_vendor.extend(u_vendor[keep].tolist())
+        market.w_u_inbound.extend(u_inbound[keep].tolist())
+        assert len(market.w_account) == first_window + kept
+        open_days.append(seg_opens)
+        job_days.append(seg_jobs)
+    if open_days:
+        market.open_days = np.concatenate(open_days)
+        market.job_days = np.concatenate(job_days)
     return market
 
 
-# Order of market happenings that share a day: a window opens before its jobs, budget follows requirements.
-_OPEN, _JOB, _BUDGET, _CLOSE = 0, 1, 2, 3
+# A window's happenings, in the order they are logged when they share a day: it opens, its buying jobs are done
+# (1-6), a planned budget gets its dollars (it needs the requirements job), and it closes with the decision.
+_OPEN, _BUDGET, _CLOSE = 0, len(BUYING_JOBS) + 1, len(BUYING_JOBS) + 2
 
 
-def market_timeline(market: Market, horizon: float) -> list[tuple[float, int, int, int]]:
-    """Every buyer-side happening before the horizon as (day, window, order, job), in the order it is logged."""
-    timeline: list[tuple[float, int, int, int]] = []
-    for w, opened in enumerate(market.w_open):
-        timeline.append((opened, w, _OPEN, 0))
-        for job, day in enumerate(market.w_jobs[w], start=1):
-            if day >= horizon:
-                break
-            timeline.append((day, w, _JOB, job))
-            if job == REQUIREMENTS_JOB and market.w_budget[w] == "planned":
-                timeline.append((day, w, _BUDGET, job))
-            if job == len(BUYING_JOBS):
-                timeline.append((day, w, _CLOSE, job))
-    timeline.sort()
-    return timeline
+def market_timeline(market: Market, horizon: float) -> tuple[list[float], list[int], list[int]]:
+    """Every buyer-side happening before the horizon, in the order it is logged.
+
+    Returns three parallel lists: the day, the window, and what happens (``_OPEN``, a job number 1-6,
+    ``_BUDGET`` or ``_CLOSE``). Happenings are sorted by day, then window, then that order.
+    """
+    windows = market.open_days.size
+    days = np.empty((windows, _CLOSE + 1))
+    days[:, _OPEN] = market.open_days
+    days[:, 1:_BUDGET] = market.job_days
+    days[:, _BUDGET] = market.job_days[:, REQUIREMENTS_JOB - 1]
+    days[:, _CLOSE] = market.job_days[:, -1]
+    present = days < horizon
+    present[:, _BUDGET] &= np.asarray(market.w_budget, dtype=object) == "planned"
+    window, happening = np.nonzero(present)
+    day = days[present]
+    # Row-major selection lists each window's happenings in order; a stable sort by day keeps that order.
+    sequence = np.argsort(day, kind="stable")
+    return day[sequence].tolist(), window[sequence].tolist(), happening[sequence].tolist()
+
+
+class BuyerDay(simpy.events.Timeout):
+    """A timeout that fires before every ordinary event of the same instant.
+
+    On a day the buyer acts, its happenings are logged before any rep acts on that day: a deal that would
+    walk away on the very day the buyer finishes a job sees the job first. SimPy orders events of one instant
+    by priority and ``Timeout`` is NORMAL, so this sets the attributes ``Timeout.__init__`` sets and
+    schedules itself URGENT (as SimPy's own ``Initialize`` does).
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float) -> None:
+        simpy.events.Event.__init__(self, env)
+        self._ok = True
+        self._value = None
+        self._delay = delay
+        env.schedule(self, URGENT, delay)
 
 
 def market_process(world: World) -> Generator[Any, Any, None]:
@@ -217,40 +269,35 @@ def market_process(world: World) -> Generator[Any, Any, None]:
             amount=market.deal_size[account],
             seat=market.seat[account],
         )
-    for day, w, order, job in market_timeline(market, world.scenario.horizon_days):
-        if day > env.now:
-            yield env.timeout(day - env.now)
-        account = market.w_account[w]
-        if order == _OPEN:
+    days, windows, happenings = market_timeline(market, world.scenario.horizon_days)
+    w_account, w_jobs = market.w_account, market.w_jobs
+    now = env.now
+    for day, w, happening in zip(days, windows, happenings, strict=True):
+        if day > now:
+            yield BuyerDay(env, day - now)
+            now = env.now
+        account = w_account[w]
+        if happening == _OPEN:
             emit(
                 "BuyingWindowOpened",
                 account=account,
                 segment=market.segment[account],
                 pain=market.w_pain[w],
                 budget=market.w_budget[w],
-                day=market.decision_day(w),
+                day=w_jobs[w][-1],
             )
-            personas = [
-                name
-                for name, present in (
-                    ("stalling_cio", market.w_cio[w]),
-                    ("champion", market.w_capital[w] > 0),
-                    ("procurement", market.w_procurement[w]),
-                )
-                if present
-            ]
             emit(
                 "BuyingCenterFormed",
                 account=account,
                 score=market.w_group[w],
                 level=market.w_capital[w],
-                reason="+".join(personas) or "none",
+                reason=market.w_personas[w],
             )
-        elif order == _JOB:
-            emit("BuyingJobCompleted", account=account, stage=BUYING_JOBS[job - 1], score=job)
-            if job == 1:
+        elif happening < _BUDGET:
+            emit("BuyingJobCompleted", account=account, stage=BUYING_JOBS[happening - 1], score=happening)
+            if happening == 1:
                 world.buyer_named_problem(w)
-        elif order == _BUDGET:
+        elif happening == _BUDGET:
             emit("BudgetAssigned", account=account)
         else:
             emit("BuyingWindowClosed", account=account)

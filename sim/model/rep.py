@@ -14,7 +14,7 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from sim.config import SEGMENTS, TITLES
+from sim.config import TITLES
 from sim.model import buyer
 from sim.model.deal import Deal
 from sim.state import WEEK_DAYS
@@ -92,16 +92,22 @@ def prospecting_pass(world: World, seat: int, rep: int, budget: float, within_da
 
 
 def pick_account(world: World, seat: int) -> int | None:
-    """An account in the seat's territory, in a targeted segment, that is free to approach now."""
-    stream, state, now = world.seat_streams[seat], world.state, world.env.now
-    territory = world.market.territory
-    weights = world.targeting_weights[seat]
-    if weights is None:
+    """An account in the seat's territory, in a targeted segment, that is free to approach now.
+
+    One uniform draw picks both: its slice of [0, 1) gives the segment (slices are sized by the strategy's
+    segment mix) and its place within the slice gives the account, uniformly among the segment's accounts.
+    """
+    slices = world.targeting[seat]
+    if slices is None:
         return None
+    uniform, accounts, now = world.seat_streams[seat].uniform, world.state.accounts, world.env.now
     for _ in range(PROSPECT_TRIES):
-        accounts = territory[(seat, SEGMENTS[stream.pick(weights)])]
-        account = accounts[stream.integer(0, len(accounts) - 1)]
-        a = state.accounts[account]
+        u = uniform()
+        for low, high, pool in slices:
+            if u < high:
+                account = pool[min(int((u - low) / (high - low) * len(pool)), len(pool) - 1)]
+                break
+        a = accounts[account]
         if a.open_opp is None and a.cooloff_until <= now and a.nurture_until <= now:
             return account
     return None
@@ -119,7 +125,7 @@ def prospect(world: World, seat: int, rep: int) -> bool:
     segment = market.segment[account]
     cfg = getattr(world.scenario.market, segment)
     stream = world.account_streams[account]
-    title_rank = stream.pick(world.title_weights[segment])
+    title_rank = stream.pick_cumulative(world.title_cumulative[segment])
     contact = world.new_contact_id()
     referred = world.state.accounts[account].referred  # read before the contact uses the referral up
     emit(
@@ -169,7 +175,7 @@ def inbound_inquiry(world: World, account: int) -> Process:
     if state.accounts[account].open_opp is not None or state.holder(seat) is None:
         return
     segment = market.segment[account]
-    title_rank = world.account_streams[account].pick(world.title_weights[segment])
+    title_rank = world.account_streams[account].pick_cumulative(world.title_cumulative[segment])
     contact = world.new_contact_id()
     # The buyer waits for an answer only until it decides without us.
     window = market.window_for(account, world.env.now)
@@ -217,15 +223,15 @@ def senior_enough(world: World, rep: int, account: int, contact: int, title_rank
     senior management"); a contact who will not refer the rep up sends the account to nurture.
     """
     policy = world.policy
-    if title_rank >= policy.min_title_rank:
+    if title_rank >= world.min_title_rank:
         return title_rank
     segment = world.market.segment[account]
     stream = world.account_streams[account]
     if stream.chance(getattr(world.scenario.market, segment).refer_up_probability):
         weights = [
-            w if i >= policy.min_title_rank else 0.0 for i, w in enumerate(world.title_weights[segment])
+            w if i >= world.min_title_rank else 0.0 for i, w in enumerate(world.title_weights[segment])
         ]
-        senior = stream.pick(weights) if sum(weights) > 0 else policy.min_title_rank
+        senior = stream.pick(weights) if sum(weights) > 0 else world.min_title_rank
         world.log.emit("ContactReferredUp", rep=rep, account=account, contact=contact, title=TITLES[senior])
         return senior
     world.log.emit(
