@@ -21,6 +21,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 SCHEMA_VERSION = 2
@@ -354,15 +355,30 @@ Row = tuple[float, str, int | None, int | None, int | None, int | None, dict[str
 Sink = Callable[[float, str, int | None, int | None, int | None, int | None, dict[str, Any]], None]
 
 
-class EventLog:
-    """An append-only log that feeds every event to a state fold as it is written."""
+BatchBuilder = Callable[[int], pl.DataFrame]
+"""Builds the rows of the first ``n`` batched happenings: the :data:`SCHEMA` columns but ``seq``, plus
+``happening`` (0 to n-1, the order they were logged in; one happening may give several rows, in row order)."""
 
-    __slots__ = ("_clock", "_rows", "_sink")
+
+class EventLog:
+    """An append-only log that feeds every event to a state fold as it is written.
+
+    Most events are emitted one at a time (:meth:`emit`). One source, the pre-drawn market, logs its many
+    happenings in batches instead (:meth:`log_batch`): it folds them into the state itself, through the same
+    ``State`` methods the fold's handlers use, and the log only notes how many it logged and where; their rows
+    are built in one vectorised pass when the frame is built and merged in at the noted places. The frame is
+    the same as if each had been emitted (``tests/test_market.py`` checks this against plain emits).
+    """
+
+    __slots__ = ("_batch_rows", "_batches", "_build_batch", "_clock", "_rows", "_sink")
 
     def __init__(self, clock: Callable[[], float], sink: Sink) -> None:
         self._clock = clock
         self._sink = sink
         self._rows: list[Row] = []
+        self._build_batch: BatchBuilder | None = None
+        self._batches: list[tuple[int, int]] = []  # (rows emitted before the batch, happenings in it)
+        self._batch_rows = 0
 
     def emit(
         self,
@@ -378,12 +394,48 @@ class EventLog:
         self._rows.append((t, kind, rep, account, opp, contact, payload))
         self._sink(t, kind, rep, account, opp, contact, payload)
 
+    def batch_source(self, build: BatchBuilder) -> None:
+        """Register the builder of the batched happenings' rows (one source per log)."""
+        if self._build_batch is not None:
+            raise RuntimeError("this log already has a batch source")
+        self._build_batch = build
+
+    def log_batch(self, happenings: int, rows: int) -> None:
+        """Note that the batch source logged its next ``happenings`` (``rows`` events) here, already folded."""
+        if self._build_batch is None:
+            raise RuntimeError("log_batch needs a batch_source first")
+        if happenings:
+            self._batches.append((len(self._rows), happenings))
+            self._batch_rows += rows
+
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._rows) + self._batch_rows
 
     def to_frame(self) -> pl.DataFrame:
         """The log as a polars frame with the fixed :data:`SCHEMA`."""
-        return rows_to_frame(self._rows)
+        emitted = rows_to_frame(self._rows)
+        if not self._batches:
+            return emitted
+        assert self._build_batch is not None
+        # A batch noted after p emitted rows goes before emitted row p; batches keep their own order.
+        where = np.repeat(
+            np.array([position for position, _ in self._batches], dtype=np.int64),
+            [count for _, count in self._batches],
+        )
+        batched = self._build_batch(where.size)
+        keys = ("position", "tier", "within")
+        batched = batched.with_columns(
+            pl.Series("position", where[batched["happening"].to_numpy()]),
+            pl.lit(0, pl.Int8).alias("tier"),
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("within"),
+        ).select(*emitted.columns[1:], *keys)
+        emitted = emitted.with_columns(
+            pl.col("seq").alias("position"),
+            pl.lit(1, pl.Int8).alias("tier"),
+            pl.lit(0, pl.Int64).alias("within"),
+        ).drop("seq")
+        merged = pl.concat([emitted, batched]).sort(keys).drop(keys)
+        return merged.insert_column(0, pl.Series("seq", range(merged.height), dtype=SCHEMA["seq"]))
 
 
 def rows_to_frame(rows: list[Row]) -> pl.DataFrame:

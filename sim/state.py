@@ -3,7 +3,9 @@
 State changes only by applying events. The live run feeds every emitted event to :meth:`State.apply`, and
 :func:`replay` feeds a stored log to the same method, so replaying a log rebuilds exactly the live state,
 and replaying up to day *t* gives the state at *t*. Handlers are looked up by event kind; kinds that change
-no aggregate (pure facts such as ``ContactMade``) still advance the clock and the event count.
+no aggregate (pure facts such as ``ContactMade``) still advance the clock and the event count. The market,
+which logs its happenings in daily batches, folds them through the same per-kind methods its handlers call
+(``State.job_completed`` and the like), so a replay changes the state exactly as the live run did.
 """
 
 from __future__ import annotations
@@ -141,6 +143,50 @@ class State:
         if a.open_opp == opp:
             a.open_opp = None
 
+    # -- the market's events ---------------------------------------------------------------------------
+    # The fold of each market event kind, as a method: the handlers below call these with an event's fields,
+    # and the market process calls them directly for a whole day's happenings (see ``advance``), so the live
+    # run and a replay change the state in one and the same way.
+    def account_created(self, account: int, segment: str, deal_size: float, seat: int) -> None:
+        """Fold ``AccountCreated``."""
+        self.accounts[account] = AccountState(segment=segment, deal_size=deal_size, seat=seat)
+
+    def window_opened(self, account: int, pain: str, budget: str, decision_day: float) -> None:
+        """Fold ``BuyingWindowOpened``."""
+        a = self.accounts[account]
+        a.window_open = True
+        a.windows += 1
+        a.jobs_done = 0
+        a.pain = pain
+        a.budget = budget
+        a.planned_decision = decision_day
+
+    def center_formed(self, account: int, group_size: int, champion_capital: float) -> None:
+        """Fold ``BuyingCenterFormed``."""
+        a = self.accounts[account]
+        a.group_size = group_size
+        a.champion_capital = champion_capital
+
+    def job_completed(self, t: float, account: int, job: int) -> None:
+        """Fold ``BuyingJobCompleted``: the buyer acting counts as action on the account's open deal."""
+        a = self.accounts[account]
+        a.jobs_done = job
+        if a.open_opp is not None:
+            self.opportunities[a.open_opp].last_buyer_action = t
+
+    def budget_assigned(self, account: int) -> None:
+        """Fold ``BudgetAssigned``."""
+        self.accounts[account].budget = "assigned"
+
+    def window_closed(self, account: int) -> None:
+        """Fold ``BuyingWindowClosed``."""
+        self.accounts[account].window_open = False
+
+    def advance(self, t: float, events: int) -> None:
+        """Count ``events`` folded at ``t`` through the methods above rather than :meth:`apply`."""
+        self.now = t
+        self.events += events
+
     def holder(self, seat: int) -> int | None:
         """The rep in a seat now, or None while it is vacant."""
         return self.seats.get(seat)
@@ -165,43 +211,32 @@ def _on(kind: str) -> Callable[[Handler], Handler]:
 
 @_on("AccountCreated")
 def _account_created(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account] = AccountState(segment=p["segment"], deal_size=p["amount"], seat=p["seat"])
+    s.account_created(account, p["segment"], p["amount"], p["seat"])
 
 
 @_on("BuyingWindowOpened")
 def _window_opened(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    a = s.accounts[account]
-    a.window_open = True
-    a.windows += 1
-    a.jobs_done = 0
-    a.pain = p["pain"]
-    a.budget = p["budget"]
-    a.planned_decision = p["day"]
+    s.window_opened(account, p["pain"], p["budget"], p["day"])
 
 
 @_on("BuyingCenterFormed")
 def _center_formed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    a = s.accounts[account]
-    a.group_size = p["score"]
-    a.champion_capital = p["level"]
+    s.center_formed(account, p["score"], p["level"])
 
 
 @_on("BuyingJobCompleted")
 def _job_completed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    a = s.accounts[account]
-    a.jobs_done = p["score"]
-    if a.open_opp is not None:
-        s.opportunities[a.open_opp].last_buyer_action = t
+    s.job_completed(t, account, p["score"])
 
 
 @_on("BudgetAssigned")
 def _budget_assigned(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account].budget = "assigned"
+    s.budget_assigned(account)
 
 
 @_on("BuyingWindowClosed")
 def _window_closed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account].window_open = False
+    s.window_closed(account)
 
 
 @_on("RepHired")

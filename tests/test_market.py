@@ -6,16 +6,29 @@ time in plain Python and compare, over random small markets (hypothesis) and the
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from typing import Any
+
 import polars as pl
+import pytest
 from conftest import small_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import simulate
-from sim.events import MARKET_KINDS
-from sim.model.market import BUYING_JOBS, REQUIREMENTS_JOB, Market, generate_market, market_timeline
-
-OPEN, BUDGET, CLOSE = 0, len(BUYING_JOBS) + 1, len(BUYING_JOBS) + 2
+from sim import engine
+from sim.engine import World, simulate
+from sim.events import MARKET_KINDS, content_hash
+from sim.model.market import (
+    BUDGET,
+    BUYING_JOBS,
+    CLOSE,
+    OPEN,
+    REQUIREMENTS_JOB,
+    BuyerDay,
+    Market,
+    generate_market,
+    market_timeline,
+)
 
 
 def plain_timeline(market: Market, horizon: float) -> list[tuple[float, int, int]]:
@@ -64,8 +77,9 @@ def test_timeline_and_window_lookup_match_plain_versions(shape: dict[str, int]) 
         f"market.f1000.accounts={shape['f1000']}",
     )
     market = generate_market(scenario, shape["seed"])
-    days, windows, happenings = market_timeline(market, scenario.horizon_days)
-    assert list(zip(days, windows, happenings, strict=True)) == plain_timeline(market, scenario.horizon_days)
+    timeline = market_timeline(market, scenario.horizon_days)
+    entries = zip(timeline.day.tolist(), timeline.window.tolist(), timeline.happening.tolist(), strict=True)
+    assert list(entries) == plain_timeline(market, scenario.horizon_days)
 
     for account in range(market.accounts):
         for now in (0.0, 0.5, 17.0, shape["horizon"] / 2, float(shape["horizon"])):
@@ -124,3 +138,86 @@ def test_on_a_day_the_buyer_acts_first() -> None:
         later.group_by("t").agg(pl.col("market").any() & (~pl.col("market")).any()).filter(pl.col("market"))
     )
     assert shared.height > 0, "some days see both the buyer and the reps act"
+
+
+def plain_market_process(world: World) -> Generator[Any, Any, None]:
+    """The market emitting every happening as its own event, the way every other actor logs."""
+    market, emit, env = world.market, world.log.emit, world.env
+    for account in range(market.accounts):
+        emit(
+            "AccountCreated",
+            account=account,
+            segment=market.segment[account],
+            amount=market.deal_size[account],
+            seat=market.seat[account],
+        )
+    timeline = market_timeline(market, world.scenario.horizon_days)
+    for day, w, what in zip(
+        timeline.day.tolist(), timeline.window.tolist(), timeline.happening.tolist(), strict=True
+    ):
+        if day > env.now:
+            yield BuyerDay(env, day - env.now)
+        account = market.w_account[w]
+        if what == OPEN:
+            emit(
+                "BuyingWindowOpened",
+                account=account,
+                segment=market.segment[account],
+                pain=market.w_pain[w],
+                budget=market.w_budget[w],
+                day=market.w_jobs[w][-1],
+            )
+            emit(
+                "BuyingCenterFormed",
+                account=account,
+                score=market.w_group[w],
+                level=market.w_capital[w],
+                reason=market.w_personas[w],
+            )
+        elif what < BUDGET:
+            emit("BuyingJobCompleted", account=account, stage=BUYING_JOBS[what - 1], score=what)
+            if what == 1:
+                world.buyer_named_problem(w)
+        elif what == BUDGET:
+            emit("BudgetAssigned", account=account)
+        else:
+            emit("BuyingWindowClosed", account=account)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        (),
+        ("strategy.preset=qualify-hard", "strategy.walk_away_days=25"),
+        ("market.smb.accounts=0", "market.mid_market.accounts=0", "horizon_days=200"),
+        (
+            "market.smb.accounts=2",
+            "market.mid_market.accounts=0",
+            "market.f1000.accounts=0",
+            "horizon_days=20",
+        ),
+    ],
+)
+def test_batched_market_log_equals_one_emit_per_event(
+    overrides: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The market logs in daily batches built at the end; the log and state are as if it emitted each event."""
+    scenario = small_scenario(*overrides)
+    batched_log, batched_state = simulate(scenario, 5)
+    monkeypatch.setattr(engine, "market_process", plain_market_process)
+    plain_log, plain_state = simulate(scenario, 5)
+    assert batched_log.equals(plain_log)
+    assert content_hash(batched_log) == content_hash(plain_log)
+    assert batched_state == plain_state
+    assert batched_log.filter(pl.col("kind").is_in(MARKET_KINDS)).height > 0
+
+
+def test_the_log_taken_mid_run_holds_the_batches_logged_so_far() -> None:
+    """A log frame taken at a checkpoint has exactly the market's happenings up to that moment."""
+    frames: dict[float, pl.DataFrame] = {}
+    final, _ = simulate(
+        small_scenario(), 2, checkpoints={100.5: lambda w: frames.update({100.5: w.log.to_frame()})}
+    )
+    early = frames[100.5]
+    assert early.height == final.filter(pl.col("t") < 100.5).height
+    assert early.drop("seq").equals(final.filter(pl.col("t") < 100.5).drop("seq"))

@@ -347,7 +347,7 @@ class Deal:
                 opp=self.opp,
                 amount=round(amount * self.w.scenario.sales_org.commission_rate, 2),
             )
-        self.w.env.process(self.w.adoption(self.account, self.opp, opp.pressure, opp.champion_exhausted))
+        self.w.spawn(self.w.adoption(self.account, self.opp, opp.pressure, opp.champion_exhausted))
 
     def walk_away(self, idle_days: float) -> None:
         self.end("OpportunityWalkedAway", day=round(idle_days, 3), reason="no_buyer_action")

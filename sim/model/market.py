@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import polars as pl
 import simpy
 from simpy.events import URGENT
 
 from sim import rng
 from sim.config import MAX_BUYING_WINDOWS, SEGMENTS, Scenario, windows_per_account
+from sim.events import SCHEMA
 
 if TYPE_CHECKING:
     from sim.engine import World
@@ -217,28 +219,120 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
 
 # A window's happenings, in the order they are logged when they share a day: it opens, its buying jobs are done
 # (1-6), a planned budget gets its dollars (it needs the requirements job), and it closes with the decision.
-_OPEN, _BUDGET, _CLOSE = 0, len(BUYING_JOBS) + 1, len(BUYING_JOBS) + 2
+OPEN, BUDGET, CLOSE = 0, len(BUYING_JOBS) + 1, len(BUYING_JOBS) + 2
 
 
-def market_timeline(market: Market, horizon: float) -> tuple[list[float], list[int], list[int]]:
-    """Every buyer-side happening before the horizon, in the order it is logged.
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Every buyer-side happening before the horizon, in the order it is logged, as parallel arrays.
 
-    Returns three parallel lists: the day, the window, and what happens (``_OPEN``, a job number 1-6,
-    ``_BUDGET`` or ``_CLOSE``). Happenings are sorted by day, then window, then that order.
+    ``happening`` is ``OPEN``, a job number 1-6, ``BUDGET`` or ``CLOSE``; happenings are sorted by day, then
+    window, then that order.
     """
+
+    day: np.ndarray
+    window: np.ndarray
+    happening: np.ndarray
+
+
+def market_timeline(market: Market, horizon: float) -> Timeline:
+    """Every buyer-side happening before the horizon, in the order it is logged."""
     windows = market.open_days.size
-    days = np.empty((windows, _CLOSE + 1))
-    days[:, _OPEN] = market.open_days
-    days[:, 1:_BUDGET] = market.job_days
-    days[:, _BUDGET] = market.job_days[:, REQUIREMENTS_JOB - 1]
-    days[:, _CLOSE] = market.job_days[:, -1]
+    days = np.empty((windows, CLOSE + 1))
+    days[:, OPEN] = market.open_days
+    days[:, 1:BUDGET] = market.job_days
+    days[:, BUDGET] = market.job_days[:, REQUIREMENTS_JOB - 1]
+    days[:, CLOSE] = market.job_days[:, -1]
     present = days < horizon
-    present[:, _BUDGET] &= np.asarray(market.w_budget, dtype=object) == "planned"
+    present[:, BUDGET] &= np.asarray(market.w_budget, dtype=object) == "planned"
     window, happening = np.nonzero(present)
     day = days[present]
     # Row-major selection lists each window's happenings in order; a stable sort by day keeps that order.
     sequence = np.argsort(day, kind="stable")
-    return day[sequence].tolist(), window[sequence].tolist(), happening[sequence].tolist()
+    return Timeline(day[sequence], window[sequence], happening[sequence])
+
+
+def market_rows(market: Market, timeline: Timeline, logged: int) -> pl.DataFrame:
+    """The log rows of the market's first ``logged`` happenings, built in one vectorised pass.
+
+    Happenings are numbered as the market process logs them: account ``a`` is created as happening ``a``,
+    then timeline entry ``k`` is happening ``accounts + k``. A window's opening gives two rows
+    (``BuyingWindowOpened``, ``BuyingCenterFormed``); everything else one. Columns: :data:`SCHEMA` but
+    ``seq``, plus ``happening`` (see :data:`sim.events.BatchBuilder`).
+    """
+    accounts = min(logged, market.accounts)
+    entries = logged - accounts
+    created = np.arange(accounts)
+    segment = pl.Series(market.segment, dtype=pl.String)
+    parts = [
+        pl.DataFrame(
+            {
+                "happening": created,
+                "t": np.zeros(accounts),
+                "kind": "AccountCreated",
+                "account": created,
+                "segment": segment.head(accounts),
+                "amount": market.deal_size[:accounts],
+                "seat": market.seat[:accounts],
+            }
+        )
+    ]
+    day = timeline.day[:entries]
+    window = timeline.window[:entries]
+    happening = timeline.happening[:entries]
+    number = market.accounts + np.arange(entries)
+    account = np.asarray(market.w_account, dtype=np.int64)[window]
+
+    def rows(kind: str, mask: np.ndarray, sub: int = 0, **columns: Any) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "happening": number[mask],
+                "sub": np.full(int(mask.sum()), sub),
+                "t": day[mask],
+                "kind": kind,
+                "account": account[mask],
+                **columns,
+            }
+        )
+
+    opened = happening == OPEN
+    w_open = window[opened]
+    job = (happening >= 1) & (happening < BUDGET)
+    parts += [
+        rows(
+            "BuyingWindowOpened",
+            opened,
+            segment=segment.gather(account[opened]),
+            pain=pl.Series(market.w_pain, dtype=pl.String).gather(w_open),
+            budget=pl.Series(market.w_budget, dtype=pl.String).gather(w_open),
+            day=market.job_days[w_open, -1],
+        ),
+        rows(
+            "BuyingCenterFormed",
+            opened,
+            sub=1,
+            score=np.asarray(market.w_group, dtype=np.int64)[w_open],
+            level=np.asarray(market.w_capital, dtype=np.float64)[w_open],
+            reason=pl.Series(market.w_personas, dtype=pl.String).gather(w_open),
+        ),
+        rows(
+            "BuyingJobCompleted",
+            job,
+            stage=pl.Series(BUYING_JOBS, dtype=pl.String).gather(happening[job] - 1),
+            score=happening[job],
+        ),
+        rows("BudgetAssigned", happening == BUDGET),
+        rows("BuyingWindowClosed", happening == CLOSE),
+    ]
+    frame = pl.concat(parts, how="diagonal_relaxed").sort("happening", "sub", nulls_last=False)
+    return frame.select(
+        *(
+            (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
+            for name, dtype in SCHEMA.items()
+            if name != "seq"
+        ),
+        pl.col("happening").cast(pl.Int64),
+    )
 
 
 class BuyerDay(simpy.events.Timeout):
@@ -259,48 +353,51 @@ class BuyerDay(simpy.events.Timeout):
 
 
 def market_process(world: World) -> Generator[Any, Any, None]:
-    """Log the market: the accounts at day 0, then each buyer's windows and jobs on the buyer's own clock."""
-    market, emit, env = world.market, world.log.emit, world.env
+    """Log the market: the accounts at day 0, then each buyer's windows and jobs on the buyer's own clock.
+
+    The market's happenings are the bulk of a log and all drawn up front, so they are logged in batches, a
+    day at a time: the state folds each through the same ``State`` method its event's handler uses, and the
+    log notes the batch and builds its rows at the end (:meth:`sim.events.EventLog.log_batch`).
+    """
+    market, state, log, env = world.market, world.state, world.log, world.env
+    timeline = market_timeline(market, world.scenario.horizon_days)
+    log.batch_source(lambda logged: market_rows(market, timeline, logged))
     for account in range(market.accounts):
-        emit(
-            "AccountCreated",
-            account=account,
-            segment=market.segment[account],
-            amount=market.deal_size[account],
-            seat=market.seat[account],
+        state.account_created(
+            account, market.segment[account], market.deal_size[account], market.seat[account]
         )
-    days, windows, happenings = market_timeline(market, world.scenario.horizon_days)
+    state.advance(env.now, market.accounts)
+    log.log_batch(market.accounts, market.accounts)
+
+    days, windows, happenings = timeline.day.tolist(), timeline.window.tolist(), timeline.happening.tolist()
     w_account, w_jobs = market.w_account, market.w_jobs
-    now = env.now
-    for day, w, happening in zip(days, windows, happenings, strict=True):
-        if day > now:
-            yield BuyerDay(env, day - now)
-            now = env.now
-        account = w_account[w]
-        if happening == _OPEN:
-            emit(
-                "BuyingWindowOpened",
-                account=account,
-                segment=market.segment[account],
-                pain=market.w_pain[w],
-                budget=market.w_budget[w],
-                day=w_jobs[w][-1],
-            )
-            emit(
-                "BuyingCenterFormed",
-                account=account,
-                score=market.w_group[w],
-                level=market.w_capital[w],
-                reason=market.w_personas[w],
-            )
-        elif happening < _BUDGET:
-            emit("BuyingJobCompleted", account=account, stage=BUYING_JOBS[happening - 1], score=happening)
-            if happening == 1:
-                world.buyer_named_problem(w)
-        elif happening == _BUDGET:
-            emit("BudgetAssigned", account=account)
-        else:
-            emit("BuyingWindowClosed", account=account)
+    i, end = 0, len(days)
+    while i < end:
+        day = days[i]
+        if day > env.now:
+            yield BuyerDay(env, day - env.now)
+        first, rows = i, 0
+        while i < end and days[i] == day:
+            w, happening = windows[i], happenings[i]
+            account = w_account[w]
+            if happening == OPEN:
+                state.window_opened(account, market.w_pain[w], market.w_budget[w], w_jobs[w][-1])
+                state.center_formed(account, market.w_group[w], market.w_capital[w])
+                rows += 2
+            elif happening < BUDGET:
+                state.job_completed(day, account, happening)
+                rows += 1
+                if happening == 1:
+                    world.buyer_named_problem(w)
+            elif happening == BUDGET:
+                state.budget_assigned(account)
+                rows += 1
+            else:
+                state.window_closed(account)
+                rows += 1
+            i += 1
+        state.advance(day, rows)
+        log.log_batch(i - first, rows)
 
 
 __all__ = ["BUYING_JOBS", "SEGMENTS", "Market", "generate_market", "market_process", "market_timeline"]

@@ -284,4 +284,4 @@ def qualify(world: World, seat: int, rep: int, account: int, contact: int, title
         opp_type=opp_type,
         score=answers.score,
     )
-    world.env.process(Deal(world, opp, account, seat, opp_type).run())
+    world.spawn(Deal(world, opp, account, seat, opp_type).run())
