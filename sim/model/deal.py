@@ -135,7 +135,8 @@ class Deal:
         env, market, policy, org = self.w.env, self.w.market, self.w.policy, self.w.scenario.sales_org
         while True:
             now = env.now
-            yield from self.react_to_pressure()
+            if self.pressure_landed():
+                yield from self.react_to_pressure()
             if now >= self.decision_time:
                 if job != CLOSE_JOB:
                     yield from self.conclude(ready=False)
@@ -151,7 +152,8 @@ class Deal:
             buyer_at = market.w_jobs[self.window][job - 1] if self.window is not None else math.inf
             checkin_at = self.last_checkin + self.checkin_interval
             wake = min(buyer_at, checkin_at, walk_at, self.decision_time)
-            yield from self.wait(wake - now)
+            if wake > now:
+                yield env.timeout(wake - now)
             if env.now >= checkin_at and env.now < min(buyer_at, self.decision_time):
                 in_window = market.is_open(self.window, env.now)
                 reason = "waiting_for_buyer" if in_window else "no_buying_window"
@@ -235,9 +237,12 @@ class Deal:
 
     def close_stage(self) -> Process:
         """Wait for the buyer's decision with the deal ready, then let the buyer decide."""
-        while self.w.env.now < self.decision_time:
-            yield from self.react_to_pressure()
-            yield from self.wait(min(self.decision_time, self.w.env.now + 7.0) - self.w.env.now)
+        env = self.w.env
+        while env.now < self.decision_time:
+            if self.pressure_landed():
+                yield from self.react_to_pressure()
+            if self.decision_time > env.now:
+                yield env.timeout(min(self.decision_time, env.now + 7.0) - env.now)
         yield from self.react_to_pressure()
         self.period_end_discount()
         # The contract waits a little for the rep; a rep with no time for it loses the deal as late.
@@ -251,10 +256,15 @@ class Deal:
         self.champion_push("close")
         yield from self.conclude(ready=True)
 
+    def pressure_landed(self) -> bool:
+        """Whether a pressure tactic has landed on this deal and the buyer has not reacted to it yet."""
+        return not self.pressure_handled and self.window is not None and self.state.pressure
+
     def react_to_pressure(self) -> Process:
         """Once a pressure tactic lands: procurement may see through it; an owner may be rushed."""
-        if self.pressure_handled or self.window is None or not self.state.pressure:
+        if not self.pressure_landed():
             return
+        assert self.window is not None  # pressure_landed says so
         self.pressure_handled = True
         w, market = self.w, self.w.market
         proc = self.cfg.buying_center.procurement
