@@ -7,7 +7,9 @@ says which. The log is stored as one wide table (unused fields are null) so that
 frame and one Parquet file, and every metric is a projection of it.
 
 The hot path (:meth:`EventLog.emit`) appends a tuple and hands the event to the state fold; columns are
-built once, at the end.
+built once, at the end. The pre-drawn market, three quarters of a typical log, logs in daily batches whose
+rows are built in one vectorised pass at the end and merged in where they were logged
+(:meth:`EventLog.log_batch`); the frame is the same as if every event had been emitted.
 """
 
 from __future__ import annotations
