@@ -396,6 +396,8 @@ def summary(events: Log) -> dict[str, Any]:
     }
     for row in cycles.iter_rows(named=True):
         out[f"median_{row['cycle']}_cycle_{row['segment']}"] = row["median_days"]
+        # How many cycles the median rests on: a run wins only a handful of Fortune 1000 deals.
+        out[f"{row['cycle']}_cycles_{row['segment']}"] = row["n"]
     for row in wasted_hours_by_cause(lf).iter_rows(named=True):
         out[f"wasted_{row['cause'].replace(' ', '_').replace('-', '_')}"] = row["hours"]
     # polars sums in parallel, so the last bits of a float sum depend on thread timing; twelve significant

@@ -291,3 +291,15 @@ def test_invariants_hold_for_random_small_scenarios(raw: dict[str, Any]) -> None
     scenario = scenario_from_mapping(raw, "<drawn>")
     run = live_run(scenario, seed=scenario.seed)
     assert all_violations(run) == []
+
+
+def test_summary_says_how_many_cycles_each_median_rests_on(small_run: LiveRun) -> None:
+    """A median of four won deals reads very differently from one of four hundred; the summary says which."""
+    summary = metrics.summary(small_run.events)
+    won = small_run.events.filter(pl.col("kind") == "DealWon").select("opp")
+    opened = small_run.events.filter(pl.col("kind") == "OpportunityOpened").select("opp", "segment")
+    won_by_segment = dict(won.join(opened, on="opp").group_by("segment").len().iter_rows())
+    assert won_by_segment
+    for segment, count in won_by_segment.items():
+        assert summary[f"sales_won_cycles_{segment}"] == count
+        assert f"median_sales_won_cycle_{segment}" in summary
