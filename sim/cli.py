@@ -162,7 +162,7 @@ def run_comparison(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from sim.comparison import compare as run_compare
-    from sim.comparison import parse_strategies, remove_partial, write_comparison
+    from sim.comparison import parse_strategies, remove_partial, unshared_overrides, write_comparison
 
     if replications < 1:
         raise UsageError(f"--replications {replications}: must be at least 1")
@@ -171,6 +171,14 @@ def run_comparison(
     names = parse_strategies(strategies)
     sc = load_scenario(scenario_path, overrides)
     check_seed(seed)
+    unshared = unshared_overrides(sc, names)
+    if unshared:
+        others = [name for name in names if name != sc.strategy.preset]
+        plain = "runs as a plain preset" if len(others) == 1 else "run as plain presets"
+        console.print(
+            f"[yellow]note:[/] the strategy overrides {', '.join(unshared)} apply to {sc.strategy.preset} only; "
+            f"{', '.join(others)} {plain}"
+        )
     root = sc.seed if seed is None else seed
     fresh = not out.exists()
     fresh_output(out)

@@ -82,6 +82,21 @@ def with_strategy(scenario: Scenario, strategy: str) -> Scenario:
     return scenario.model_copy(update={"strategy": StrategyConfig(preset=strategy)})
 
 
+def unshared_overrides(scenario: Scenario, strategies: list[str]) -> list[str]:
+    """Strategy fields the scenario sets that only its own preset will see (empty if every strategy sees them).
+
+    ``compare`` runs the other strategies as plain presets (:func:`with_strategy`), so a user who set, say,
+    ``strategy.walk_away_days`` should be told it does not reach them.
+    """
+    if [name for name in strategies if name != scenario.strategy.preset] == []:
+        return []
+    return sorted(
+        f"{name}={value}"
+        for name, value in scenario.strategy.model_dump(exclude_none=True).items()
+        if name != "preset"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class RunTask:
     """One (strategy, replication) run; picklable so any executor can carry it."""

@@ -10,7 +10,7 @@ import pytest
 from conftest import SMALL, run_cli, small_scenario
 
 import sim
-from sim.comparison import compare, compare_table, replication_seeds
+from sim.comparison import compare, compare_table, replication_seeds, unshared_overrides
 from sim.events import MARKET_KINDS, read_events
 from sim.stats import mean_interval, paired_difference
 
@@ -122,6 +122,7 @@ def test_cli_compare_prints_intervals_and_paired_differences(tmp_path: Path) -> 
         env={"COLUMNS": "200"},
     )
     assert result.returncode == 0, result.stderr
+    assert "note:" not in result.stdout, "no strategy overrides were set, so nothing to warn about"
     assert "95% CI" in result.stdout and "paired diff" in result.stdout
     assert "revenue" in result.stdout and "win rate" in result.stdout
     runs = pl.read_parquet(out / "runs.parquet")
@@ -162,3 +163,26 @@ def test_scenarios_command_lists_every_shipped_scenario_with_its_question(tmp_pa
         assert path.stem in result.stdout
         question = sim.config.read_toml(path)["question"]
         assert question[:40] in " ".join(result.stdout.split())
+
+
+def test_overrides_that_reach_only_the_files_preset_are_named() -> None:
+    scenario = small_scenario("strategy.preset=qualify-hard", "strategy.walk_away_days=30")
+    assert unshared_overrides(scenario, ["numbers-game", "qualify-hard"]) == ["walk_away_days=30.0"]
+    assert unshared_overrides(scenario, ["qualify-hard"]) == []
+    assert unshared_overrides(small_scenario(), ["numbers-game", "qualify-hard"]) == []
+
+
+def test_cli_compare_warns_when_a_strategy_override_reaches_one_preset_only(tmp_path: Path) -> None:
+    sets = [arg for o in (*SMALL, "horizon_days=60", "strategy.walk_away_days=30") for arg in ("--set", o)]
+    result = run_cli(
+        [
+            *("compare", "baseline", "--strategies", "numbers-game,qualify-hard", "--replications", "1"),
+            *("--workers", "1", "--out", str(tmp_path / "cmp"), *sets),
+        ],
+        cwd=tmp_path,
+        env={"COLUMNS": "250"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "walk_away_days=30.0 apply to numbers-game only; qualify-hard runs as a plain preset" in result.stdout
+    )
