@@ -67,13 +67,13 @@ class World:
         total = sum(weights)
         if total <= 0:
             return None
+        targeted = [(weight, pool) for weight, pool in zip(weights, pools, strict=True) if weight > 0]
         slices, low = [], 0.0
-        for weight, pool in zip(weights, pools, strict=True):
-            if weight > 0:
-                high = low + weight / total
-                slices.append((low, high, pool))
-                low = high
-        return [(lo, 1.0 if i == len(slices) - 1 else hi, pool) for i, (lo, hi, pool) in enumerate(slices)]
+        for i, (weight, pool) in enumerate(targeted):
+            high = 1.0 if i == len(targeted) - 1 else low + weight / total  # the last slice ends at 1 exactly
+            slices.append((low, high, pool))
+            low = high
+        return slices
 
     # -- processes -------------------------------------------------------------------------------------------
     def spawn(self, process: Generator[Any, Any, Any]) -> None:
