@@ -6,6 +6,7 @@ figure is computed from the event log by ``sim.metrics``; ``docs/calibration.md`
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ def figures(logs: pl.DataFrame | Sequence[pl.DataFrame]) -> dict[str, float]:
     selling share, share of reps making quota) are the median over the runs.
     """
     runs = [logs] if isinstance(logs, pl.DataFrame) else list(logs)
+    if not runs:
+        raise ValueError("calibration figures need at least one run")
     samples: dict[tuple[str, str], list[float]] = {}
     outcomes: list[str] = []
     discounts: list[float] = []
@@ -76,7 +79,9 @@ def figures(logs: pl.DataFrame | Sequence[pl.DataFrame]) -> dict[str, float]:
         return _median(samples.get((segment, kind), []))
 
     def across_runs(name: str) -> float:
-        return statistics.median(float(summary[name]) for summary in summaries)
+        # A run without the figure (no quota year closed, say) has NaN; a median over NaNs is not defined.
+        values = [float(summary[name]) for summary in summaries]
+        return _median([v for v in values if not math.isnan(v)])
 
     return {
         "median_won_cycle_smb_days": cycle("smb", "sales_won"),

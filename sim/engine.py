@@ -25,6 +25,7 @@ from sim.model.market import generate_market, market_process
 from sim.model.rep import inbound_inquiry, seat_process, week_process
 from sim.model.strategy import resolve_policy
 from sim.state import WEEK_DAYS, State
+from sim.timing import AFTER_ALL, PriorityTimeout
 
 PARTIAL_WORK_MIN_HOURS = 0.25
 """Smaller scraps of a week are not worth starting a piece of work in."""
@@ -271,8 +272,8 @@ def simulate(
 ) -> tuple[pl.DataFrame, State]:
     """Run a scenario to its horizon; return the event log and the live final state.
 
-    ``checkpoints`` maps days to callbacks that see the world when the clock reaches that day (events at
-    exactly that day not yet processed); tests use them to compare live state with replay.
+    ``checkpoints`` maps days to callbacks that see the world at that day once every event of that instant has
+    happened (what ``replay(log, until=day)`` rebuilds); tests use them to compare live state with replay.
     """
     world = World(scenario, scenario.seed if seed is None else seed)
     world.start()
@@ -284,8 +285,8 @@ def simulate(
     gc.set_threshold(50_000, 20, 100)
     try:
         for day in sorted(checkpoints or {}):
-            if day < scenario.horizon_days:
-                world.env.run(until=day)
+            if world.env.now <= day < scenario.horizon_days:
+                world.env.run(until=PriorityTimeout(world.env, day - world.env.now, AFTER_ALL))
                 assert checkpoints is not None
                 checkpoints[day](world)
         world.env.run(until=scenario.horizon_days)

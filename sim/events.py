@@ -425,6 +425,8 @@ class EventLog:
             [count for _, count in self._batches],
         )
         batched = self._build_batch(where.size)
+        if batched.height != self._batch_rows:
+            raise RuntimeError(f"the batch source built {batched.height} rows for {self._batch_rows} logged")
         keys = ("position", "tier", "within")
         batched = batched.with_columns(
             pl.Series("position", where[batched["happening"].to_numpy()]),
@@ -450,7 +452,15 @@ def rows_to_frame(rows: list[Row]) -> pl.DataFrame:
         {name: list(map(itemgetter(i), rows)) for i, name in enumerate(names)},
         schema={name: SCHEMA[name] for name in names},
     )
-    payload = pl.DataFrame(list(map(itemgetter(6), rows)), schema=PAYLOAD_COLUMNS)
+    # Column by column, strictly: a payload of the wrong type (a float score, a number for a segment) fails
+    # here rather than being converted, so the stored log can never disagree with the live fold.
+    payloads = list(map(itemgetter(6), rows))
+    payload = pl.DataFrame(
+        [
+            pl.Series(name, [p.get(name) for p in payloads], dtype=dtype, strict=True)
+            for name, dtype in PAYLOAD_COLUMNS.items()
+        ]
+    )
     seq = pl.Series("seq", range(len(rows)), dtype=SCHEMA["seq"])
     return pl.concat([fixed, payload], how="horizontal").insert_column(0, seq)
 

@@ -6,7 +6,10 @@ defaults, not one lucky draw.
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from conftest import small_scenario
 
 import sim
 from sim import calibration
@@ -33,3 +36,15 @@ def test_baseline_lands_in_published_range(
 
 def test_fortune_1000_buying_cycle_is_longer_than_its_sales_cycle(baseline_figures: dict[str, float]) -> None:
     assert baseline_figures["f1000_buying_minus_sales_cycle_days"] > 0
+
+
+def test_run_level_figures_skip_runs_that_lack_them() -> None:
+    """A run too short to close a quota year has no share making quota; it must not sway the median."""
+    short = sim.run(small_scenario("horizon_days=100"), seed=1).events
+    long = sim.run(small_scenario("horizon_days=600"), seed=1).events
+    alone = calibration.figures([long])["share_making_quota"]
+    assert not math.isnan(alone), "the long run closes quota years"
+    assert calibration.figures([short, long])["share_making_quota"] == alone
+    assert calibration.figures([long, short])["share_making_quota"] == alone
+    with pytest.raises(ValueError, match="at least one run"):
+        calibration.figures([])

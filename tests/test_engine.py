@@ -1,13 +1,16 @@
-"""The engine's housekeeping: a finished run leaves nothing behind for the garbage collector to find."""
+"""The engine's housekeeping: a finished run is freed at once, and the log refuses what it cannot store faithfully."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
+import polars as pl
+import pytest
 from conftest import small_scenario
 
 from sim.engine import World, simulate
+from sim.events import EventLog
 
 
 def test_a_finished_run_is_freed_without_the_cycle_collector() -> None:
@@ -28,3 +31,32 @@ def test_a_finished_run_is_freed_without_the_cycle_collector() -> None:
         assert worlds[0]() is None, "the world outlived its run"
     finally:
         gc.enable()
+
+
+def _log() -> EventLog:
+    """A log outside any run: its clock stands at day 0 and nothing folds its events."""
+    return EventLog(clock=lambda: 0.0, sink=lambda *event: None)
+
+
+def test_a_payload_of_the_wrong_type_fails_instead_of_being_converted() -> None:
+    """A float test score or a numeric segment would be silently coerced by a lenient reader, and the stored
+    log would then disagree with the live fold; the log refuses it."""
+    log = _log()
+    log.emit("QualificationScored", rep=0, account=1, contact=2, score=3.7, reason="x", opp_type="prospect")
+    with pytest.raises(TypeError):
+        log.to_frame()
+    fine = _log()
+    fine.emit("QualificationScored", rep=0, account=1, contact=2, score=3, reason="x", opp_type="prospect")
+    fine.emit(
+        "ContactMade", rep=0, account=1, contact=2, hours=1, segment="smb", title="vp", reason="outbound"
+    )
+    frame = fine.to_frame()
+    assert frame["score"].to_list() == [3, None] and frame["hours"].to_list() == [None, 1.0]
+
+
+def test_a_batch_source_that_builds_the_wrong_number_of_rows_is_caught() -> None:
+    log = _log()
+    log.batch_source(lambda logged: pl.DataFrame())
+    log.log_batch(1, 2)
+    with pytest.raises(RuntimeError, match="built 0 rows for 2 logged"):
+        log.to_frame()

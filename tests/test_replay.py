@@ -16,6 +16,7 @@ from conftest import SCENARIO_DIR, LiveRun, small_scenario
 
 from sim.config import load_scenario
 from sim.engine import World, simulate
+from sim.events import MARKET_KINDS
 from sim.results import RunResult, load_run, save_run
 from sim.state import State, replay
 
@@ -94,3 +95,21 @@ def test_saved_scenario_reproduces_the_run(small_run: LiveRun, tmp_path: Path) -
     assert loaded.scenario == small_run.scenario.model_copy(update={"seed": small_run.seed})
     events, _ = simulate(loaded.scenario, loaded.seed)
     assert events.equals(small_run.events)
+
+
+@pytest.mark.parametrize("preset", ["numbers-game", "qualify-hard"])
+def test_replay_until_a_whole_day_equals_the_live_state_after_that_day(preset: str) -> None:
+    """On whole days the buyer acts (the market's clock ticks in days); a checkpoint there sees the state once
+    everything of that instant has happened, which is what replay up to that day rebuilds."""
+    scenario = small_scenario(f"strategy.preset={preset}")
+    days = (60.0, 100.0, 100.5, 200.0)
+    snapshots: dict[float, State] = {}
+    events, live = simulate(scenario, 3, checkpoints={day: _snapshot_into(snapshots, day) for day in days})
+    assert sorted(snapshots) == list(days) and snapshots[200.0] != live
+    on_whole_days = events.filter(pl.col("t").is_in([60.0, 100.0, 200.0]))
+    assert on_whole_days.filter(pl.col("kind").is_in(MARKET_KINDS)).height > 0, "the buyer acts on these days"
+    for day in days:
+        assert snapshots[day].events == events.filter(pl.col("t") <= day).height
+        assert replay(events, until=day) == snapshots[day]
+    # The same run without checkpoints logs the very same events.
+    assert simulate(scenario, 3)[0].equals(events)

@@ -23,6 +23,7 @@ from simpy.events import URGENT
 from sim import rng
 from sim.config import MAX_BUYING_WINDOWS, SEGMENTS, Scenario, windows_per_account
 from sim.events import SCHEMA
+from sim.timing import PriorityTimeout
 
 if TYPE_CHECKING:
     from sim.engine import World
@@ -335,21 +336,15 @@ def market_rows(market: Market, timeline: Timeline, logged: int) -> pl.DataFrame
     )
 
 
-class BuyerDay(simpy.events.Timeout):
-    """A timeout that fires before every ordinary event of the same instant.
+class BuyerDay(PriorityTimeout):
+    """The market's wake-up on a day the buyer acts: before every ordinary event of that instant.
 
-    On a day the buyer acts, its happenings are logged before any rep acts on that day: a deal that would
-    walk away on the very day the buyer finishes a job sees the job first. SimPy orders events of one instant
-    by priority and ``Timeout`` is NORMAL, so this sets the attributes ``Timeout.__init__`` sets and
-    schedules itself URGENT (as SimPy's own ``Initialize`` does).
+    On such a day the buyer's happenings are logged before any rep acts: a deal that would walk away on the
+    very day the buyer finishes a job sees the job first.
     """
 
     def __init__(self, env: simpy.Environment, delay: float) -> None:
-        simpy.events.Event.__init__(self, env)
-        self._ok = True
-        self._value = None
-        self._delay = delay
-        env.schedule(self, URGENT, delay)
+        super().__init__(env, delay, URGENT)
 
 
 def market_process(world: World) -> Generator[Any, Any, None]:
