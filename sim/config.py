@@ -82,7 +82,7 @@ class _Mix(Model):
     def probabilities(self) -> list[float]:
         """Weights normalised to sum to one."""
         w = self.weights()
-        total = sum(w)
+        total = math.fsum(w)  # correctly rounded, so the same on every Python (sum() changed in 3.12)
         return [x / total for x in w]
 
 

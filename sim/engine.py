@@ -65,7 +65,7 @@ class World:
         strategy's segment mix, with the seat's accounts there. None if it has no account to target."""
         pools = [self.market.territory.get((seat, seg), []) for seg in SEGMENTS]
         weights = [w if pool else 0.0 for pool, w in zip(pools, self.policy.targeting.weights(), strict=True)]
-        total = sum(weights)
+        total = math.fsum(weights)  # the same on every Python version (sum() of floats changed in 3.12)
         if total <= 0:
             return None
         targeted = [(weight, pool) for weight, pool in zip(weights, pools, strict=True) if weight > 0]

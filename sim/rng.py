@@ -12,6 +12,7 @@ costs far more than a SimPy step.
 from __future__ import annotations
 
 import bisect
+import itertools
 
 import numpy as np
 
@@ -70,16 +71,13 @@ class Stream:
 
     def pick(self, weights: list[float]) -> int:
         """An index drawn with probability proportional to ``weights``."""
-        target = self.uniform() * sum(weights)
-        acc = 0.0
-        for i, w in enumerate(weights):
-            acc += w
-            if target < acc:
-                return i
-        return len(weights) - 1
+        return self.pick_cumulative(list(itertools.accumulate(weights)))
 
     def pick_cumulative(self, cumulative: list[float]) -> int:
-        """:meth:`pick` with the running sums of the weights computed once (same draw, same answer)."""
+        """:meth:`pick` with the running sums of the weights computed once (same draw, same answer).
+
+        Running sums add left to right on every Python version, unlike ``sum()`` of floats since 3.12.
+        """
         return min(bisect.bisect_right(cumulative, self.uniform() * cumulative[-1]), len(cumulative) - 1)
 
 

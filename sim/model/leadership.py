@@ -9,6 +9,7 @@ reach for the tactics their strategy allows (seed 000's Phil: invented scarcity 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -94,8 +95,9 @@ def pipeline_review(world: World) -> None:
     """Pipeline value and coverage of the remaining quota; the forecast commit for the coming period."""
     state, org, now = world.state, world.scenario.sales_org, world.env.now
     open_opps = [o for o in state.opportunities.values() if o.status == "open"]
-    pipeline = sum(o.amount for o in open_opps)
-    remaining = sum(
+    # math.fsum: correctly rounded, so logs agree across Python versions (sum() of floats changed in 3.12).
+    pipeline = math.fsum(o.amount for o in open_opps)
+    remaining = math.fsum(
         max(0.0, org.annual_quota - state.reps[rep].bookings_year)
         for rep in (state.holder(s) for s in range(org.reps))
         if rep is not None
@@ -107,7 +109,7 @@ def pipeline_review(world: World) -> None:
         share=round(pipeline / remaining, 6) if remaining > 0 else 0.0,
     )
     period_end = now + org.review_period_days
-    commit = sum(
+    commit = math.fsum(
         o.amount * (1.0 - o.discount)
         for o in open_opps
         if o.stage in LATE_STAGES
