@@ -138,20 +138,41 @@ def profile_model(scenario: Scenario, seed: int, top: int) -> str:
     return out.getvalue()
 
 
+def positive(kind: type[int] | type[float]) -> Any:
+    """An argparse type: a positive number of ``kind`` (argparse turns the error into exit code 2)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} must be positive")
+        return value
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--days", type=float, default=1825.0, help="baseline horizon (default 1825)")
-    parser.add_argument("--reps", type=int, default=50, help="Fortune 1000 market: rep seats (default 50)")
     parser.add_argument(
-        "--accounts", type=int, default=5000, help="Fortune 1000 market: accounts (default 5000)"
+        "--days", type=positive(float), default=1825.0, help="baseline horizon (default 1825)"
+    )
+    parser.add_argument(
+        "--reps", type=positive(int), default=50, help="Fortune 1000 market: rep seats (default 50)"
+    )
+    parser.add_argument(
+        "--accounts", type=positive(int), default=5000, help="Fortune 1000 market: accounts (default 5000)"
     )
     parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
-    parser.add_argument("--repeat", type=int, default=3, help="time each side this many times, keep the best")
+    parser.add_argument(
+        "--repeat", type=positive(int), default=3, help="time each side this many times, keep the best"
+    )
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="also print a cProfile top N")
     args = parser.parse_args(argv)
-    repeat = max(1, args.repeat)
+    repeat = args.repeat
 
     print(f"salesim {sim.__version__}, simpy {simpy.__version__}, python {sys.version.split()[0]}")
     baseline = baseline_scenario(args.days)

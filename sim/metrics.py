@@ -242,18 +242,26 @@ def median_cycle_by_segment(events: Log) -> pl.DataFrame:
     )
 
 
-def quota_attainment(events: Log) -> pl.DataFrame:
-    """Every monthly review: rep, day, bookings this quota year, target to date, attainment."""
+def _quota_events(events: Log, kind: str, level: str, *extra: pl.Expr) -> pl.LazyFrame:
+    """A rep's quota events of one kind: rep, day, bookings, the target as ``level``, attainment, ``extra``."""
     return (
         _lazy(events)
-        .filter(pl.col("kind") == "QuotaReviewed")
+        .filter(pl.col("kind") == kind)
         .select(
             "rep",
             pl.col("t").alias("day"),
             pl.col("amount").alias("bookings"),
-            pl.col("level").alias("target"),
+            pl.col("level").alias(level),
             pl.col("share").alias("attainment"),
+            *extra,
         )
+    )
+
+
+def quota_attainment(events: Log) -> pl.DataFrame:
+    """Every monthly review: rep, day, bookings this quota year, target to date, attainment."""
+    return (
+        _quota_events(events, "QuotaReviewed", "target")
         .with_columns(pl.int_range(pl.len()).over("rep").alias("review"))
         .sort("day", "rep")
         .collect()
@@ -262,19 +270,8 @@ def quota_attainment(events: Log) -> pl.DataFrame:
 
 def quota_years(events: Log) -> pl.DataFrame:
     """Every closed quota year: rep, day, bookings, quota, attainment, made."""
-    return (
-        _lazy(events)
-        .filter(pl.col("kind") == "QuotaPeriodClosed")
-        .select(
-            "rep",
-            pl.col("t").alias("day"),
-            pl.col("amount").alias("bookings"),
-            pl.col("level").alias("quota"),
-            pl.col("share").alias("attainment"),
-            (pl.col("reason") == "made").alias("made"),
-        )
-        .collect()
-    )
+    made = (pl.col("reason") == "made").alias("made")
+    return _quota_events(events, "QuotaPeriodClosed", "quota", made).collect()
 
 
 def share_making_quota(events: Log) -> float:

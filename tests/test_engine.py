@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -60,3 +63,14 @@ def test_a_batch_source_that_builds_the_wrong_number_of_rows_is_caught() -> None
     log.log_batch(1, 2)
     with pytest.raises(RuntimeError, match="built 0 rows for 2 logged"):
         log.to_frame()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["--days", "-5"], "--days: -5 must be positive"), (["--repeat", "x"], "--repeat: 'x' is not a number")],
+)
+def test_benchmark_refuses_bad_arguments(args: list[str], expected: str) -> None:
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "engine.py"
+    result = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert expected in result.stderr and "Traceback" not in result.stderr
