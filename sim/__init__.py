@@ -8,8 +8,8 @@ res.summary()       # headline figures, all computed from the log
 
 from sim.comparison import compare, compare_table
 from sim.config import Scenario, ScenarioError, load_scenario
+from sim.core.state import State, replay
 from sim.results import RunResult, load_run, run, save_run
-from sim.state import State, replay
 
 __all__ = [
     "RunResult",

@@ -64,9 +64,9 @@ def fail(message: str) -> None:
 @contextmanager
 def clean_errors() -> Iterator[None]:
     """Turn the known kinds of bad input into one line and exit code 2."""
-    from sim.events import SchemaError
     from sim.model.market import MarketTooLarge
     from sim.results import RunDirError
+    from sim.store.parquet import SchemaError
 
     try:
         yield
@@ -325,8 +325,8 @@ def demo(
     import time
 
     from sim.comparison import StrategyError
-    from sim.events import atomic_write_bytes
     from sim.results import to_json
+    from sim.store.files import atomic_write_bytes
     from sim.viz.report import ReportError, build_report
 
     started = time.perf_counter()

@@ -26,10 +26,10 @@ import numpy as np
 import polars as pl
 
 from sim.config import Scenario, StrategyConfig, _did_you_mean
-from sim.events import atomic_write_bytes
 from sim.model.strategy import PRESETS
 from sim.results import run, save_run, to_json
 from sim.stats import mean_interval, paired_difference
+from sim.store.files import atomic_write_bytes
 
 #: Figures the comparison table reports, with a label and whether more is better.
 TABLE_METRICS: dict[str, tuple[str, bool]] = {

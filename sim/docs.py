@@ -1,7 +1,7 @@
 """Generated reference documentation: ``docs/events.md`` is rendered from the event registry, never typed.
 
-:func:`events_markdown` renders :data:`sim.events.KINDS` (every event kind in registry order, under the
-section headings of ``sim/events.py``) and the log's column table (:data:`sim.events.SCHEMA`, with the meaning
+:func:`events_markdown` renders :data:`sim.core.events.KINDS` (every event kind in registry order, under the
+section headings of ``sim/events.py``) and the log's column table (:data:`sim.core.events.SCHEMA`, with the meaning
 of each payload column taken from its comment in ``sim/events.py``). The registry is the single source, so the
 page cannot drift from the code; ``tests/test_docs.py`` checks the committed page against this function.
 
@@ -18,7 +18,7 @@ import sys
 import tokenize
 from types import ModuleType
 
-from sim import events
+from sim.core import events
 
 NO_DESCRIPTION = "(no description)"
 """Shown for a column that has no comment in ``sim/events.py`` and is not one of the fixed columns."""
@@ -63,7 +63,7 @@ def _assignment(tree: ast.Module, name: str) -> ast.AST | None:
 
 
 def column_descriptions() -> dict[str, str]:
-    """Meaning of every column of the log, keyed in :data:`sim.events.SCHEMA` order."""
+    """Meaning of every column of the log, keyed in :data:`sim.core.events.SCHEMA` order."""
     comments = _comments(events)
     from_source: dict[str, str] = {}
     if comments:
@@ -129,7 +129,7 @@ def events_markdown() -> str:
         "A run's only output is its event log: one row per event, every row with the same columns (fields an "
         "event kind does not use are null). Events are facts named in the past tense and are never changed "
         "once written; every figure salesim shows is computed from them (`sim.metrics`), and the state of "
-        "every account, opportunity and rep is rebuilt by folding them (`sim.state.replay`).",
+        "every account, opportunity and rep is rebuilt by folding them (`sim.core.state.replay`).",
         "",
         f"Schema version: **{events.SCHEMA_VERSION}** (stored in the Parquet metadata of `events.parquet` "
         "under `salesim.schema_version`; a log written under another version is refused with a clear "
@@ -147,7 +147,7 @@ def events_markdown() -> str:
         "",
         "## Event kinds",
         "",
-        f"{len(events.KINDS)} kinds, in the order of the registry (`sim.events.KINDS`). *Fields* are the "
+        f"{len(events.KINDS)} kinds, in the order of the registry (`sim.core.events.KINDS`). *Fields* are the "
         "columns besides `seq`, `t` and `kind` that the kind fills in; *emitted by* names the actor whose "
         "process writes it. Every opportunity ends in exactly one terminal event: " + terminal + ".",
     ]

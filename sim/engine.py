@@ -16,16 +16,16 @@ from typing import Any
 import polars as pl
 import simpy
 
-from sim import rng
 from sim.config import SEGMENTS, Scenario
-from sim.events import EventLog
+from sim.core import rng
+from sim.core.events import EventLog
+from sim.core.state import WEEK_DAYS, State
+from sim.core.timing import AFTER_ALL, PriorityTimeout
 from sim.model import buyer
 from sim.model.leadership import REVIEWS_PER_YEAR, leadership_process
 from sim.model.market import generate_market, market_process
 from sim.model.rep import inbound_inquiry, seat_process, week_process
 from sim.model.strategy import resolve_policy
-from sim.state import WEEK_DAYS, State
-from sim.timing import AFTER_ALL, PriorityTimeout
 
 PARTIAL_WORK_MIN_HOURS = 0.25
 """Smaller scraps of a week are not worth starting a piece of work in."""

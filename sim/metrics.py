@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from sim.events import TERMINAL_KINDS
+from sim.core.events import TERMINAL_KINDS
 
 Log = pl.DataFrame | pl.LazyFrame
 

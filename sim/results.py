@@ -20,9 +20,11 @@ import polars as pl
 
 from sim import metrics
 from sim.config import Scenario, ScenarioError, read_toml, scenario_from_mapping, scenario_to_toml
+from sim.core.events import SCHEMA_VERSION, content_hash
 from sim.engine import simulate
-from sim.events import SCHEMA_VERSION, atomic_write_bytes, content_hash, read_events, write_events
 from sim.model.strategy import policy_as_dict, resolve_policy
+from sim.store.files import atomic_write_bytes
+from sim.store.parquet import read_events, write_events
 
 VERSION = "0.1.0"
 

@@ -18,8 +18,8 @@ import polars as pl
 import pytest
 
 from sim.config import Scenario, load_scenario
+from sim.core.state import State
 from sim.engine import simulate
-from sim.state import State
 
 SMALL: tuple[str, ...] = (
     "horizon_days=365",

@@ -20,9 +20,10 @@ import pytest
 from conftest import LiveRun, run_cli
 
 from sim.config import MAX_ACCOUNTS_PER_SEGMENT
-from sim.events import SCHEMA_VERSION, SchemaError
+from sim.core.events import SCHEMA_VERSION
 from sim.model.strategy import PRESETS
 from sim.results import RunResult, load_run, save_run
+from sim.store.parquet import SchemaError
 
 GOOD_SCENARIO = """\
 name = "tiny"

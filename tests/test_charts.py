@@ -12,7 +12,7 @@ from conftest import LiveRun
 
 from sim import metrics
 from sim.comparison import compare_table
-from sim.events import SCHEMA
+from sim.core.events import SCHEMA
 from sim.model.strategy import PRESETS
 from sim.stats import mean_interval
 from sim.story import deal_events

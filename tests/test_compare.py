@@ -11,8 +11,9 @@ from conftest import SMALL, run_cli, small_scenario
 
 import sim
 from sim.comparison import compare, compare_table, replication_seeds, unshared_overrides
-from sim.events import MARKET_KINDS, read_events
+from sim.core.events import MARKET_KINDS
 from sim.stats import mean_interval, paired_difference
+from sim.store.parquet import read_events
 
 VOLATILE = ("wall_seconds", "run_dir")
 

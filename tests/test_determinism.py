@@ -15,7 +15,8 @@ import pytest
 from conftest import run_cli, small_scenario
 
 import sim
-from sim.events import content_hash, read_events, write_events
+from sim.core.events import content_hash
+from sim.store.parquet import read_events, write_events
 
 SCENARIO = "scenarios/baseline.toml"
 

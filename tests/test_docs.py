@@ -10,8 +10,8 @@ import pytest
 
 import sim
 from sim.config import Scenario, StrategyConfig, load_scenario
+from sim.core.events import ID_COLUMNS, KINDS, PAYLOAD_COLUMNS, SCHEMA
 from sim.docs import NO_DESCRIPTION, column_descriptions, events_markdown
-from sim.events import ID_COLUMNS, KINDS, PAYLOAD_COLUMNS, SCHEMA
 from sim.model.strategy import PRESETS, policy_as_dict
 
 EVENTS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "events.md"

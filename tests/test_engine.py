@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 from conftest import small_scenario
 
+from sim.core.events import EventLog
 from sim.engine import World, simulate
-from sim.events import EventLog
 
 
 def test_a_finished_run_is_freed_without_the_cycle_collector() -> None:

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from sim import metrics
 from sim.config import SEGMENTS, Scenario, scenario_from_mapping
-from sim.events import KINDS, SCHEMA, TERMINAL_KINDS
+from sim.core.events import KINDS, SCHEMA, TERMINAL_KINDS
+from sim.core.state import State, replay
 from sim.model.strategy import PRESETS
-from sim.state import State, replay
 
 HOURS_TOLERANCE = 1e-6
 AFTER_SALE_KINDS = frozenset(

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import engine
+from sim.core.events import MARKET_KINDS, content_hash
 from sim.engine import World, simulate
-from sim.events import MARKET_KINDS, content_hash
 from sim.model.market import (
     BUDGET,
     BUYING_JOBS,

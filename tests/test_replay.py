@@ -1,6 +1,6 @@
 """Replaying a log rebuilds the live state: at the end of the run, at any day within it, and from disk.
 
-The live run and :func:`sim.state.replay` share one fold (``State.apply``); these tests pin that the log holds
+The live run and :func:`sim.core.state.replay` share one fold (``State.apply``); these tests pin that the log holds
 everything the state is made of, so every figure can be recomputed from stored events alone.
 """
 
@@ -15,10 +15,10 @@ import pytest
 from conftest import SCENARIO_DIR, LiveRun, small_scenario
 
 from sim.config import load_scenario
+from sim.core.events import MARKET_KINDS
+from sim.core.state import State, replay
 from sim.engine import World, simulate
-from sim.events import MARKET_KINDS
 from sim.results import RunResult, load_run, save_run
-from sim.state import State, replay
 
 SHIPPED = sorted(SCENARIO_DIR.glob("*.toml"))
 MAX_REPLAY_HORIZON_DAYS = 1095.0

@@ -15,8 +15,8 @@ from conftest import SMALL, run_cli
 
 from sim import metrics
 from sim.cli import demo_directory
-from sim.events import read_events
 from sim.format import fmt
+from sim.store.parquet import read_events
 from sim.viz.report import interesting_deal, load_report
 
 STRATEGIES = ("numbers-game", "qualify-hard")

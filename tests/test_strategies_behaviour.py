@@ -15,8 +15,8 @@ import pytest
 from conftest import LiveRun, live_run, small_scenario
 
 from sim.config import TITLES, load_scenario
+from sim.core.events import MARKET_KINDS
 from sim.engine import simulate
-from sim.events import MARKET_KINDS
 from sim.model.strategy import PRESETS
 
 VP_RANK = TITLES.index("vp")

@@ -15,9 +15,9 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from sim.core.state import WEEK_DAYS
 from sim.model import buyer
 from sim.model.procurement import commercial_stage
-from sim.state import WEEK_DAYS
 
 if TYPE_CHECKING:
     from sim.engine import World

@@ -20,10 +20,10 @@ import polars as pl
 import simpy
 from simpy.events import URGENT
 
-from sim import rng
 from sim.config import MAX_BUYING_WINDOWS, SEGMENTS, Scenario, windows_per_account
-from sim.events import SCHEMA
-from sim.timing import PriorityTimeout
+from sim.core import rng
+from sim.core.events import SCHEMA
+from sim.core.timing import PriorityTimeout
 
 if TYPE_CHECKING:
     from sim.engine import World
@@ -259,7 +259,7 @@ def market_rows(market: Market, timeline: Timeline, logged: int) -> pl.DataFrame
     Happenings are numbered as the market process logs them: account ``a`` is created as happening ``a``,
     then timeline entry ``k`` is happening ``accounts + k``. A window's opening gives two rows
     (``BuyingWindowOpened``, ``BuyingCenterFormed``); everything else one. Columns: :data:`SCHEMA` but
-    ``seq``, plus ``happening`` (see :data:`sim.events.BatchBuilder`).
+    ``seq``, plus ``happening`` (see :data:`sim.core.events.BatchBuilder`).
     """
     accounts = min(logged, market.accounts)
     entries = logged - accounts
@@ -352,7 +352,7 @@ def market_process(world: World) -> Generator[Any, Any, None]:
 
     The market's happenings are the bulk of a log and all drawn up front, so they are logged in batches, a
     day at a time: the state folds each through the same ``State`` method its event's handler uses, and the
-    log notes the batch and builds its rows at the end (:meth:`sim.events.EventLog.log_batch`).
+    log notes the batch and builds its rows at the end (:meth:`sim.core.events.EventLog.log_batch`).
     """
     market, state, log, env = world.market, world.state, world.log, world.env
     timeline = market_timeline(market, world.scenario.horizon_days)

@@ -15,9 +15,9 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from sim.config import TITLES
+from sim.core.state import WEEK_DAYS
 from sim.model import buyer
 from sim.model.deal import Deal
-from sim.state import WEEK_DAYS
 
 if TYPE_CHECKING:
     from sim.engine import World

@@ -29,8 +29,9 @@ import polars as pl
 from sim import metrics
 from sim.comparison import TABLE_METRICS
 from sim.config import Scenario, ScenarioError, read_toml, scenario_from_mapping
-from sim.events import atomic_write_bytes, read_events
 from sim.format import comparison_header, comparison_rows, comparison_strategies, summary_rows
+from sim.store.files import atomic_write_bytes
+from sim.store.parquet import read_events
 from sim.story import deal_events
 from sim.viz import charts
 from sim.viz.charts import Chart

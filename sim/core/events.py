@@ -15,12 +15,9 @@ rows are built in one vectorised pass at the end and merged in where they were l
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,8 +25,6 @@ import polars as pl
 
 SCHEMA_VERSION = 2
 """Bumped whenever a column or an event kind changes meaning; stored in the Parquet metadata."""
-
-METADATA_KEY = b"salesim.schema_version"
 
 ID_COLUMNS: dict[str, type[pl.DataType]] = {
     "rep": pl.Int64,
@@ -472,72 +467,6 @@ def iter_events(frame: pl.DataFrame) -> Iterator[Row]:
     for values in zip(*columns, strict=True):
         payload = {n: v for n, v in zip(names, values[6:], strict=True) if v is not None}
         yield (values[0], values[1], values[2], values[3], values[4], values[5], payload)
-
-
-# --------------------------------------------------------------------------------------------------------
-# Storage
-# --------------------------------------------------------------------------------------------------------
-
-
-class SchemaError(ValueError):
-    """A stored log that this version cannot read."""
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old file or the whole new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp creates the file private (0600); give it the mode an ordinary write would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_events(frame: pl.DataFrame, path: Path) -> None:
-    """Write a log to Parquet (zstd) with the schema version in its metadata, atomically."""
-    import io
-
-    import pyarrow.parquet as pq
-
-    table = frame.to_arrow()
-    table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), METADATA_KEY: str(SCHEMA_VERSION)}
-    )
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
-    atomic_write_bytes(path, buffer.getvalue())
-
-
-def schema_version_of(path: Path) -> int | None:
-    """The schema version stored in a log file, or None if it has none."""
-    import pyarrow.parquet as pq
-
-    metadata = pq.read_schema(path).metadata or {}
-    raw = metadata.get(METADATA_KEY)
-    return int(raw) if raw is not None else None
-
-
-def read_events(path: Path) -> pl.DataFrame:
-    """Read a stored log, refusing (with a clear message) one written under another schema version."""
-    if not path.exists():
-        raise SchemaError(f"{path}: no event log here")
-    try:
-        version = schema_version_of(path)
-    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
-        raise SchemaError(f"{path}: not a Parquet event log ({exc})") from None
-    if version != SCHEMA_VERSION:
-        raise SchemaError(
-            f"{path}: event log schema version {version}, this salesim reads version {SCHEMA_VERSION}; "
-            "re-run the scenario with this version"
-        )
-    return pl.read_parquet(path)
 
 
 def content_hash(frame: pl.DataFrame) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from sim.events import TERMINAL_KINDS, Row, iter_events
+from sim.core.events import TERMINAL_KINDS, Row, iter_events
 
 WEEK_DAYS = 7.0
 

@@ -1,0 +1,1 @@
+"""Storage: the only reader and writer of files (Parquet logs, run and comparison directories)."""

@@ -1,0 +1,55 @@
+"""The event log on disk: one zstd Parquet file with the schema version in its metadata."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import polars as pl
+
+from sim.core.events import SCHEMA_VERSION
+from sim.store.files import atomic_write_bytes
+
+METADATA_KEY = b"salesim.schema_version"
+
+
+class SchemaError(ValueError):
+    """A stored log that this version cannot read."""
+
+
+def write_events(frame: pl.DataFrame, path: Path) -> None:
+    """Write a log to Parquet (zstd) with the schema version in its metadata, atomically."""
+    import pyarrow.parquet as pq
+
+    table = frame.to_arrow()
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), METADATA_KEY: str(SCHEMA_VERSION)}
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def schema_version_of(path: Path) -> int | None:
+    """The schema version stored in a log file, or None if it has none."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_schema(path).metadata or {}
+    raw = metadata.get(METADATA_KEY)
+    return int(raw) if raw is not None else None
+
+
+def read_events(path: Path) -> pl.DataFrame:
+    """Read a stored log, refusing (with a clear message) one written under another schema version."""
+    if not path.exists():
+        raise SchemaError(f"{path}: no event log here")
+    try:
+        version = schema_version_of(path)
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        raise SchemaError(f"{path}: not a Parquet event log ({exc})") from None
+    if version != SCHEMA_VERSION:
+        raise SchemaError(
+            f"{path}: event log schema version {version}, this salesim reads version {SCHEMA_VERSION}; "
+            "re-run the scenario with this version"
+        )
+    return pl.read_parquet(path)
