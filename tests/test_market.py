@@ -6,7 +6,7 @@ time in plain Python and compare, over random small markets (hypothesis) and the
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import polars as pl
@@ -18,17 +18,16 @@ from hypothesis import strategies as st
 from sim import engine
 from sim.core.events import MARKET_KINDS, content_hash
 from sim.engine import World, simulate
-from sim.model.market import (
+from sim.model.buying_cycle import (
     BUDGET,
     BUYING_JOBS,
     CLOSE,
     OPEN,
     REQUIREMENTS_JOB,
     BuyerDay,
-    Market,
-    generate_market,
     market_timeline,
 )
+from sim.model.market import Market, generate_market
 
 
 def plain_timeline(market: Market, horizon: float) -> list[tuple[float, int, int]]:
@@ -140,7 +139,7 @@ def test_on_a_day_the_buyer_acts_first() -> None:
     assert shared.height > 0, "some days see both the buyer and the reps act"
 
 
-def plain_market_process(world: World) -> Generator[Any, Any, None]:
+def plain_market_process(world: World, on_problem_named: Callable[[int], None]) -> Generator[Any, Any, None]:
     """The market emitting every happening as its own event, the way every other actor logs."""
     market, emit, env = world.market, world.log.emit, world.env
     for account in range(market.accounts):
@@ -177,7 +176,7 @@ def plain_market_process(world: World) -> Generator[Any, Any, None]:
         elif what < BUDGET:
             emit("BuyingJobCompleted", account=account, stage=BUYING_JOBS[what - 1], score=what)
             if what == 1:
-                world.buyer_named_problem(w)
+                on_problem_named(w)
         elif what == BUDGET:
             emit("BudgetAssigned", account=account)
         else:

@@ -1,0 +1,32 @@
+"""Evidence that goes wrong: a demo that overreaches, a disappointing reference, a failed pilot.
+
+*Embracing the Paradox of Modern Sales*: proof is where deals stumble. After the demo or the pilot, evidence
+may fail with the segment's probability; the buyer then takes the segment's setback days to recover.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.core.world import Process
+    from sim.model.opportunity import Opportunity
+
+EVIDENCE_FAILURES: dict[str, str] = {"demo": "innovation_overreach", "pilot": "failed_pilot"}
+"""Stages whose evidence can fail, and how it fails there."""
+
+DEMO_OVERREACH_SHARE = 0.5
+"""Of failed demo evidence, the share that is an overreaching innovation pitch; the rest is a disappointing
+reference. An assumption: the article names both, without shares."""
+
+
+def evidence_setback(opp: Opportunity, stage: str) -> Process:
+    """Whether evidence fails at ``stage``, and the setback days if it does."""
+    failure = EVIDENCE_FAILURES.get(stage)
+    if failure is None or not opp.stream.chance(opp.cfg.evidence_failure_probability):
+        return
+    kind = (
+        failure if stage == "pilot" or opp.stream.chance(DEMO_OVERREACH_SHARE) else "disappointing_reference"
+    )
+    opp.emit("EvidenceFailed", stage=stage, reason=kind, day=opp.cfg.evidence_setback_days)
+    yield from opp.wait(min(opp.cfg.evidence_setback_days, opp.decision_time - opp.world.env.now))

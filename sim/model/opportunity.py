@@ -1,0 +1,100 @@
+"""One opportunity as the mechanisms see it: its ids, its buyer's window, its decision day, and its endings.
+
+The vendor-stage process (``sim.model.deal``) and every mechanism that acts on a deal (the stalling CIO,
+the champion, procurement, pressure, the decision) work through an :class:`Opportunity`: they spend the
+seat's hours on it, log events about it and end it, and never reach into each other.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sim.core.state import OpportunityState
+from sim.core.world import Process
+from sim.model import reps
+from sim.model.enablement import decision_speedup
+from sim.model.sales_world import SalesWorld
+
+STAGES: tuple[str, ...] = ("discovery", "demo", "proposal", "pilot", "negotiation", "close")
+"""Vendor-visible stages; 'pilot' runs only when the buyer asks for one."""
+
+REQUIRED_JOB: dict[str, int] = {
+    "discovery": 1,
+    "demo": 2,
+    "proposal": 3,
+    "pilot": 4,
+    "negotiation": 5,
+    "close": 6,
+}
+"""Buying jobs the buyer must have finished before the vendor stage can run (``buying_cycle.BUYING_JOBS``)."""
+
+CLOSE_JOB = REQUIRED_JOB["close"]
+
+LATE_STAGES = frozenset({"proposal", "pilot", "negotiation", "close"})
+"""Stages from the proposal on: where the champion pushes internally, pressure is applied, and what the
+forecast counts on."""
+
+
+class Opportunity:
+    """One opportunity of one account, worked by one seat, until its single terminal event."""
+
+    def __init__(self, world: SalesWorld, opp: int, account: int, seat: int, opp_type: str) -> None:
+        market = world.market
+        self.world = world
+        self.opp = opp
+        self.account = account
+        self.seat = seat
+        self.opp_type = opp_type
+        self.segment = market.segment[account]
+        self.cfg = getattr(world.scenario.market, self.segment)
+        self.stream = world.account_streams[account]
+        self.window = market.window_for(account, world.env.now)
+        self.decision_time = math.inf
+        """When the buyer decides; mechanisms move it (pressure earlier, procurement later)."""
+        if self.window is not None:
+            decision_day = market.decision_day(self.window)
+            cycle = decision_day - market.w_open[self.window]
+            speedup = decision_speedup(world.policy, world.scenario.buyer_response.help_speedup_share, cycle)
+            self.decision_time = max(self.consensus_starts(), decision_day - speedup)
+        self.done = False
+        self.pressure_handled = False
+        self.period_discount_given = False
+
+    @property
+    def record(self) -> OpportunityState:
+        """The opportunity as the log has folded it (stage, hours, discount, pressure, ...)."""
+        return self.world.state.opportunities[self.opp]
+
+    def consensus_starts(self) -> float:
+        """When the buyer's last job (consensus) starts: a rep can speed that job, not the ones before it."""
+        assert self.window is not None
+        return self.world.market.w_jobs[self.window][-2]
+
+    def spend(self, hours: float, kind: str, deadline: float | None = None, **fields: Any) -> Process:
+        """Spend rep hours on this deal and log the activity; None if the buyer decides before the rep has time."""
+        limit = self.decision_time if deadline is None else deadline
+        return reps.spend(
+            self.world, self.seat, hours, kind, deadline=limit, account=self.account, opp=self.opp, **fields
+        )
+
+    def emit(self, kind: str, **fields: Any) -> None:
+        """Log an event about this opportunity, naming the seat's current rep."""
+        self.world.log.emit(
+            kind, rep=self.world.state.holder(self.seat), account=self.account, opp=self.opp, **fields
+        )
+
+    def wait(self, days: float) -> Process:
+        """Let ``days`` pass (nothing if not positive)."""
+        if days > 0:
+            yield self.world.env.timeout(days)
+
+    def end(self, kind: str, **fields: Any) -> None:
+        """Log the terminal event; the account cools off before anyone approaches it again."""
+        self.done = True
+        self.emit(kind, segment=self.segment, **fields)
+        self.world.log.emit(
+            "AccountCooledOff",
+            account=self.account,
+            day=self.world.env.now + self.world.scenario.sales_org.cooloff_days,
+        )

@@ -1,0 +1,83 @@
+"""Invented urgency and period-end discounts: what a rep behind on quota does as the period closes.
+
+*The Procurement Gatekeeper*: Phil invents scarcity and a pending price increase to pull a decision forward.
+Procurement sees through it (repair hours, a delay, a discount and a dent in reputation); an owner without
+procurement may be rushed. A rep behind on quota may instead buy a deal in with a discount.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.model.opportunity import LATE_STAGES
+from sim.model.quota import behind_on_quota, days_to_period_end
+from sim.model.reputation import change_reputation
+
+if TYPE_CHECKING:
+    from sim.core.world import Process
+    from sim.model.opportunity import Opportunity
+    from sim.model.sales_world import SalesWorld
+
+PRESSURE_TACTICS = ("fake_scarcity", "price_increase")
+
+
+def pressure_sweep(world: SalesWorld) -> None:
+    """Reps behind on quota put invented urgency on their late-stage deals."""
+    state, now = world.state, world.env.now
+    for seat in range(world.scenario.sales_org.reps):
+        rep = state.holder(seat)
+        if rep is None or not behind_on_quota(world, rep, now):
+            continue
+        stream = world.seat_streams[seat]
+        for opp in sorted(state.open_by_seat[seat]):
+            o = state.opportunities[opp]
+            if o.stage in LATE_STAGES and not o.pressure:
+                tactic = PRESSURE_TACTICS[stream.integer(0, 1)]
+                world.log.emit("PressureApplied", rep=rep, account=o.account, opp=opp, reason=tactic)
+
+
+def pressure_landed(opp: Opportunity) -> bool:
+    """Whether a pressure tactic has landed on this deal and the buyer has not reacted to it yet."""
+    return not opp.pressure_handled and opp.window is not None and opp.record.pressure
+
+
+def react_to_pressure(opp: Opportunity) -> Process:
+    """Once a pressure tactic lands: procurement may see through it; an owner may be rushed."""
+    if not pressure_landed(opp):
+        return
+    assert opp.window is not None  # pressure_landed says so
+    opp.pressure_handled = True
+    world = opp.world
+    proc = opp.cfg.buying_center.procurement
+    if world.market.w_procurement[opp.window]:
+        if opp.stream.chance(proc.urgency_detection_probability):
+            yield from opp.spend(
+                proc.detected_rework_hours,
+                "PressureDetected",
+                deadline=math.inf,
+                day=proc.detected_delay_days,
+            )
+            opp.emit("DiscountConceded", share=proc.detected_discount, reason="pressure_detected")
+            change_reputation(
+                world, world.scenario.reputation.pressure_detected_delta, "pressure_detected", opp.opp
+            )
+            opp.decision_time = max(opp.decision_time, world.env.now) + proc.detected_delay_days
+    else:
+        speedup = world.scenario.buyer_response.pressure_smb_speedup_days
+        opp.emit("PressureWorked", day=speedup)
+        opp.decision_time = max(world.env.now, opp.consensus_starts(), opp.decision_time - speedup)
+
+
+def period_end_discount(opp: Opportunity) -> None:
+    """A rep behind on quota near period end buys the deal in with a discount, as the strategy allows."""
+    world = opp.world
+    policy = world.policy
+    rep = world.state.holder(opp.seat)
+    if opp.period_discount_given or rep is None or policy.period_end_discount <= 0:
+        return
+    attainment = world.state.reps[rep].attainment
+    if attainment < 1.0 and days_to_period_end(world) <= policy.pressure_days_before_period_end:
+        opp.period_discount_given = True
+        share = policy.period_end_discount * min(1.0, 1.0 - attainment)
+        opp.emit("DiscountConceded", share=round(share, 6), reason="period_end")

@@ -1,0 +1,208 @@
+"""Prospecting: which account a rep approaches, the first contact and meeting, and buyers who reach out.
+
+Outbound, the rep picks accounts in the territory's targeted segments (the strategy's segment mix) that are
+not cooling off, in nurture or already in a deal; a contact of some title answers, may refer the rep upward,
+and accepts a first meeting with odds that depend on the buying window and the vendor's reputation.
+Inbound, a buyer that has named its problem may reach out itself, more often when the vendor is trusted.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.config import SEGMENTS, TITLES, ReputationConfig, SegmentConfig
+from sim.core.world import Process
+from sim.model import reps
+from sim.model.qualification import meeting_hours, qualify, senior_enough
+from sim.model.reputation import reputation_factor
+from sim.model.sales_world import SalesWorld, TerritorySlices
+
+PROSPECT_TRIES = 6
+"""Random picks from the territory before a contact slot is given up (all picks cooling off or busy)."""
+
+MEETINGS_PER_CONTACT_ESTIMATE = 0.3
+"""How many first meetings a rep budgets per outbound contact when planning a prospecting pass."""
+
+REFERRAL_REFUSAL_FACTOR = 0.5
+"""A referred contact refuses a first meeting half as often."""
+
+
+def territory_slices(world: SalesWorld, seat: int) -> TerritorySlices | None:
+    """Where a seat prospects, as slices of [0, 1): one per segment it has accounts in, sized by the
+    strategy's segment mix, with the seat's accounts there. None if it has no account to target."""
+    pools = [world.market.territory.get((seat, seg), []) for seg in SEGMENTS]
+    weights = [w if pool else 0.0 for pool, w in zip(pools, world.policy.targeting.weights(), strict=True)]
+    total = math.fsum(weights)  # the same on every Python version (sum() of floats changed in 3.12)
+    if total <= 0:
+        return None
+    targeted = [(weight, pool) for weight, pool in zip(weights, pools, strict=True) if weight > 0]
+    slices, low = [], 0.0
+    for i, (weight, pool) in enumerate(targeted):
+        high = 1.0 if i == len(targeted) - 1 else low + weight / total  # the last slice ends at 1 exactly
+        slices.append((low, high, pool))
+        low = high
+    return slices
+
+
+def meeting_acceptance(
+    segment: SegmentConfig, in_window: bool, reputation: float, rep_cfg: ReputationConfig, referred: bool
+) -> float:
+    """Chance a contact accepts a first meeting."""
+    base = segment.meeting_acceptance_in_window if in_window else segment.meeting_acceptance_outside
+    if referred:
+        base = 1.0 - (1.0 - base) * REFERRAL_REFUSAL_FACTOR
+    return min(1.0, base * reputation_factor(reputation, rep_cfg.meeting_weight))
+
+
+def prospecting_pass(world: SalesWorld, seat: int, rep: int, budget: float, within_days: float) -> Process:
+    """Outbound contacts spread over ``within_days``, until ``budget`` hours are used or nobody is free."""
+    org, env, state = world.scenario.sales_org, world.env, world.state
+    if budget <= 0:
+        return
+    per_contact = org.contact_hours + org.first_meeting_hours * MEETINGS_PER_CONTACT_ESTIMATE
+    contacts = int(budget // max(per_contact, 0.1))
+    needed = org.contact_hours + max(org.first_meeting_hours, org.qualification_test_hours)
+    spacing = min(0.5, within_days / contacts) if contacts else 0.0
+    start = state.selling_hours_this_week(rep, env.now)
+    for _ in range(contacts):
+        used = state.selling_hours_this_week(rep, env.now)
+        if state.holder(seat) != rep or used - start >= budget:
+            return
+        if reps.capacity(world, rep, env.now) - used < needed:
+            return
+        if not prospect(world, seat, rep):
+            return  # nobody in the territory is free to approach this week
+        yield env.timeout(spacing)
+
+
+def pick_account(world: SalesWorld, seat: int) -> int | None:
+    """An account in the seat's territory, in a targeted segment, that is free to approach now.
+
+    One uniform draw picks both: its slice of [0, 1) gives the segment (slices are sized by the strategy's
+    segment mix) and its place within the slice gives the account, uniformly among the segment's accounts.
+    """
+    slices = world.targeting[seat]
+    if slices is None:
+        return None
+    uniform, accounts, now = world.seat_streams[seat].uniform, world.state.accounts, world.env.now
+    for _ in range(PROSPECT_TRIES):
+        u = uniform()
+        for low, high, pool in slices:
+            if u < high:
+                account = pool[min(int((u - low) / (high - low) * len(pool)), len(pool) - 1)]
+                break
+        a = accounts[account]
+        if a.open_opp is None and a.cooloff_until <= now and a.nurture_until <= now:
+            return account
+    return None
+
+
+def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
+    """One outbound contact: who it reaches, whether they meet, the 20-minute test, maybe an opportunity.
+
+    Returns False when no account in the territory was free to approach.
+    """
+    account = pick_account(world, seat)
+    if account is None:
+        return False
+    org, market, emit, now = world.scenario.sales_org, world.market, world.log.emit, world.env.now
+    segment = market.segment[account]
+    cfg = getattr(world.scenario.market, segment)
+    stream = world.account_streams[account]
+    title_rank = stream.pick_cumulative(world.title_cumulative[segment])
+    contact = world.new_contact_id()
+    referred = world.state.accounts[account].referred  # read before the contact uses the referral up
+    emit(
+        "ContactMade",
+        rep=rep,
+        account=account,
+        contact=contact,
+        segment=segment,
+        title=TITLES[title_rank],
+        hours=org.contact_hours,
+        reason="outbound",
+    )
+    senior = senior_enough(world, rep, account, contact, title_rank)
+    if senior is None:
+        return True
+    title_rank = senior
+    window = market.window_for(account, now)
+    accepted = stream.chance(
+        meeting_acceptance(
+            cfg,
+            market.is_open(window, now),
+            world.state.reputation,
+            world.scenario.reputation,
+            referred,
+        )
+    )
+    if not accepted:
+        emit("MeetingDeclined", rep=rep, account=account, contact=contact)
+        emit("AccountCooledOff", account=account, day=now + org.cooloff_days)
+        return True
+    emit(
+        "MeetingHeld",
+        rep=rep,
+        account=account,
+        contact=contact,
+        title=TITLES[title_rank],
+        hours=meeting_hours(world),
+    )
+    qualify(world, seat, rep, account, contact, title_rank)
+    return True
+
+
+def buyer_named_problem(world: SalesWorld, window: int) -> None:
+    """A buyer that has named its problem may reach out to us itself (more often when we are trusted)."""
+    market = world.market
+    account = market.w_account[window]
+    cfg = getattr(world.scenario.market, market.segment[account])
+    p = cfg.inbound_probability * reputation_factor(
+        world.state.reputation, world.scenario.reputation.meeting_weight
+    )
+    if market.w_u_inbound[window] < p:
+        world.spawn(inbound_inquiry(world, account))
+
+
+def inbound_inquiry(world: SalesWorld, account: int) -> Process:
+    """A buyer reaches out: the seat's rep answers (when there is one and time allows) and meets them."""
+    state, market = world.state, world.market
+    seat = market.seat[account]
+    if state.accounts[account].open_opp is not None or state.holder(seat) is None:
+        return
+    segment = market.segment[account]
+    title_rank = world.account_streams[account].pick_cumulative(world.title_cumulative[segment])
+    contact = world.new_contact_id()
+    # The buyer waits for an answer only until it decides without us.
+    window = market.window_for(account, world.env.now)
+    deadline = market.decision_day(window) if window is not None else world.env.now
+    rep = yield from reps.spend(
+        world,
+        seat,
+        world.scenario.sales_org.contact_hours,
+        "ContactMade",
+        deadline=deadline,
+        account=account,
+        contact=contact,
+        segment=segment,
+        title=TITLES[title_rank],
+        reason="inbound",
+    )
+    if rep is None:
+        return
+    senior = senior_enough(world, rep, account, contact, title_rank)
+    if senior is None:
+        return
+    title_rank = senior
+    rep = yield from reps.spend(
+        world,
+        seat,
+        meeting_hours(world),
+        "MeetingHeld",
+        deadline=deadline,
+        account=account,
+        contact=contact,
+        title=TITLES[title_rank],
+    )
+    if rep is not None and state.accounts[account].open_opp is None:
+        qualify(world, seat, rep, account, contact, title_rank)
