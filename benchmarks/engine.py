@@ -9,6 +9,10 @@ Two targets (the engine issue), each printed with its figures:
    rate against bare SimPy is printed too, for information: with only slow-buying accounts, most of its events
    are rep work rather than the market's, so its ratio is lower than the baseline's.
 
+3. **Memory.** A run of 160 reps on 32,000 SMB, 12,000 mid-market and 4,800 Fortune 1000 accounts over three
+   years holds its log in typed columns while it runs: (peak RSS - RSS just before the run) / events is at
+   most 300 bytes an event. Measured in a fresh process, so nothing else's peak counts.
+
 Each side is timed ``--repeat`` times, alternately, and the best time kept, so one noisy moment on a shared
 machine does not decide the figure.
 
@@ -22,7 +26,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import pstats
+import subprocess
 import sys
 import time
 from collections.abc import Generator
@@ -35,6 +41,8 @@ from sim.config import Scenario, load_scenario
 from sim.results import run
 
 TARGET_RATIO = 0.25
+TARGET_BYTES_PER_EVENT = 300.0
+MEMORY_MARKET = {"reps": 160, "smb": 32_000, "mid_market": 12_000, "f1000": 4_800, "days": 1095.0}
 TARGET_SECONDS = 5.0
 BARE_PROCESSES = 1000
 
@@ -57,6 +65,54 @@ def f1000_scenario(reps: int, accounts: int, horizon_days: float) -> Scenario:
             'name="benchmark-f1000"',
         ],
     )
+
+
+def memory_scenario() -> Scenario:
+    """The large market of the memory target (:data:`MEMORY_MARKET`), the rest of the baseline unchanged."""
+    m = MEMORY_MARKET
+    return load_scenario(
+        "baseline",
+        [
+            f"horizon_days={m['days']}",
+            f"sales_org.reps={m['reps']}",
+            f"market.smb.accounts={m['smb']}",
+            f"market.mid_market.accounts={m['mid_market']}",
+            f"market.f1000.accounts={m['f1000']}",
+            'name="benchmark-memory"',
+        ],
+    )
+
+
+def _status_kib(field: str) -> int:
+    """A ``/proc/self/status`` figure in KiB (VmRSS: resident now; VmHWM: the peak so far)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def memory_child(seed: int) -> None:
+    """Run the memory market once in this (fresh) process; print its figures as JSON."""
+    scenario = memory_scenario()
+    before = _status_kib("VmRSS")
+    started = time.perf_counter()
+    events = run(scenario, seed).events.height
+    elapsed = time.perf_counter() - started
+    peak = _status_kib("VmHWM")
+    print(json.dumps({"events": events, "before_kib": before, "peak_kib": peak, "seconds": elapsed}))
+
+
+def measure_memory(seed: int) -> dict[str, float]:
+    """The memory market's figures, from a fresh interpreter (a peak is per process)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", "--seed", str(seed)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def time_model(scenario: Scenario, seed: int) -> tuple[int, float]:
@@ -171,7 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=positive(int), default=3, help="time each side this many times, keep the best"
     )
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="also print a cProfile top N")
+    parser.add_argument("--skip-memory", action="store_true", help="leave out the memory target")
+    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.memory_child:
+        memory_child(args.seed)
+        return 0
     repeat = args.repeat
 
     print(f"salesim {sim.__version__}, simpy {simpy.__version__}, python {sys.version.split()[0]}")
@@ -192,6 +253,29 @@ def main(argv: list[str] | None = None) -> int:
     events, model_seconds, bare_seconds = compare_with_bare(f1000, args.seed, repeat)
     print_rates(events, model_seconds, bare_seconds)
     verdict(f"wall time < {TARGET_SECONDS} s", model_seconds < TARGET_SECONDS, f"{model_seconds:.3f} s")
+
+    if not args.skip_memory:
+        m = MEMORY_MARKET
+        print(
+            f"\n3. memory: {m['reps']} reps, {m['smb']:,} SMB, {m['mid_market']:,} mid-market and "
+            f"{m['f1000']:,} Fortune 1000 accounts, {m['days']:.0f} days, seed {args.seed}, fresh process"
+        )
+        figures = measure_memory(args.seed)
+        grown = (figures["peak_kib"] - figures["before_kib"]) * 1024
+        per_event = grown / figures["events"]
+        print(
+            f"  events {figures['events']:,.0f}, {figures['seconds']:.1f} s "
+            f"({figures['events'] / figures['seconds']:,.0f} events/s)"
+        )
+        print(
+            f"  RSS before the run {figures['before_kib'] / 1024:,.0f} MiB, peak {figures['peak_kib'] / 1024:,.0f} MiB, "
+            f"growth {grown / 2**20:,.0f} MiB = {per_event:,.0f} bytes an event"
+        )
+        verdict(
+            f"<= {TARGET_BYTES_PER_EVENT:.0f} bytes an event",
+            per_event <= TARGET_BYTES_PER_EVENT,
+            f"{per_event:,.0f} bytes an event",
+        )
 
     if args.profile:
         print()

@@ -8,11 +8,11 @@ import sys
 import weakref
 from pathlib import Path
 
-import polars as pl
+import numpy as np
 import pytest
 from conftest import small_scenario
 
-from sim.core.events import EventLog
+from sim.core.events import Batch, EventLog
 from sim.engine import World, simulate
 
 
@@ -43,23 +43,30 @@ def _log() -> EventLog:
 
 def test_a_payload_of_the_wrong_type_fails_instead_of_being_converted() -> None:
     """A float test score or a numeric segment would be silently coerced by a lenient reader, and the stored
-    log would then disagree with the live fold; the log refuses it."""
+    log would then disagree with the live fold; the log refuses it the moment it is emitted."""
     log = _log()
-    log.emit("QualificationScored", rep=0, account=1, contact=2, score=3.7, reason="x", opp_type="prospect")
     with pytest.raises(TypeError):
-        log.to_frame()
+        log.emit(
+            "QualificationScored", rep=0, account=1, contact=2, score=3.7, reason="x", opp_type="prospect"
+        )
+    with pytest.raises(TypeError):
+        log.emit("ContactMade", rep=0, account=1, contact=2, segment=3, title="vp", reason="outbound")
+    with pytest.raises(KeyError):
+        log.emit("ContactMade", rep=0, account=1, contact=2, segmnet="smb")
     fine = _log()
     fine.emit("QualificationScored", rep=0, account=1, contact=2, score=3, reason="x", opp_type="prospect")
     fine.emit(
         "ContactMade", rep=0, account=1, contact=2, hours=1, segment="smb", title="vp", reason="outbound"
     )
+    with pytest.raises(TypeError):  # refused after its first field was taken: the log stays whole
+        fine.emit("ContactMade", rep=0, account=1, contact=2, hours=1.5, segment=7, title="vp")
     frame = fine.to_frame()
     assert frame["score"].to_list() == [3, None] and frame["hours"].to_list() == [None, 1.0]
 
 
 def test_a_batch_source_that_builds_the_wrong_number_of_rows_is_caught() -> None:
     log = _log()
-    log.batch_source(lambda logged: pl.DataFrame())
+    log.batch_source(lambda logged: Batch(np.zeros(0, dtype=np.int64), {}))
     log.log_batch(1, 2)
     with pytest.raises(RuntimeError, match="built 0 rows for 2 logged"):
         log.to_frame()

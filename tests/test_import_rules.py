@@ -144,7 +144,9 @@ def test_lower_layers_do_not_reach_up(module: str) -> None:
     runtime, typing_only = GRAPH[module]
     allowed = (layer, *ALLOWED[layer])
     reaching_up = sorted(
-        t for t in runtime | typing_only if t != "sim" and not any(t == a or t.startswith(a + ".") for a in allowed)
+        t
+        for t in runtime | typing_only
+        if t != "sim" and not any(t == a or t.startswith(a + ".") for a in allowed)
     )
     assert not reaching_up, f"{module} ({layer}) imports {reaching_up}; it may import only {allowed}"
 

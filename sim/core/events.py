@@ -6,8 +6,8 @@ ids it concerns (``rep``, ``account``, ``opp``, ``contact``) and a few typed pay
 says which. The log is stored as one wide table (unused fields are null) so that a whole run is one polars
 frame and one Parquet file, and every metric is a projection of it.
 
-The hot path (:meth:`EventLog.emit`) appends a tuple and hands the event to the state fold; columns are
-built once, at the end. The pre-drawn market, three quarters of a typical log, logs in daily batches whose
+The hot path (:meth:`EventLog.emit`) appends each value to a typed column and hands the event to the state
+fold; the frame is built once, at the end, a column at a time. The pre-drawn market, three quarters of a typical log, logs in daily batches whose
 rows are built in one vectorised pass at the end and merged in where they were logged
 (:meth:`EventLog.log_batch`); the frame is the same as if every event had been emitted.
 """
@@ -15,13 +15,24 @@ rows are built in one vectorised pass at the end and merged in where they were l
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import polars as pl
+
+from sim.core.columns import (
+    NULL_CODE,
+    Column,
+    NumberColumn,
+    SparseField,
+    id_column,
+    interleave,
+    text_column,
+    to_series,
+)
 
 SCHEMA_VERSION = 2
 """Bumped whenever a column or an event kind changes meaning; stored in the Parquet metadata."""
@@ -352,27 +363,62 @@ Row = tuple[float, str, int | None, int | None, int | None, int | None, dict[str
 Sink = Callable[[float, str, int | None, int | None, int | None, int | None, dict[str, Any]], None]
 
 
-BatchBuilder = Callable[[int], pl.DataFrame]
-"""Builds the rows of the first ``n`` batched happenings: the :data:`SCHEMA` columns but ``seq``, plus
-``happening`` (0 to n-1, the order they were logged in; one happening may give several rows, in row order)."""
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The rows of the first ``n`` batched happenings, in the order they were logged.
+
+    ``happening`` gives, for each row, the happening it belongs to (0 to n-1; one happening may give several
+    rows, in row order); ``column(name)`` builds any :data:`SCHEMA` column but ``seq`` at the batch's length,
+    one at a time, so a whole second copy of the log never exists.
+    """
+
+    happening: np.ndarray
+    column: Callable[[str], Column]
+
+
+BatchBuilder = Callable[[int], Batch]
+"""Builds the rows of the first ``n`` batched happenings."""
 
 
 class EventLog:
     """An append-only log that feeds every event to a state fold as it is written.
 
-    Most events are emitted one at a time (:meth:`emit`). One source, the pre-drawn market, logs its many
-    happenings in batches instead (:meth:`log_batch`): it folds them into the state itself, through the same
-    ``State`` methods the fold's handlers use, and the log only notes how many it logged and where; their rows
-    are built in one vectorised pass when the frame is built and merged in at the noted places. The frame is
-    the same as if each had been emitted (``tests/test_market.py`` checks this against plain emits).
+    Most events are emitted one at a time (:meth:`emit`), each value appended to a typed column
+    (``sim.core.columns``). One source, the pre-drawn market, logs its many happenings in batches instead
+    (:meth:`log_batch`): it folds them into the state itself, through the same ``State`` methods the fold's
+    handlers use, and the log only notes how many it logged and where; their rows are built in one vectorised
+    pass when the frame is built and placed among the emitted rows. The frame is the same as if each had been
+    emitted (``tests/test_market.py`` checks this against plain emits).
     """
 
-    __slots__ = ("_batch_rows", "_batches", "_build_batch", "_clock", "_rows", "_sink")
+    __slots__ = (
+        "_account",
+        "_batch_rows",
+        "_batches",
+        "_build_batch",
+        "_clock",
+        "_contact",
+        "_count",
+        "_fields",
+        "_kind",
+        "_kind_codes",
+        "_kinds",
+        "_opp",
+        "_rep",
+        "_sink",
+        "_t",
+    )
 
     def __init__(self, clock: Callable[[], float], sink: Sink) -> None:
         self._clock = clock
         self._sink = sink
-        self._rows: list[Row] = []
+        self._count = 0
+        self._t = array("d")
+        self._kind = array("i")
+        self._kind_codes: dict[str, int] = {}
+        self._kinds: list[str] = []
+        self._rep, self._account, self._opp, self._contact = (array("q") for _ in range(4))
+        self._fields = {name: SparseField(dtype) for name, dtype in PAYLOAD_COLUMNS.items()}
         self._build_batch: BatchBuilder | None = None
         self._batches: list[tuple[int, int]] = []  # (rows emitted before the batch, happenings in it)
         self._batch_rows = 0
@@ -386,10 +432,48 @@ class EventLog:
         contact: int | None = None,
         **payload: Any,
     ) -> None:
-        """Append one event at the current simulated time and apply it to the state."""
+        """Append one event at the current simulated time and apply it to the state.
+
+        A payload field the schema does not have is a KeyError and a value of the wrong type a TypeError, at
+        once: the stored log can never disagree with the live fold.
+        """
         t = self._clock()
-        self._rows.append((t, kind, rep, account, opp, contact, payload))
+        row = self._count
+        code = self._kind_codes.get(kind)
+        if code is None:
+            code = self._kind_codes[kind] = len(self._kinds)
+            self._kinds.append(kind)
+        fields = self._fields
+        try:
+            for name, value in payload.items():
+                if value is not None:
+                    field = fields[name]
+                    codes = field.codes
+                    if codes is None:
+                        field.values.append(value)
+                    else:
+                        text_code = codes.get(value)
+                        field.values.append(field.code(value) if text_code is None else text_code)
+                    field.rows.append(row)
+        except (KeyError, TypeError, OverflowError):
+            self._forget_row(row)
+            raise
+        self._t.append(t)
+        self._kind.append(code)
+        self._rep.append(NULL_CODE if rep is None else rep)
+        self._account.append(NULL_CODE if account is None else account)
+        self._opp.append(NULL_CODE if opp is None else opp)
+        self._contact.append(NULL_CODE if contact is None else contact)
+        self._count = row + 1
         self._sink(t, kind, rep, account, opp, contact, payload)
+
+    def _forget_row(self, row: int) -> None:
+        """Take back the fields a refused event had already appended, so the log stays whole."""
+        for field in self._fields.values():
+            if field.rows and field.rows[-1] == row:
+                field.rows.pop()
+            if len(field.values) > len(field.rows):
+                field.values.pop()
 
     def batch_source(self, build: BatchBuilder) -> None:
         """Register the builder of the batched happenings' rows (one source per log)."""
@@ -402,62 +486,56 @@ class EventLog:
         if self._build_batch is None:
             raise RuntimeError("log_batch needs a batch_source first")
         if happenings:
-            self._batches.append((len(self._rows), happenings))
+            self._batches.append((self._count, happenings))
             self._batch_rows += rows
 
     def __len__(self) -> int:
-        return len(self._rows) + self._batch_rows
+        return self._count + self._batch_rows
+
+    def _emitted_column(self, name: str) -> Column:
+        """One column of the emitted rows, at their length."""
+        if name == "t":
+            return NumberColumn(np.array(self._t, dtype=np.float64))
+        if name == "kind":
+            return text_column(self._kind, self._kinds)
+        ids = {"rep": self._rep, "account": self._account, "opp": self._opp, "contact": self._contact}
+        if name in ids:
+            return id_column(ids[name])
+        return self._fields[name].column(self._count)
 
     def to_frame(self) -> pl.DataFrame:
-        """The log as a polars frame with the fixed :data:`SCHEMA`."""
-        emitted = rows_to_frame(self._rows)
-        if not self._batches:
-            return emitted
-        assert self._build_batch is not None
-        # A batch noted after p emitted rows goes before emitted row p; batches keep their own order.
-        where = np.repeat(
-            np.array([position for position, _ in self._batches], dtype=np.int64),
-            [count for _, count in self._batches],
-        )
-        batched = self._build_batch(where.size)
-        if batched.height != self._batch_rows:
-            raise RuntimeError(f"the batch source built {batched.height} rows for {self._batch_rows} logged")
-        keys = ("position", "tier", "within")
-        batched = batched.with_columns(
-            pl.Series("position", where[batched["happening"].to_numpy()]),
-            pl.lit(0, pl.Int8).alias("tier"),
-            pl.int_range(pl.len(), dtype=pl.Int64).alias("within"),
-        ).select(*emitted.columns[1:], *keys)
-        emitted = emitted.with_columns(
-            pl.col("seq").alias("position"),
-            pl.lit(1, pl.Int8).alias("tier"),
-            pl.lit(0, pl.Int64).alias("within"),
-        ).drop("seq")
-        merged = pl.concat([emitted, batched]).sort(keys).drop(keys)
-        return merged.insert_column(0, pl.Series("seq", range(merged.height), dtype=SCHEMA["seq"]))
-
-
-def rows_to_frame(rows: list[Row]) -> pl.DataFrame:
-    """Build the columnar log from emitted rows: ids transposed in one pass, payload dicts read by polars."""
-    if not rows:
-        return pl.DataFrame(schema=SCHEMA)
-    # One pass per field (``zip(*rows)`` would hand zip one argument per row, which is far slower).
-    names = ("t", "kind", *ID_COLUMNS)
-    fixed = pl.DataFrame(
-        {name: list(map(itemgetter(i), rows)) for i, name in enumerate(names)},
-        schema={name: SCHEMA[name] for name in names},
-    )
-    # Column by column, strictly: a payload of the wrong type (a float score, a number for a segment) fails
-    # here rather than being converted, so the stored log can never disagree with the live fold.
-    payloads = list(map(itemgetter(6), rows))
-    payload = pl.DataFrame(
-        [
-            pl.Series(name, [p.get(name) for p in payloads], dtype=dtype, strict=True)
-            for name, dtype in PAYLOAD_COLUMNS.items()
-        ]
-    )
-    seq = pl.Series("seq", range(len(rows)), dtype=SCHEMA["seq"])
-    return pl.concat([fixed, payload], how="horizontal").insert_column(0, seq)
+        """The log as a polars frame with the fixed :data:`SCHEMA`, built one column at a time."""
+        count = self._count
+        batch: Batch | None = None
+        emitted_at, batch_at, length = np.arange(count), np.zeros(0, dtype=np.int64), count
+        if self._batches:
+            assert self._build_batch is not None
+            # A batch noted after p emitted rows goes before emitted row p; batches keep their own order.
+            where = np.repeat(
+                np.array([position for position, _ in self._batches], dtype=np.int64),
+                [happenings for _, happenings in self._batches],
+            )
+            batch = self._build_batch(where.size)
+            if batch.happening.size != self._batch_rows:
+                raise RuntimeError(
+                    f"the batch source built {batch.happening.size} rows for {self._batch_rows} logged"
+                )
+            before = where[batch.happening]  # emitted rows before each batched row
+            del where
+            length = count + before.size
+            emitted_at = np.arange(count) + np.searchsorted(before, np.arange(count), side="right")
+            before += np.arange(before.size)
+            batch_at = before  # each batched row's place: its own index plus the emitted rows before it
+        series = [pl.Series("seq", np.arange(length), dtype=SCHEMA["seq"])]
+        for name, dtype in SCHEMA.items():
+            if name == "seq":
+                continue
+            column = self._emitted_column(name)
+            if batch is not None:
+                text = dtype == pl.String
+                column = interleave(column, emitted_at, batch.column(name), batch_at, length, text)
+            series.append(to_series(name, column, dtype, length))
+        return pl.DataFrame(series)
 
 
 def iter_events(frame: pl.DataFrame) -> Iterator[Row]:

@@ -10,16 +10,16 @@ its dollars, the window closes with the decision. A buyer that names its problem
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import polars as pl
 import simpy
 from simpy.events import URGENT
 
-from sim.core.events import SCHEMA
+from sim.core.columns import NULL_CODE, Column, NumberColumn, TextColumn
+from sim.core.events import MARKET_KINDS, Batch
 from sim.core.timing import PriorityTimeout
 
 if TYPE_CHECKING:  # the market's windows are drawn from these jobs, so the market imports this module
@@ -79,87 +79,117 @@ def market_timeline(market: Market, horizon: float) -> Timeline:
     return Timeline(day[sequence], window[sequence], happening[sequence])
 
 
-def market_rows(market: Market, timeline: Timeline, logged: int) -> pl.DataFrame:
-    """The log rows of the market's first ``logged`` happenings, built in one vectorised pass.
+def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Strings as codes into their distinct values, in order of first appearance."""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int32, count=len(values))
+    return codes, list(index)
+
+
+def market_batch(market: Market, timeline: Timeline, logged: int) -> Batch:
+    """The log rows of the market's first ``logged`` happenings, built column by column in one pass.
 
     Happenings are numbered as the market process logs them: account ``a`` is created as happening ``a``,
     then timeline entry ``k`` is happening ``accounts + k``. A window's opening gives two rows
-    (``BuyingWindowOpened``, ``BuyingCenterFormed``); everything else one. Columns: :data:`SCHEMA` but
-    ``seq``, plus ``happening`` (see :data:`sim.core.events.BatchBuilder`).
+    (``BuyingWindowOpened``, then ``BuyingCenterFormed``); everything else one. Each column is allocated
+    once at full length and filled where its kinds have a value (see :class:`sim.core.events.Batch`).
     """
     accounts = min(logged, market.accounts)
     entries = logged - accounts
-    created = np.arange(accounts)
-    segment = pl.Series(market.segment, dtype=pl.String)
-    parts = [
-        pl.DataFrame(
-            {
-                "happening": created,
-                "t": np.zeros(accounts),
-                "kind": "AccountCreated",
-                "account": created,
-                "segment": segment.head(accounts),
-                "amount": market.deal_size[:accounts],
-                "seat": market.seat[:accounts],
-            }
-        )
-    ]
     day = timeline.day[:entries]
     window = timeline.window[:entries]
     happening = timeline.happening[:entries]
-    number = market.accounts + np.arange(entries)
-    account = np.asarray(market.w_account, dtype=np.int64)[window]
-
-    def rows(kind: str, mask: np.ndarray, sub: int = 0, **columns: Any) -> pl.DataFrame:
-        return pl.DataFrame(
-            {
-                "happening": number[mask],
-                "sub": np.full(int(mask.sum()), sub),
-                "t": day[mask],
-                "kind": kind,
-                "account": account[mask],
-                **columns,
-            }
-        )
-
     opened = happening == OPEN
-    w_open = window[opened]
     job = (happening >= 1) & (happening < BUDGET)
-    parts += [
-        rows(
-            "BuyingWindowOpened",
-            opened,
-            segment=segment.gather(account[opened]),
-            pain=pl.Series(market.w_pain, dtype=pl.String).gather(w_open),
-            budget=pl.Series(market.w_budget, dtype=pl.String).gather(w_open),
-            day=market.job_days[w_open, -1],
-        ),
-        rows(
-            "BuyingCenterFormed",
-            opened,
-            sub=1,
-            score=np.asarray(market.w_group, dtype=np.int64)[w_open],
-            level=np.asarray(market.w_capital, dtype=np.float64)[w_open],
-            reason=pl.Series(market.w_personas, dtype=pl.String).gather(w_open),
-        ),
-        rows(
-            "BuyingJobCompleted",
-            job,
-            stage=pl.Series(BUYING_JOBS, dtype=pl.String).gather(happening[job] - 1),
-            score=happening[job],
-        ),
-        rows("BudgetAssigned", happening == BUDGET),
-        rows("BuyingWindowClosed", happening == CLOSE),
-    ]
-    frame = pl.concat(parts, how="diagonal_relaxed").sort("happening", "sub", nulls_last=False)
-    return frame.select(
-        *(
-            (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
-            for name, dtype in SCHEMA.items()
-            if name != "seq"
-        ),
-        pl.col("happening").cast(pl.Int64),
+    rows_per_entry = np.where(opened, 2, 1)
+    length = accounts + int(rows_per_entry.sum())
+    first = accounts + np.cumsum(rows_per_entry) - rows_per_entry  # each entry's first row
+    del rows_per_entry
+    formed = first[opened] + 1  # the BuyingCenterFormed row of each opening
+    window_opened = window[opened]
+    w_account = np.asarray(market.w_account, dtype=np.int64)
+    account_opened = w_account[window_opened]
+
+    row_happening = np.empty(length, dtype=np.int64)
+    row_happening[:accounts] = np.arange(accounts)
+    row_happening[first] = accounts + np.arange(entries)
+    row_happening[formed] = accounts + np.flatnonzero(opened)
+
+    def numbers(dtype: type[np.generic], *parts: tuple[Any, Any]) -> NumberColumn:
+        values = np.zeros(length, dtype=dtype)
+        valid = np.zeros(length, dtype=bool)
+        for rows, part in parts:
+            values[rows] = part
+            valid[rows] = True
+        return NumberColumn(values, None if valid.all() else valid)
+
+    def text(categories: list[str], *parts: tuple[Any, Any]) -> TextColumn:
+        codes = np.full(length, NULL_CODE, dtype=np.int32)
+        for rows, part in parts:
+            codes[rows] = part
+        return TextColumn(codes, categories)
+
+    kind_code = {kind: code for code, kind in enumerate(MARKET_KINDS)}
+
+    def coded(values: list[str], *parts: tuple[Any, Any]) -> TextColumn:
+        """Text from a per-account or per-window list: ``(rows, which entries of values)`` parts."""
+        codes, categories = _codes(values)
+        return text(categories, *((rows, codes[which]) for rows, which in parts))
+
+    entry_kind = np.select(
+        [opened, job, happening == BUDGET],
+        [kind_code["BuyingWindowOpened"], kind_code["BuyingJobCompleted"], kind_code["BudgetAssigned"]],
+        default=kind_code["BuyingWindowClosed"],
     )
+
+    def times() -> NumberColumn:
+        t = np.zeros(length)
+        t[first] = day
+        t[formed] = day[opened]
+        return NumberColumn(t)
+
+    def account_ids() -> NumberColumn:
+        account = np.empty(length, dtype=np.int64)
+        account[:accounts] = np.arange(accounts)
+        account[first] = w_account[window]
+        account[formed] = account_opened
+        return NumberColumn(account)
+
+    accounts_rows = slice(0, accounts)
+    builders: dict[str, Callable[[], Column]] = {
+        "t": times,
+        "kind": lambda: text(
+            list(MARKET_KINDS),
+            (accounts_rows, kind_code["AccountCreated"]),
+            (first, entry_kind),
+            (formed, kind_code["BuyingCenterFormed"]),
+        ),
+        "account": account_ids,
+        "segment": lambda: coded(
+            market.segment, (accounts_rows, slice(0, accounts)), (first[opened], account_opened)
+        ),
+        "stage": lambda: text(list(BUYING_JOBS), (first[job], happening[job] - 1)),
+        "reason": lambda: coded(market.w_personas, (formed, window_opened)),
+        "pain": lambda: coded(market.w_pain, (first[opened], window_opened)),
+        "budget": lambda: coded(market.w_budget, (first[opened], window_opened)),
+        "amount": lambda: numbers(np.float64, (accounts_rows, market.deal_size[:accounts])),
+        "level": lambda: numbers(
+            np.float64, (formed, np.asarray(market.w_capital, dtype=np.float64)[window_opened])
+        ),
+        "day": lambda: numbers(np.float64, (first[opened], market.job_days[window_opened, -1])),
+        "score": lambda: numbers(
+            np.int64,
+            (formed, np.asarray(market.w_group, dtype=np.int64)[window_opened]),
+            (first[job], happening[job]),
+        ),
+        "seat": lambda: numbers(np.int64, (accounts_rows, market.seat[:accounts])),
+    }
+
+    def column(name: str) -> Column:
+        build = builders.get(name)
+        return None if build is None else build()
+
+    return Batch(row_happening, column)
 
 
 class BuyerDay(PriorityTimeout):
@@ -182,7 +212,7 @@ def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -
     """
     market, state, log, env = world.market, world.state, world.log, world.env
     timeline = market_timeline(market, world.scenario.horizon_days)
-    log.batch_source(lambda logged: market_rows(market, timeline, logged))
+    log.batch_source(lambda logged: market_batch(market, timeline, logged))
     for account in range(market.accounts):
         state.account_created(
             account, market.segment[account], market.deal_size[account], market.seat[account]
@@ -190,34 +220,49 @@ def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -
     state.advance(env.now, market.accounts)
     log.log_batch(market.accounts, market.accounts)
 
-    days, windows, happenings = timeline.day.tolist(), timeline.window.tolist(), timeline.happening.tolist()
     w_account, w_jobs = market.w_account, market.w_jobs
-    i, end = 0, len(days)
-    while i < end:
-        day = days[i]
-        if day > env.now:
-            yield BuyerDay(env, day - env.now)
-        first, rows = i, 0
-        while i < end and days[i] == day:
-            window, happening = windows[i], happenings[i]
-            account = w_account[window]
-            if happening == OPEN:
-                state.window_opened(
-                    account, market.w_pain[window], market.w_budget[window], w_jobs[window][-1]
-                )
-                state.center_formed(account, market.w_group[window], market.w_capital[window])
-                rows += 2
-            elif happening < BUDGET:
-                state.job_completed(day, account, happening)
-                rows += 1
-                if happening == 1:
-                    on_problem_named(window)
-            elif happening == BUDGET:
-                state.budget_assigned(account)
-                rows += 1
-            else:
-                state.window_closed(account)
-                rows += 1
-            i += 1
-        state.advance(day, rows)
-        log.log_batch(i - first, rows)
+    current, happened, rows = -1.0, 0, 0  # the day being logged, its happenings and their rows so far
+    for day, window, happening in _happenings(timeline):
+        if day != current:
+            if happened:
+                state.advance(current, rows)
+                log.log_batch(happened, rows)
+            if day > env.now:
+                yield BuyerDay(env, day - env.now)
+            current, happened, rows = day, 0, 0
+        account = w_account[window]
+        if happening == OPEN:
+            state.window_opened(account, market.w_pain[window], market.w_budget[window], w_jobs[window][-1])
+            state.center_formed(account, market.w_group[window], market.w_capital[window])
+            rows += 2
+        elif happening < BUDGET:
+            state.job_completed(day, account, happening)
+            rows += 1
+            if happening == 1:
+                on_problem_named(window)
+        elif happening == BUDGET:
+            state.budget_assigned(account)
+            rows += 1
+        else:
+            state.window_closed(account)
+            rows += 1
+        happened += 1
+    if happened:
+        state.advance(current, rows)
+        log.log_batch(happened, rows)
+
+
+TIMELINE_CHUNK = 8192
+"""Timeline entries turned into Python numbers at a time (all at once would hold ~75 bytes an entry)."""
+
+
+def _happenings(timeline: Timeline) -> Iterator[tuple[float, int, int]]:
+    """The timeline's (day, window, happening) entries in order, converted a chunk at a time."""
+    for start in range(0, timeline.day.size, TIMELINE_CHUNK):
+        stop = start + TIMELINE_CHUNK
+        yield from zip(
+            timeline.day[start:stop].tolist(),
+            timeline.window[start:stop].tolist(),
+            timeline.happening[start:stop].tolist(),
+            strict=True,
+        )

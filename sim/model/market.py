@@ -171,15 +171,15 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         market.w_open.extend(seg_opens.tolist())
         seg_jobs = jobs[keep]
         market.w_jobs.extend(map(tuple, seg_jobs.tolist()))
-        market.w_pain.extend(np.asarray(PAINS)[pain[keep]].tolist())
-        market.w_budget.extend(np.asarray(BUDGETS)[budget[keep]].tolist())
+        market.w_pain.extend([PAINS[i] for i in pain[keep].tolist()])  # shared strings: 8 bytes a window
+        market.w_budget.extend([BUDGETS[i] for i in budget[keep].tolist()])
         market.w_group.extend(group[keep].tolist())
         market.w_cio.extend(cio[keep].tolist())
         market.w_capital.extend(np.where(champion, capital, 0.0)[keep].tolist())
         market.w_procurement.extend(procurement[keep].tolist())
         market.w_pilot.extend(pilot[keep].tolist())
         persona_code = cio[keep] * 4 + (champion[keep] & (capital[keep] > 0)) * 2 + procurement[keep] * 1
-        market.w_personas.extend(np.asarray(PERSONA_NAMES, dtype=object)[persona_code].tolist())
+        market.w_personas.extend([PERSONA_NAMES[i] for i in persona_code.tolist()])
         market.w_u_no_decision.extend(u_nd[keep].tolist())
         market.w_u_vendor.extend(u_vendor[keep].tolist())
         market.w_u_inbound.extend(u_inbound[keep].tolist())
