@@ -75,13 +75,13 @@ class SparseField:
         return NumberColumn(values, valid)
 
 
-def id_column(ids: array) -> NumberColumn:
+def id_column(ids: array[int]) -> NumberColumn:
     """An id column kept with :data:`NULL_CODE` for null."""
     values = np.array(ids, dtype=np.int64)
     return NumberColumn(values, values != NULL_CODE)
 
 
-def text_column(codes: array, categories: list[str]) -> TextColumn:
+def text_column(codes: array[int], categories: list[str]) -> TextColumn:
     """A text column kept as codes (every row has a value)."""
     return TextColumn(np.array(codes, dtype=np.int32), list(categories))
 
