@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import SMALL, run_cli
+from conftest import SMALL, chromium, run_cli
 
 from sim import metrics
 from sim.cli import demo_directory
@@ -257,12 +257,11 @@ def test_png_without_a_browser_is_refused_before_anything_is_written(
 
 @pytest.mark.browser
 def test_png_export_writes_one_image_per_chart(comparison: tuple[Path, str], tmp_path: Path) -> None:
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("PNG export needs Chromium at /usr/bin/chromium (apt-get install chromium)")
+    browser = chromium()
     out, _ = comparison
     run_dir = tmp_path / "run"
     shutil.copytree(out / "numbers-game" / "rep-000", run_dir)
-    done = run_cli(["report", str(run_dir), "--png"], cwd=tmp_path, env={"BROWSER_PATH": "/usr/bin/chromium"})
+    done = run_cli(["report", str(run_dir), "--png"], cwd=tmp_path, env={"BROWSER_PATH": str(browser)})
     assert done.returncode == 0, done.stderr
     pngs = sorted((run_dir / "png").glob("*.png"))
     assert [p.stem.split("-", 1)[1] for p in pngs] == sorted(CHART_KEYS)
