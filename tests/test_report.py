@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -298,13 +297,11 @@ def test_demo_refuses_zero_replications_and_leaves_nothing(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_default_demo_runs_twice_in_a_row_within_a_minute_each(tmp_path: Path) -> None:
+def test_default_demo_runs_twice_in_a_row_into_fresh_directories(tmp_path: Path) -> None:
+    # How long it takes is printed by benchmarks/demo.py, not asserted here (timings on a shared machine are noise).
     for expected in ("salesim-demo", "salesim-demo-2"):
-        started = time.perf_counter()
         done = run_cli(["demo"], cwd=tmp_path, timeout=180)
-        elapsed = time.perf_counter() - started
         assert done.returncode == 0, done.stderr
-        assert elapsed < 60, f"salesim demo took {elapsed:.0f} s"
         report = tmp_path / expected / "report.html"
         assert done.stdout.strip().splitlines()[-1] == f"report → {report.resolve()}"
         page = parse(report)
