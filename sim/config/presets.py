@@ -3,9 +3,9 @@
 A preset is a :class:`Policy`: every lever of the selling strategy, resolved. The presets come from the source
 articles listed in ``docs/model.md``: *numbers-game* is the "selling is a numbers game" myth DiModica argues
 against (and the deep-pipeline playbook of the enterprise-sales manual); *qualify-hard* is DiModica's 20-minute
-sales test with walk-aways (and the "ruthless pipeline management" of *Selling to CIOs*); *pressure* is Phil's
+sales test with walk-aways (and the "ruthless pipeline management" of "Selling to CIOs"); *pressure* is Phil's
 invented scarcity and price increase from the satire video; *help-them-buy* is the customer-centric alternative
-of *I have a career here*, the enterprise-sales manual and *Selling to CIOs* ("don't sell, help your customers
+of "I have a career here", the enterprise-sales manual and "Selling to CIOs" ("don't sell, help your customers
 buy"). The ``smb-focus`` and ``f1000-focus`` presets are numbers-game reps aimed at one segment.
 
 The table lives in ``sim.config`` rather than in the model so that validating ``[strategy] preset`` does not

@@ -121,7 +121,7 @@ class SegmentMix(_Mix):
 
 
 class ProcurementConfig(Model):
-    """The procurement gatekeeper (seed 000: Jennifer in the supply-chain department)."""
+    """The procurement gatekeeper (the satire video: Jennifer in the supply-chain department)."""
 
     probability: Probability = Field(0.0, description="Chance that procurement runs the purchase.")
     supplier_risk_assessment_days: Days = Field(
@@ -155,7 +155,10 @@ class ProcurementConfig(Model):
 
 
 class BuyingCenterConfig(Model):
-    """Who decides inside the account: group, stalling CIO, champion, procurement (seeds 000, 001, 004)."""
+    """Who decides inside the account: group, stalling CIO, champion, procurement.
+
+    Sources: the satire video (procurement), "I have a career here" (the champion), "Selling to CIOs" (the CIO).
+    """
 
     group_size: IntRange = Field(
         default_factory=lambda: IntRange(min=1, max=2), description="People in the buying group."
@@ -307,7 +310,10 @@ class BuyerResponse(Model):
 
 
 class ReputationConfig(Model):
-    """Market memory: the vendor's reputation and how it feeds back (seeds 001, 003)."""
+    """Market memory: the vendor's reputation and how it feeds back.
+
+    Sources: "I have a career here" (one reputation, adoption costs) and the enterprise-sales manual.
+    """
 
     initial: Probability = Field(0.5, description="Reputation at the start, 0 (toxic) to 1 (trusted).")
     win_weight: float = Field(0.6, ge=0.0, le=2.0, description="How strongly reputation scales win chances.")
@@ -342,7 +348,7 @@ class StageHours(Model):
 
 
 class SalesOrgConfig(Model):
-    """The selling side: reps, their time, their quota clock, hiring and attrition (seed 002)."""
+    """The selling side: reps, their time, their quota clock, hiring and attrition (DiModica)."""
 
     reps: int = Field(20, ge=1, le=MAX_REPS, description="Rep seats (territories).")
     hours_per_week: Hours = Field(45.0, gt=0.0, description="Hours a rep works per week.")

@@ -26,7 +26,7 @@ from sim.config.schema import (
 
 
 def smb_defaults() -> SegmentConfig:
-    """SMB: the owner decides fast, alone, with no procurement (seed 000; CALIBRATION: 14-30 day cycles)."""
+    """SMB: the owner decides fast, alone, with no procurement (the satire video; 14-30 day cycles)."""
     return SegmentConfig(
         accounts=4000,
         deal_size=LogNormal(median=25_000.0, sigma=0.6),
@@ -55,7 +55,7 @@ def smb_defaults() -> SegmentConfig:
 
 
 def mid_market_defaults() -> SegmentConfig:
-    """Mid-market: a small buying group, procurement in half the deals (CALIBRATION: 30-90 day cycles)."""
+    """Mid-market: a small buying group, procurement in half the deals (30-90 day cycles)."""
     return SegmentConfig(
         accounts=1500,
         deal_size=LogNormal(median=90_000.0, sigma=0.6),
@@ -80,7 +80,10 @@ def mid_market_defaults() -> SegmentConfig:
 
 
 def f1000_defaults() -> SegmentConfig:
-    """Fortune 1000: a large buying group, procurement always, a stalling CIO often (seeds 000, 004)."""
+    """Fortune 1000: a large buying group, procurement always, a stalling CIO often.
+
+    Sources: the satire video (procurement) and "Selling to CIOs" (the stalling CIO).
+    """
     return SegmentConfig(
         accounts=600,
         deal_size=LogNormal(median=400_000.0, sigma=0.7),
