@@ -86,4 +86,4 @@ def test_baseline_spells_out_the_defaults() -> None:
             default = default[key]
         if default != value:
             differing[".".join(path)] = (value, default)
-    assert differing == {}, f"baseline.toml (value, default in sim/config.py): {differing}"
+    assert differing == {}, f"baseline.toml (value, default in sim.config): {differing}"
