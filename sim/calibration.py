@@ -1,6 +1,6 @@
 """The published ranges the baseline scenario must land in, and the figures of a log to check against them.
 
-Loose on purpose (``shared/CALIBRATION.md``): they check that the defaults are plausible, not tuned. Each
+Loose on purpose (``docs/calibration.md``): they check that the defaults are plausible, not tuned. Each
 figure is computed from the event log by ``sim.metrics``; ``docs/calibration.md`` cites the sources.
 """
 

@@ -32,6 +32,20 @@ SMALL: tuple[str, ...] = (
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "sim" / "scenarios"
 
+REQUIRE_BROWSER = "SALESIM_REQUIRE_BROWSER"
+"""Set to 1 (``.ci/run`` does) and a browser test fails when Chromium is missing, instead of skipping."""
+
+
+def chromium() -> Path:
+    """Chromium on PATH; else skip the calling test, or fail it when :data:`REQUIRE_BROWSER` is set to 1."""
+    found = shutil.which("chromium")
+    if found is not None:
+        return Path(found)
+    reason = "no chromium on PATH (apt-get install -y chromium)"
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        pytest.fail(f"{reason}, and {REQUIRE_BROWSER}=1 requires the browser tests to run", pytrace=False)
+    pytest.skip(reason)
+
 
 def small_scenario(*overrides: str) -> Scenario:
     """The shipped baseline shrunk by :data:`SMALL`, with further ``--set`` style overrides on top."""

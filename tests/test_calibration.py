@@ -1,4 +1,4 @@
-"""The baseline scenario lands inside the published ranges of shared/CALIBRATION.md.
+"""The baseline scenario lands inside the published ranges listed in docs/calibration.md.
 
 The figures pool five seeds (deals pooled, run-level figures the median over runs), so the test checks the
 defaults, not one lucky draw.

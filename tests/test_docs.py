@@ -108,7 +108,7 @@ def test_parameter_tables_state_the_defaults_of_the_code(page: str) -> None:
         try:
             expected, stated = _expected_and_stated(path, cells, defaults, presets, preset_columns)
         except KeyError:
-            wrong[path] = (cells[1:], ["(not a parameter of sim/config.py)"])
+            wrong[path] = (cells[1:], ["(not a parameter of sim.config)"])
             continue
         if stated != expected:
             wrong[path] = (stated, expected)

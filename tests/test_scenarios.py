@@ -43,8 +43,7 @@ def test_shipped_scenario_runs_as_shipped(path: Path) -> None:
     assert kinds[-1] == "RunEnded"
     assert (kinds == "RunEnded").sum() == 1
     assert (kinds == "OpportunityOpened").any(), f"{path.name}: no opportunity was ever opened"
-    # Shipped scenarios run in the test suite and in workshops: they must stay small (target: under 5 s).
-    assert result.wall_seconds < 15.0, f"{path.name} took {result.wall_seconds:.1f} s"
+    # They must also stay small (they run here and in workshops): benchmarks/demo.py prints their wall times.
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -87,4 +86,4 @@ def test_baseline_spells_out_the_defaults() -> None:
             default = default[key]
         if default != value:
             differing[".".join(path)] = (value, default)
-    assert differing == {}, f"baseline.toml (value, default in sim/config.py): {differing}"
+    assert differing == {}, f"baseline.toml (value, default in sim.config): {differing}"

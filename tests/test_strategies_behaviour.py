@@ -1,7 +1,7 @@
 """Each strategy does what its preset promises, as read off the event log; strategies share one market.
 
-qualify-hard (seed 002): VP+ contacts only, walk away after N days without buyer action. numbers-game: never
-walks away. pressure (seed 000, Phil): invented urgency only near period end, seen through by procurement
+qualify-hard (DiModica): VP+ contacts only, walk away after N days without buyer action. numbers-game: never
+walks away. pressure (the satire video, Phil): invented urgency only near period end, seen through by procurement
 at the configured rate. Common random numbers: the buyers' side of the market is the same whatever the
 strategy.
 """
