@@ -26,26 +26,12 @@ import numpy as np
 import polars as pl
 
 from sim.config import Scenario, StrategyConfig, _did_you_mean
+from sim.format import strategy_order
+from sim.metrics import TABLE_METRICS, display_scale
 from sim.model.strategy import PRESETS
 from sim.results import run, save_run, to_json
 from sim.stats import mean_interval, paired_difference
 from sim.store.files import atomic_write_bytes
-
-#: Figures the comparison table reports, with a label and whether more is better.
-TABLE_METRICS: dict[str, tuple[str, bool]] = {
-    "revenue": ("revenue ($)", True),
-    "wasted_hours": ("wasted hours", False),
-    "wasted_share": ("wasted share of selling hours", False),
-    "win_rate": ("win rate", True),
-    "no_decision_rate": ("no-decision rate", False),
-    "median_sales_won_cycle_smb": ("median won cycle, SMB (days)", False),
-    "median_sales_won_cycle_mid_market": ("median won cycle, mid-market (days)", False),
-    "median_sales_won_cycle_f1000": ("median won cycle, Fortune 1000 (days)", False),
-    "mean_quota_attainment": ("mean quota attainment", True),
-    "share_making_quota": ("share of reps making quota", True),
-    "hours_per_won_dollar": ("selling hours per won $1k", False),
-    "median_discount": ("median discount on won deals", False),
-}
 
 
 class StrategyError(ValueError):
@@ -177,13 +163,13 @@ def compare(
 
 def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRICS)) -> pl.DataFrame:
     """Per strategy and figure: mean, 95% interval, and the paired difference against the first strategy."""
-    strategies = list(dict.fromkeys(runs["strategy"].to_list()))
+    strategies = strategy_order(runs)
     control_name = strategies[0]
     records = []
     for metric in metrics:
         if metric not in runs.columns:
             continue
-        scale = 1000.0 if metric == "hours_per_won_dollar" else 1.0
+        scale = display_scale(metric)
         by = {
             name: [
                 None if v is None else float(v) * scale

@@ -38,7 +38,7 @@ from sim.metrics.quota import (
 )
 from sim.metrics.reputation import reputation_over_time, reputation_path
 from sim.metrics.revenue import MONTH_DAYS, forecast_vs_actual, revenue, revenue_over_time
-from sim.metrics.summary import DISPLAY_SCALE, display_scale, summary
+from sim.metrics.summary import DISPLAY_SCALE, TABLE_METRICS, display_scale, summary
 
 __all__ = [
     "DECIDED",
@@ -48,6 +48,7 @@ __all__ = [
     "MONTH_DAYS",
     "OUTCOMES",
     "OUTCOME_OF_KIND",
+    "TABLE_METRICS",
     "WASTE_CAUSES",
     "Log",
     "cycle_lengths",

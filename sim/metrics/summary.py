@@ -19,6 +19,24 @@ DISPLAY_SCALE: dict[str, float] = {"hours_per_won_dollar": WON_DOLLARS_PER_SHOWN
 """What a summary figure is multiplied by before tables and charts show it (1 when absent)."""
 
 
+TABLE_METRICS: dict[str, tuple[str, bool]] = {
+    "revenue": ("revenue ($)", True),
+    "wasted_hours": ("wasted hours", False),
+    "wasted_share": ("wasted share of selling hours", False),
+    "win_rate": ("win rate", True),
+    "no_decision_rate": ("no-decision rate", False),
+    "median_sales_won_cycle_smb": ("median won cycle, SMB (days)", False),
+    "median_sales_won_cycle_mid_market": ("median won cycle, mid-market (days)", False),
+    "median_sales_won_cycle_f1000": ("median won cycle, Fortune 1000 (days)", False),
+    "mean_quota_attainment": ("mean quota attainment", True),
+    "share_making_quota": ("share of reps making quota", True),
+    "hours_per_won_dollar": ("selling hours per won $1k", False),
+    "median_discount": ("median discount on won deals", False),
+}
+"""Figures the comparison table reports, with a label (in the unit :func:`display_scale` gives) and whether
+more is better."""
+
+
 def display_scale(figure: str) -> float:
     """The factor a summary figure is shown at (see :data:`DISPLAY_SCALE`)."""
     return DISPLAY_SCALE.get(figure, 1.0)

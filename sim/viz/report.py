@@ -27,7 +27,6 @@ from typing import Any
 import polars as pl
 
 from sim import metrics
-from sim.comparison import TABLE_METRICS
 from sim.config import Scenario, ScenarioError, read_toml, scenario_from_mapping
 from sim.format import comparison_header, comparison_rows, comparison_strategies, summary_rows
 from sim.store.files import atomic_write_bytes
@@ -186,7 +185,7 @@ def comparison_table_html(table: pl.DataFrame) -> str:
     classes: list[list[str]] = []
     for metric in dict.fromkeys(table["metric"].to_list()):
         by = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
-        more_is_better = TABLE_METRICS.get(metric, ("", True))[1]
+        more_is_better = metrics.TABLE_METRICS.get(metric, ("", True))[1]
         row_classes = [""]
         for i, name in enumerate(strategies):
             row_classes.append("")
