@@ -5,17 +5,15 @@ replication's strategies face the same accounts, needs and buying windows (commo
 independent tasks for any ``concurrent.futures.Executor`` (a process pool by default); results are put back
 in (strategy, replication) order, so a parallel comparison equals a serial one.
 
-A comparison directory holds one run directory per (strategy, replication) under ``<strategy>/rep-NNN``,
-``runs.parquet`` (one row of headline figures per run), ``comparison.parquet`` (the table) and
-``compare.json`` (what was compared).
+A comparison directory holds one run directory per (strategy, replication), ``runs.parquet`` (one row of
+headline figures per run), ``comparison.parquet`` (the table) and ``compare.json`` (what was compared); its
+layout is :mod:`sim.store.comparisons`' business.
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
-import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -29,9 +27,10 @@ from sim.config import Scenario, StrategyConfig, _did_you_mean
 from sim.format import strategy_order
 from sim.metrics import TABLE_METRICS, display_scale
 from sim.model.strategy import PRESETS
-from sim.results import run, save_run, to_json
+from sim.results import run, save_run
 from sim.stats import mean_interval, paired_difference
-from sim.store.files import atomic_write_bytes
+from sim.store import comparisons as store
+from sim.store.runs import replication_dir
 
 
 class StrategyError(ValueError):
@@ -99,7 +98,7 @@ def run_task(task: RunTask) -> dict[str, Any]:
     result = run(with_strategy(task.scenario, task.strategy), task.seed)
     run_dir = None
     if task.out is not None:
-        run_dir = str(save_run(result, Path(task.out) / task.strategy / f"rep-{task.replication:03d}"))
+        run_dir = str(save_run(result, replication_dir(Path(task.out), task.strategy, task.replication)))
     return {
         "strategy": task.strategy,
         "replication": task.replication,
@@ -203,39 +202,14 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
 def write_comparison(
     out: Path, scenario: Scenario, strategies: Sequence[str], replications: int, seed: int, runs: pl.DataFrame
 ) -> pl.DataFrame:
-    """Write ``runs.parquet``, ``comparison.parquet`` and ``compare.json`` into a comparison directory."""
-    import io
-
+    """Compute the table and write it, the runs and ``compare.json`` into a comparison directory."""
     table = compare_table(runs)
-    for name, frame in (("runs.parquet", runs), ("comparison.parquet", table)):
-        buffer = io.BytesIO()
-        frame.write_parquet(buffer, compression="zstd")
-        atomic_write_bytes(out / name, buffer.getvalue())
-    atomic_write_bytes(
-        out / "compare.json",
-        to_json(
-            {
-                "scenario": scenario.name,
-                "question": scenario.question,
-                "strategies": list(strategies),
-                "replications": replications,
-                "seed": seed,
-            }
-        ),
-    )
+    description = {
+        "scenario": scenario.name,
+        "question": scenario.question,
+        "strategies": list(strategies),
+        "replications": replications,
+        "seed": seed,
+    }
+    store.write_comparison(out, runs, table, description)
     return table
-
-
-def load_comparison(directory: Path) -> tuple[dict[str, Any], pl.DataFrame, pl.DataFrame]:
-    """Read back what :func:`write_comparison` wrote: (description, runs, table)."""
-    info = json.loads((directory / "compare.json").read_text())
-    return (
-        info,
-        pl.read_parquet(directory / "runs.parquet"),
-        pl.read_parquet(directory / "comparison.parquet"),
-    )
-
-
-def remove_partial(directory: Path) -> None:
-    """Remove a comparison directory this process created, after a failure."""
-    shutil.rmtree(directory, ignore_errors=True)
