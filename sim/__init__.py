@@ -4,12 +4,37 @@ import sim
 res = sim.run(sim.load_scenario("scenarios/baseline.toml"), seed=1)
 res.events          # the append-only event log (polars)
 res.summary()       # headline figures, all computed from the log
+
+The public names load on first use (PEP 562), so ``import sim.metrics`` or ``import sim.viz`` does not pull
+in the engine and the model.
 """
 
-from sim.comparison import compare, compare_table
-from sim.config import Scenario, ScenarioError, load_scenario
-from sim.core.state import State, replay
-from sim.results import RunResult, load_run, run, save_run
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim import metrics
+    from sim.comparison import compare, compare_table
+    from sim.config import Scenario, ScenarioError, load_scenario
+    from sim.core.state import State, replay
+    from sim.results import RunResult, load_run, run, save_run
+
+#: Where each public name lives; imported when first asked for.
+_HOMES: dict[str, str] = {
+    "RunResult": "sim.results",
+    "Scenario": "sim.config",
+    "ScenarioError": "sim.config",
+    "State": "sim.core.state",
+    "compare": "sim.comparison",
+    "compare_table": "sim.comparison",
+    "load_run": "sim.results",
+    "load_scenario": "sim.config",
+    "replay": "sim.core.state",
+    "run": "sim.results",
+    "save_run": "sim.results",
+}
 
 __all__ = [
     "RunResult",
@@ -20,8 +45,24 @@ __all__ = [
     "compare_table",
     "load_run",
     "load_scenario",
+    "metrics",
     "replay",
     "run",
     "save_run",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its home module the first time it is used."""
+    if name == "metrics":
+        return importlib.import_module("sim.metrics")
+    if name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

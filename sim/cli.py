@@ -65,20 +65,13 @@ def fail(message: str) -> None:
 def clean_errors() -> Iterator[None]:
     """Turn the known kinds of bad input into one line and exit code 2."""
     from sim.model.market import MarketTooLarge
-    from sim.results import RunDirError
+    from sim.store.files import StoreError
     from sim.store.parquet import SchemaError
 
     try:
         yield
-    except (ScenarioError, SchemaError, RunDirError, MarketTooLarge, UsageError) as exc:
+    except (ScenarioError, SchemaError, StoreError, MarketTooLarge, UsageError) as exc:
         fail(str(exc))
-
-
-def fresh_output(path: Path) -> Path:
-    """Refuse to write into a non-empty existing directory (results are never silently mixed)."""
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise UsageError(f"{path}: output directory exists and is not empty; choose another --out")
-    return path
 
 
 def summary_table(summary: dict[str, Any], title: str) -> Table:
@@ -103,6 +96,7 @@ def run(
     """Run one scenario, write a self-describing run directory, print its summary."""
     from sim.results import run as run_scenario
     from sim.results import save_run
+    from sim.store.outputs import fresh_output
 
     with clean_errors():
         check_seed(seed)
@@ -162,7 +156,8 @@ def run_comparison(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from sim.comparison import compare as run_compare
-    from sim.comparison import parse_strategies, remove_partial, unshared_overrides, write_comparison
+    from sim.comparison import parse_strategies, unshared_overrides, write_comparison
+    from sim.store.outputs import fresh_output, remove_created
 
     if replications < 1:
         raise UsageError(f"--replications {replications}: must be at least 1")
@@ -207,7 +202,7 @@ def run_comparison(
         table = write_comparison(out, sc, names, replications, root, runs)
     except BaseException:
         if fresh:
-            remove_partial(out)
+            remove_created(out, existed=False)
         raise
     console.print(comparison_table(table, f"{sc.name} · {replications} replications · seed {root}"))
     if sc.question:
@@ -253,13 +248,14 @@ def report(
     ] = False,
 ) -> None:
     """Write a self-contained report.html (works offline) for a run, comparison or demo directory."""
+    from sim.store.files import StoreError
     from sim.viz.report import PNG_DIR, ReportError, build_report
 
     with clean_errors():
         try:
             with console.status(f"drawing the report for {directory}…"):
                 path = build_report(directory, png=png)
-        except ReportError as exc:
+        except (ReportError, StoreError) as exc:
             raise UsageError(str(exc)) from None
         except (KeyError, TypeError, ValueError, OSError, pl_errors()) as exc:
             # Files of the right names but wrong contents (hand-edited or truncated): say so, in one line.
@@ -296,14 +292,9 @@ DEMO_STRATEGIES = "numbers-game,qualify-hard"
 
 def demo_directory(out: Path | None) -> Path:
     """``--out`` if given (it must be new or empty); else ``salesim-demo``, or the first free ``salesim-demo-N``."""
-    if out is not None:
-        return fresh_output(out)
-    base = Path("salesim-demo")
-    candidate, n = base, 1
-    while candidate.exists() and (not candidate.is_dir() or any(candidate.iterdir())):
-        n += 1
-        candidate = base.with_name(f"{base.name}-{n}")
-    return candidate
+    from sim.store.outputs import first_free_directory, fresh_output
+
+    return fresh_output(out) if out is not None else first_free_directory(Path("salesim-demo"))
 
 
 @app.command()
@@ -321,12 +312,11 @@ def demo(
     ] = None,
 ) -> None:
     """Compare numbers-game and qualify-hard on an SMB and a Fortune 1000 market; write one HTML report."""
-    import shutil
     import time
 
     from sim.comparison import StrategyError
-    from sim.results import to_json
-    from sim.store.files import atomic_write_bytes
+    from sim.store.comparisons import write_demo
+    from sim.store.outputs import remove_created
     from sim.viz.report import ReportError, build_report
 
     started = time.perf_counter()
@@ -335,17 +325,6 @@ def demo(
             raise UsageError(f"--replications {replications}: must be at least 1")
         target = demo_directory(out)
         existed = target.exists()  # and then empty: demo_directory allows nothing else
-
-        def discard() -> None:
-            """Leave no half-written demo behind: remove what this command created."""
-            if not existed:
-                shutil.rmtree(target, ignore_errors=True)
-                return
-            for child in target.iterdir():
-                if child.is_dir():
-                    shutil.rmtree(child, ignore_errors=True)
-                else:
-                    child.unlink(missing_ok=True)
 
         try:
             target.mkdir(parents=True, exist_ok=True)
@@ -366,14 +345,14 @@ def demo(
                 "replications": replications,
                 "markets": markets,
             }
-            atomic_write_bytes(target / "demo.json", to_json(description))
+            write_demo(target, description)
             with console.status("drawing the report…"):
                 path = build_report(target)
         except (StrategyError, ReportError) as exc:
-            discard()
+            remove_created(target, existed)
             raise UsageError(str(exc)) from None
         except BaseException:
-            discard()
+            remove_created(target, existed)
             raise
     console.print(f"demo finished in {time.perf_counter() - started:.0f} s")
     console.print(f"report → {path.resolve()}")

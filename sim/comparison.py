@@ -5,17 +5,15 @@ replication's strategies face the same accounts, needs and buying windows (commo
 independent tasks for any ``concurrent.futures.Executor`` (a process pool by default); results are put back
 in (strategy, replication) order, so a parallel comparison equals a serial one.
 
-A comparison directory holds one run directory per (strategy, replication) under ``<strategy>/rep-NNN``,
-``runs.parquet`` (one row of headline figures per run), ``comparison.parquet`` (the table) and
-``compare.json`` (what was compared).
+A comparison directory holds one run directory per (strategy, replication), ``runs.parquet`` (one row of
+headline figures per run), ``comparison.parquet`` (the table) and ``compare.json`` (what was compared); its
+layout is :mod:`sim.store.comparisons`' business.
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
-import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -26,26 +24,13 @@ import numpy as np
 import polars as pl
 
 from sim.config import Scenario, StrategyConfig, _did_you_mean
+from sim.format import strategy_order
+from sim.metrics import TABLE_METRICS, display_scale
 from sim.model.strategy import PRESETS
-from sim.results import run, save_run, to_json
+from sim.results import run, save_run
 from sim.stats import mean_interval, paired_difference
-from sim.store.files import atomic_write_bytes
-
-#: Figures the comparison table reports, with a label and whether more is better.
-TABLE_METRICS: dict[str, tuple[str, bool]] = {
-    "revenue": ("revenue ($)", True),
-    "wasted_hours": ("wasted hours", False),
-    "wasted_share": ("wasted share of selling hours", False),
-    "win_rate": ("win rate", True),
-    "no_decision_rate": ("no-decision rate", False),
-    "median_sales_won_cycle_smb": ("median won cycle, SMB (days)", False),
-    "median_sales_won_cycle_mid_market": ("median won cycle, mid-market (days)", False),
-    "median_sales_won_cycle_f1000": ("median won cycle, Fortune 1000 (days)", False),
-    "mean_quota_attainment": ("mean quota attainment", True),
-    "share_making_quota": ("share of reps making quota", True),
-    "hours_per_won_dollar": ("selling hours per won $1k", False),
-    "median_discount": ("median discount on won deals", False),
-}
+from sim.store import comparisons as store
+from sim.store.runs import replication_dir
 
 
 class StrategyError(ValueError):
@@ -113,7 +98,7 @@ def run_task(task: RunTask) -> dict[str, Any]:
     result = run(with_strategy(task.scenario, task.strategy), task.seed)
     run_dir = None
     if task.out is not None:
-        run_dir = str(save_run(result, Path(task.out) / task.strategy / f"rep-{task.replication:03d}"))
+        run_dir = str(save_run(result, replication_dir(Path(task.out), task.strategy, task.replication)))
     return {
         "strategy": task.strategy,
         "replication": task.replication,
@@ -177,13 +162,13 @@ def compare(
 
 def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRICS)) -> pl.DataFrame:
     """Per strategy and figure: mean, 95% interval, and the paired difference against the first strategy."""
-    strategies = list(dict.fromkeys(runs["strategy"].to_list()))
+    strategies = strategy_order(runs)
     control_name = strategies[0]
     records = []
     for metric in metrics:
         if metric not in runs.columns:
             continue
-        scale = 1000.0 if metric == "hours_per_won_dollar" else 1.0
+        scale = display_scale(metric)
         by = {
             name: [
                 None if v is None else float(v) * scale
@@ -217,39 +202,14 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
 def write_comparison(
     out: Path, scenario: Scenario, strategies: Sequence[str], replications: int, seed: int, runs: pl.DataFrame
 ) -> pl.DataFrame:
-    """Write ``runs.parquet``, ``comparison.parquet`` and ``compare.json`` into a comparison directory."""
-    import io
-
+    """Compute the table and write it, the runs and ``compare.json`` into a comparison directory."""
     table = compare_table(runs)
-    for name, frame in (("runs.parquet", runs), ("comparison.parquet", table)):
-        buffer = io.BytesIO()
-        frame.write_parquet(buffer, compression="zstd")
-        atomic_write_bytes(out / name, buffer.getvalue())
-    atomic_write_bytes(
-        out / "compare.json",
-        to_json(
-            {
-                "scenario": scenario.name,
-                "question": scenario.question,
-                "strategies": list(strategies),
-                "replications": replications,
-                "seed": seed,
-            }
-        ),
-    )
+    description = {
+        "scenario": scenario.name,
+        "question": scenario.question,
+        "strategies": list(strategies),
+        "replications": replications,
+        "seed": seed,
+    }
+    store.write_comparison(out, runs, table, description)
     return table
-
-
-def load_comparison(directory: Path) -> tuple[dict[str, Any], pl.DataFrame, pl.DataFrame]:
-    """Read back what :func:`write_comparison` wrote: (description, runs, table)."""
-    info = json.loads((directory / "compare.json").read_text())
-    return (
-        info,
-        pl.read_parquet(directory / "runs.parquet"),
-        pl.read_parquet(directory / "comparison.parquet"),
-    )
-
-
-def remove_partial(directory: Path) -> None:
-    """Remove a comparison directory this process created, after a failure."""
-    shutil.rmtree(directory, ignore_errors=True)

@@ -34,9 +34,15 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     return [(key.replace("_", " "), fmt(value)) for key, value in summary.items()]
 
 
+def strategy_order(frame: pl.DataFrame) -> list[str]:
+    """Strategies of a frame with a ``strategy`` column, in the order they first appear: the order they were
+    given in, so the first is the control (of a comparison table, a chart's runs, ``runs.parquet``)."""
+    return list(dict.fromkeys(frame["strategy"].to_list())) if frame.height else []
+
+
 def comparison_strategies(table: pl.DataFrame) -> list[str]:
     """Strategies of a comparison table in their order; the first is the control."""
-    return list(dict.fromkeys(table["strategy"].to_list()))
+    return strategy_order(table)
 
 
 def comparison_header(table: pl.DataFrame) -> list[str]:

@@ -2,15 +2,12 @@
 
 ``sim.run`` returns a :class:`RunResult`; :func:`save_run` writes it to a directory and :func:`load_run`
 reads one back into the same object, so any metric can be computed later on stored logs without running
-again. Every file is written atomically; a run directory is only complete once ``meta.json`` exists.
+again. The files themselves are :mod:`sim.store.runs`' business.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import platform
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +16,12 @@ from typing import Any
 import polars as pl
 
 from sim import metrics
-from sim.config import Scenario, ScenarioError, read_toml, scenario_from_mapping, scenario_to_toml
+from sim.config import Scenario
 from sim.core.events import SCHEMA_VERSION, content_hash
 from sim.engine import simulate
 from sim.model.strategy import policy_as_dict, resolve_policy
-from sim.store.files import atomic_write_bytes
-from sim.store.parquet import read_events, write_events
+from sim.store.files import to_json
+from sim.store.runs import RunDirError, read_run, write_run
 
 VERSION = "0.1.0"
 
@@ -81,66 +78,21 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
     )
 
 
-def _json_default(value: Any) -> Any:
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def to_json(data: Any) -> bytes:
-    """JSON with NaN written as null (so any JSON reader can load it)."""
-
-    def clean(v: Any) -> Any:
-        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-            return None
-        if isinstance(v, dict):
-            return {k: clean(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [clean(x) for x in v]
-        return v
-
-    return (json.dumps(clean(data), indent=2, sort_keys=True, default=_json_default) + "\n").encode()
-
-
 def save_run(result: RunResult, directory: str | Path) -> Path:
-    """Write a self-describing run directory; ``meta.json`` goes last and marks it complete."""
-    out = Path(directory)
-    fresh = not out.exists()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        scenario = result.scenario.model_copy(update={"seed": result.seed})
-        atomic_write_bytes(out / "scenario.toml", scenario_to_toml(scenario).encode())
-        write_events(result.events, out / "events.parquet")
-        atomic_write_bytes(out / "summary.json", to_json(result.summary()))
-        atomic_write_bytes(out / "meta.json", to_json(result.meta()))
-    except BaseException:
-        if fresh:
-            shutil.rmtree(out, ignore_errors=True)
-        raise
-    return out
-
-
-class RunDirError(ValueError):
-    """A directory that is not a complete run directory."""
+    """Write a self-describing run directory (:func:`sim.store.runs.write_run`); ``meta.json`` marks it complete."""
+    scenario = result.scenario.model_copy(update={"seed": result.seed})
+    return write_run(directory, scenario, result.events, result.summary(), result.meta())
 
 
 def load_run(directory: str | Path) -> RunResult:
     """Read a run directory back into the :class:`RunResult` that ``sim.run`` returned."""
-    d = Path(directory)
-    if not (d / "meta.json").exists():
-        raise RunDirError(f"{d}: not a complete run directory (no meta.json)")
-    try:
-        meta = json.loads((d / "meta.json").read_text())
-        seed = int(meta["seed"])
-        wall = float(meta.get("wall_seconds", 0.0))
-    except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise RunDirError(f"{d / 'meta.json'}: unreadable or incomplete run metadata ({exc!r})") from None
-    try:
-        scenario = scenario_from_mapping(read_toml(d / "scenario.toml"), str(d / "scenario.toml"))
-    except ScenarioError as exc:
-        raise RunDirError(str(exc)) from None
-    events = read_events(d / "events.parquet")
+    stored = read_run(directory)
     return RunResult(
-        scenario=scenario,
-        seed=seed,
-        events=events,
-        wall_seconds=wall,
+        scenario=stored.scenario,
+        seed=stored.seed,
+        events=stored.events,
+        wall_seconds=stored.wall_seconds,
     )
+
+
+__all__ = ["VERSION", "RunDirError", "RunResult", "load_run", "run", "save_run", "to_json"]

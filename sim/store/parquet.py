@@ -1,4 +1,4 @@
-"""The event log on disk: one zstd Parquet file with the schema version in its metadata."""
+"""Parquet on disk: the event log (zstd, with the schema version in its metadata) and plain tables."""
 
 from __future__ import annotations
 
@@ -52,4 +52,16 @@ def read_events(path: Path) -> pl.DataFrame:
             f"{path}: event log schema version {version}, this salesim reads version {SCHEMA_VERSION}; "
             "re-run the scenario with this version"
         )
+    return pl.read_parquet(path)
+
+
+def write_table(frame: pl.DataFrame, path: Path) -> None:
+    """Write a table (``runs.parquet``, ``comparison.parquet``) as zstd Parquet, atomically."""
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="zstd")
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def read_table(path: Path) -> pl.DataFrame:
+    """Read a table written by :func:`write_table`."""
     return pl.read_parquet(path)

@@ -1,6 +1,7 @@
 """The HTML report: one self-contained ``report.html`` for a run, a comparison or a demo directory.
 
-The report reads only what a directory holds (event logs, summaries, the comparison table), computes every
+The report reads only what a directory holds (event logs, summaries, the comparison table), through
+:mod:`sim.store`, computes every
 figure through :mod:`sim.metrics`, draws it with :mod:`sim.viz.charts`, and writes a single file that works
 offline: plotly.js is inlined once, nothing is fetched from the network. The summary table uses the same
 cells as the CLI (:mod:`sim.format`), so the report and ``salesim compare`` show the same numbers.
@@ -15,26 +16,28 @@ Directory kinds, recognised by the file that marks them complete:
 from __future__ import annotations
 
 import html
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from sim import metrics
-from sim.comparison import TABLE_METRICS
-from sim.config import Scenario, ScenarioError, read_toml, scenario_from_mapping
 from sim.format import comparison_header, comparison_rows, comparison_strategies, summary_rows
+from sim.store.comparisons import DEMO_FILE, StoredComparison, is_comparison_dir, read_comparison, read_demo
 from sim.store.files import atomic_write_bytes
-from sim.store.parquet import read_events
+from sim.store.outputs import directory_kind
+from sim.store.runs import StoredRun, read_run, read_summary
 from sim.story import deal_events
 from sim.viz import charts
 from sim.viz.charts import Chart
+
+if TYPE_CHECKING:
+    from sim.config import Scenario
 
 REPORT_NAME = "report.html"
 PNG_DIR = "png"
@@ -63,40 +66,6 @@ class Section:
 # --------------------------------------------------------------------------------------------------------
 # Reading directories
 # --------------------------------------------------------------------------------------------------------
-
-
-def directory_kind(directory: Path) -> str:
-    """``run``, ``comparison`` or ``demo``; a :class:`ReportError` for anything else."""
-    if not directory.exists():
-        raise ReportError(f"{directory}: no such directory")
-    if not directory.is_dir():
-        raise ReportError(f"{directory}: not a directory")
-    if (directory / "demo.json").exists():
-        return "demo"
-    if (directory / "compare.json").exists():
-        return "comparison"
-    if (directory / "meta.json").exists():
-        return "run"
-    raise ReportError(
-        f"{directory}: not a run, comparison or demo directory (no meta.json, compare.json or demo.json)"
-    )
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReportError(f"{path}: cannot read: {exc}") from None
-    if not isinstance(data, dict):
-        raise ReportError(f"{path}: expected a JSON object")
-    return data
-
-
-def _scenario_of(run_dir: Path) -> Scenario:
-    try:
-        return scenario_from_mapping(read_toml(run_dir / "scenario.toml"), str(run_dir / "scenario.toml"))
-    except ScenarioError as exc:
-        raise ReportError(str(exc)) from None
 
 
 def _expected_cycles(scenario: Scenario) -> dict[str, float]:
@@ -186,7 +155,7 @@ def comparison_table_html(table: pl.DataFrame) -> str:
     classes: list[list[str]] = []
     for metric in dict.fromkeys(table["metric"].to_list()):
         by = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
-        more_is_better = TABLE_METRICS.get(metric, ("", True))[1]
+        more_is_better = metrics.TABLE_METRICS.get(metric, ("", True))[1]
         row_classes = [""]
         for i, name in enumerate(strategies):
             row_classes.append("")
@@ -213,19 +182,17 @@ def comparison_table_html(table: pl.DataFrame) -> str:
 
 def run_section(directory: Path) -> Section:
     """The section of a single run directory."""
-    meta = _read_json(directory / "meta.json")
-    scenario = _scenario_of(directory)
-    events = read_events(directory / "events.parquet")
-    summary_path = directory / "summary.json"
-    summary = _read_json(summary_path) if summary_path.exists() else metrics.summary(events)
+    stored = read_run(directory)
+    scenario, events = stored.scenario, stored.events
+    summary = read_summary(directory) or metrics.summary(events)
     summary = {k: (float("nan") if v is None else v) for k, v in summary.items()}
-    strategy = str(meta.get("strategy") or scenario.strategy.preset)
+    strategy = str(stored.meta.get("strategy") or scenario.strategy.preset)
     runs = pl.DataFrame([{"strategy": strategy, "replication": 0, **summary}], infer_schema_length=None)
     frames = _Frames()
     frames.add(strategy, 0, events, showcase=True)
     table = _html_table(["figure", "value"], [list(r) for r in summary_rows(summary)])
     details = (
-        f"strategy {strategy} · seed {meta.get('seed')} · {scenario.horizon_days:.0f} simulated days · "
+        f"strategy {strategy} · seed {stored.seed} · {scenario.horizon_days:.0f} simulated days · "
         f"{events.height:,} events"
     )
     return Section(
@@ -240,23 +207,18 @@ def run_section(directory: Path) -> Section:
 
 def comparison_section(directory: Path, heading: str | None = None, key: str | None = None) -> Section:
     """The section of a comparison directory: its table and the charts over all its runs."""
-    info = _read_json(directory / "compare.json")
-    for name in ("runs.parquet", "comparison.parquet"):
-        if not (directory / name).exists():
-            raise ReportError(f"{directory}: incomplete comparison (no {name})")
-    runs = pl.read_parquet(directory / "runs.parquet")
-    table = pl.read_parquet(directory / "comparison.parquet")
+    stored: StoredComparison = read_comparison(directory)
+    info, runs, table = stored.info, stored.runs, stored.table
     frames = _Frames()
     scenario: Scenario | None = None
-    for row in runs.select("strategy", "replication").iter_rows(named=True):
-        run_dir = directory / row["strategy"] / f"rep-{row['replication']:03d}"
-        if not (run_dir / "meta.json").exists():
-            raise ReportError(f"{directory}: incomplete comparison (no run {run_dir.relative_to(directory)})")
+    first_replication = {
+        s: runs.filter(pl.col("strategy") == s)["replication"].min() for s in set(runs["strategy"])
+    }
+    for strategy, replication, run_dir in stored.run_dirs():
+        run: StoredRun = read_run(run_dir)
         if scenario is None:
-            scenario = _scenario_of(run_dir)
-        events = read_events(run_dir / "events.parquet")
-        first = row["replication"] == runs.filter(pl.col("strategy") == row["strategy"])["replication"].min()
-        frames.add(row["strategy"], row["replication"], events, showcase=first)
+            scenario = run.scenario
+        frames.add(strategy, replication, run.events, showcase=replication == first_replication[strategy])
     if scenario is None:
         raise ReportError(f"{directory}: the comparison has no runs")
     strategies = comparison_strategies(table)
@@ -303,17 +265,17 @@ def load_report(directory: str | Path) -> Report:
     if kind == "comparison":
         section = comparison_section(d)
         return Report(f"salesim report · {section.heading}", section.question, "", [section])
-    demo = _read_json(d / "demo.json")
+    demo = read_demo(d)
     sections = []
     for market in demo.get("markets", []):
         sub = d / str(market["directory"])
-        if not (sub / "compare.json").exists():
+        if not is_comparison_dir(sub):
             raise ReportError(f"{d}: incomplete demo (no comparison in {market['directory']})")
         sections.append(
             comparison_section(sub, str(market.get("heading")), _anchor(str(market["directory"])))
         )
     if not sections:
-        raise ReportError(f"{d / 'demo.json'}: lists no markets")
+        raise ReportError(f"{d / DEMO_FILE}: lists no markets")
     return Report(
         str(demo.get("title", "salesim demo")),
         str(demo.get("question", "")),

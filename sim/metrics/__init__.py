@@ -1,0 +1,80 @@
+"""Every figure a user sees, as a pure function of the event log (polars in, polars or numbers out).
+
+Nothing here reads simulation objects: a stored ``events.parquet`` gives the same figures as a live run.
+Functions accept a ``DataFrame`` or a ``LazyFrame`` log; they are the single place each figure (and the scale
+it is shown at) is defined, so tables, charts and reports call these rather than computing their own.
+
+One module per subject: :mod:`~sim.metrics.opportunities` (outcomes, discounts, stall requests),
+:mod:`~sim.metrics.revenue` (bookings, forecast), :mod:`~sim.metrics.hours` (selling hours and waste),
+:mod:`~sim.metrics.cycles`, :mod:`~sim.metrics.quota`, :mod:`~sim.metrics.funnel`,
+:mod:`~sim.metrics.reputation`, and :mod:`~sim.metrics.summary` (a run's headline figures).
+"""
+
+from sim.metrics.cycles import cycle_lengths, median_cycle_by_segment
+from sim.metrics.funnel import FUNNEL_NODES, FUNNEL_STAGES, funnel, funnel_flows, funnel_node_totals
+from sim.metrics.hours import (
+    WASTE_CAUSES,
+    hours_by_activity,
+    hours_summary,
+    waste_cause_key,
+    wasted_hours_by_cause,
+)
+from sim.metrics.log import Log, horizon
+from sim.metrics.opportunities import (
+    DECIDED,
+    OUTCOME_OF_KIND,
+    OUTCOMES,
+    discounts,
+    opportunities,
+    outcome_rates,
+    stall_requests_by_opportunity,
+)
+from sim.metrics.quota import (
+    mean_quota_attainment,
+    quota_attainment,
+    quota_attainment_by_seat,
+    quota_years,
+    share_making_quota,
+)
+from sim.metrics.reputation import reputation_over_time, reputation_path
+from sim.metrics.revenue import MONTH_DAYS, forecast_vs_actual, revenue, revenue_over_time
+from sim.metrics.summary import DISPLAY_SCALE, TABLE_METRICS, display_scale, summary
+
+__all__ = [
+    "DECIDED",
+    "DISPLAY_SCALE",
+    "FUNNEL_NODES",
+    "FUNNEL_STAGES",
+    "MONTH_DAYS",
+    "OUTCOMES",
+    "OUTCOME_OF_KIND",
+    "TABLE_METRICS",
+    "WASTE_CAUSES",
+    "Log",
+    "cycle_lengths",
+    "discounts",
+    "display_scale",
+    "forecast_vs_actual",
+    "funnel",
+    "funnel_flows",
+    "funnel_node_totals",
+    "horizon",
+    "hours_by_activity",
+    "hours_summary",
+    "mean_quota_attainment",
+    "median_cycle_by_segment",
+    "opportunities",
+    "outcome_rates",
+    "quota_attainment",
+    "quota_attainment_by_seat",
+    "quota_years",
+    "reputation_over_time",
+    "reputation_path",
+    "revenue",
+    "revenue_over_time",
+    "share_making_quota",
+    "stall_requests_by_opportunity",
+    "summary",
+    "waste_cause_key",
+    "wasted_hours_by_cause",
+]

@@ -1,0 +1,72 @@
+"""The headline figures of one run (what ``summary.json``, ``runs.parquet`` and the tables hold), and the
+scale each is shown at."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.metrics.cycles import median_cycle_by_segment
+from sim.metrics.hours import hours_summary, waste_cause_key, wasted_hours_by_cause
+from sim.metrics.log import Log, lazy
+from sim.metrics.opportunities import discounts, opportunities, outcome_rates
+from sim.metrics.quota import mean_quota_attainment, share_making_quota
+from sim.metrics.revenue import revenue
+
+WON_DOLLARS_PER_SHOWN_UNIT = 1000.0
+"""``hours_per_won_dollar`` is stored per dollar but shown per $1,000 won, where the figure reads easily."""
+
+DISPLAY_SCALE: dict[str, float] = {"hours_per_won_dollar": WON_DOLLARS_PER_SHOWN_UNIT}
+"""What a summary figure is multiplied by before tables and charts show it (1 when absent)."""
+
+
+TABLE_METRICS: dict[str, tuple[str, bool]] = {
+    "revenue": ("revenue ($)", True),
+    "wasted_hours": ("wasted hours", False),
+    "wasted_share": ("wasted share of selling hours", False),
+    "win_rate": ("win rate", True),
+    "no_decision_rate": ("no-decision rate", False),
+    "median_sales_won_cycle_smb": ("median won cycle, SMB (days)", False),
+    "median_sales_won_cycle_mid_market": ("median won cycle, mid-market (days)", False),
+    "median_sales_won_cycle_f1000": ("median won cycle, Fortune 1000 (days)", False),
+    "mean_quota_attainment": ("mean quota attainment", True),
+    "share_making_quota": ("share of reps making quota", True),
+    "hours_per_won_dollar": ("selling hours per won $1k", False),
+    "median_discount": ("median discount on won deals", False),
+}
+"""Figures the comparison table reports, with a label (in the unit :func:`display_scale` gives) and whether
+more is better."""
+
+
+def display_scale(figure: str) -> float:
+    """The factor a summary figure is shown at (see :data:`DISPLAY_SCALE`)."""
+    return DISPLAY_SCALE.get(figure, 1.0)
+
+
+def summary(events: Log) -> dict[str, Any]:
+    """The headline figures of one run, as a flat mapping (what tables and ``summary.json`` show)."""
+    lf = lazy(events)
+    rates = outcome_rates(lf)
+    hours = hours_summary(lf)
+    total = revenue(lf)
+    won = discounts(lf)
+    cycles = median_cycle_by_segment(lf)
+    out: dict[str, Any] = {
+        "revenue": total,
+        "deals_won": won.height,
+        **rates,
+        **hours,
+        "hours_per_won_dollar": hours["selling_hours"] / total if total else float("nan"),
+        "median_discount": float(won["discount"].median()) if won.height else float("nan"),  # type: ignore[arg-type]
+        "share_making_quota": share_making_quota(lf),
+        "mean_quota_attainment": mean_quota_attainment(lf),
+        "opportunities": opportunities(lf).height,
+    }
+    for row in cycles.iter_rows(named=True):
+        out[f"median_{row['cycle']}_cycle_{row['segment']}"] = row["median_days"]
+        # How many cycles the median rests on: a run wins only a handful of Fortune 1000 deals.
+        out[f"{row['cycle']}_cycles_{row['segment']}"] = row["n"]
+    for row in wasted_hours_by_cause(lf).iter_rows(named=True):
+        out[waste_cause_key(row["cause"])] = row["hours"]
+    # polars sums in parallel, so the last bits of a float sum depend on thread timing; twelve significant
+    # digits make the same log give the same figures in any process.
+    return {k: float(f"{v:.12g}") if isinstance(v, float) else v for k, v in out.items()}

@@ -1,0 +1,53 @@
+"""The charts: one module per figure, each function taking metric frames (polars) and returning a :class:`Chart`.
+
+A chart never reads simulation objects or the raw run: its input is what :mod:`sim.metrics` computed, tagged
+with the ``strategy`` (and ``replication``) it came from (:func:`tag`), so a stored comparison draws the same
+pictures as a live one. Every chart is titled with the question it answers, has units on its axes and a
+one-sentence caption saying what to look for; a strategy has the same colour in every chart
+(:func:`strategy_colour`). Colours and layout live in :mod:`sim.viz.style`, interval bands in
+:mod:`sim.viz.bands`.
+
+Where a chart summarises replications it shows the mean and a 95% t-interval (:func:`sim.stats.mean_interval`,
+the same interval as the comparison table).
+"""
+
+from sim.viz.bands import replication_band, tag
+from sim.viz.charts.cycles import box_stats, cycle_chart
+from sim.viz.charts.deal import deal_timeline_chart
+from sim.viz.charts.funnel import funnel_chart
+from sim.viz.charts.hours_per_dollar import hours_per_dollar_chart
+from sim.viz.charts.quota import quota_chart
+from sim.viz.charts.reputation import reputation_chart
+from sim.viz.charts.revenue import revenue_chart
+from sim.viz.charts.waste import hours_from_summaries, waste_chart
+from sim.viz.style import (
+    CAUSE_COLOURS,
+    SEGMENT_LABELS,
+    STALL_COLOUR,
+    STRATEGY_COLOURS,
+    Chart,
+    segment_label,
+    strategy_colour,
+)
+
+__all__ = [
+    "CAUSE_COLOURS",
+    "SEGMENT_LABELS",
+    "STALL_COLOUR",
+    "STRATEGY_COLOURS",
+    "Chart",
+    "box_stats",
+    "cycle_chart",
+    "deal_timeline_chart",
+    "funnel_chart",
+    "hours_from_summaries",
+    "hours_per_dollar_chart",
+    "quota_chart",
+    "replication_band",
+    "reputation_chart",
+    "revenue_chart",
+    "segment_label",
+    "strategy_colour",
+    "tag",
+    "waste_chart",
+]
