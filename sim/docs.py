@@ -1,8 +1,8 @@
 """Generated reference documentation: ``docs/events.md`` is rendered from the event registry, never typed.
 
 :func:`events_markdown` renders :data:`sim.core.events.KINDS` (every event kind in registry order, under the
-section headings of ``sim/events.py``) and the log's column table (:data:`sim.core.events.SCHEMA`, with the meaning
-of each payload column taken from its comment in ``sim/events.py``). The registry is the single source, so the
+section headings of ``sim/core/events.py``) and the log's column table (:data:`sim.core.events.SCHEMA`, with the meaning
+of each payload column taken from its comment in ``sim/core/events.py``). The registry is the single source, so the
 page cannot drift from the code; ``tests/test_docs.py`` checks the committed page against this function.
 
 Regenerate with ``python -m sim.docs > docs/events.md``.
@@ -21,7 +21,7 @@ from types import ModuleType
 from sim.core import events
 
 NO_DESCRIPTION = "(no description)"
-"""Shown for a column that has no comment in ``sim/events.py`` and is not one of the fixed columns."""
+"""Shown for a column that has no comment in ``sim/core/events.py`` and is not one of the fixed columns."""
 
 _FIXED_COLUMNS: dict[str, str] = {
     "seq": "position of the event in its run's log, from 0; ties in `t` are ordered by it",
@@ -81,7 +81,7 @@ def column_descriptions() -> dict[str, str]:
 
 
 def kind_sections() -> list[tuple[str, list[events.EventKind]]]:
-    """The event kinds in registry order, grouped under the section comments of ``sim/events.py``."""
+    """The event kinds in registry order, grouped under the section comments of ``sim/core/events.py``."""
     kinds = list(events.KINDS.values())
     comments = _comments(events)
     if not comments:
@@ -124,7 +124,7 @@ def events_markdown() -> str:
     out: list[str] = [
         "# Event log reference",
         "",
-        "<!-- Generated from sim/events.py by `python -m sim.docs > docs/events.md`; do not edit. -->",
+        "<!-- Generated from sim/core/events.py by `python -m sim.docs > docs/events.md`; do not edit. -->",
         "",
         "A run's only output is its event log: one row per event, every row with the same columns (fields an "
         "event kind does not use are null). Events are facts named in the past tense and are never changed "

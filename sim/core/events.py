@@ -150,7 +150,7 @@ KINDS: dict[str, EventKind] = {
             "ContactReferredUp",
             "rep account contact title",
             "buyer",
-            "a contact below the strategy's minimum title introduces the rep to a senior `title` (seed 002: "
+            "a contact below the strategy's minimum title introduces the rep to a senior `title` (DiModica: "
             "by-pass them for senior management)",
         ),
         _k(

@@ -1,7 +1,6 @@
 """The buyer's own cycle: six buying jobs, each done on the buyer's clock, logged day by day.
 
-Buyers work through Gartner's B2B buying jobs whatever the vendor does (*It's Your Customer's Buying Cycle,
-Not Your Sales Cycle*); a vendor stage can only follow the job it needs (``sim.model.opportunity``). The
+Buyers work through Gartner's B2B buying jobs whatever the vendor does (DiModica); a vendor stage can only follow the job it needs (``sim.model.opportunity``). The
 windows are drawn up front (``sim.model.market``); this module says what the jobs are, when each is done, and
 logs them as the days pass: a window opens, its buying center forms, jobs are done, a planned budget gets
 its dollars, the window closes with the decision. A buyer that names its problem may reach out to a vendor

@@ -1,6 +1,6 @@
 """The champion: an insider who spends political capital carrying the deal, and can run out of it.
 
-*Don't Sell, Help Your Customers Buy*: every internal push costs the champion capital, more in a larger
+"I have a career here": every internal push costs the champion capital, more in a larger
 buying group; a deal whose champion has nothing left is lost despite winning. While the champion has
 capital, the buyer decides more often and picks us more often.
 """

@@ -2,7 +2,7 @@
 
 The decision is settled by the window's own uniform draws from the market stream, compared against odds that
 move with fit, group size, champion, reputation and the strategy, so strategies differ by their odds only.
-*The JOLT Effect*: 40-60% of deals end in no decision, 44% of those from a preference for the status quo and
+The JOLT study (``docs/calibration.md``): 40-60% of deals end in no decision, 44% of those from a preference for the status quo and
 the rest from indecision; the stalling CIO's windows end in "further evaluation" (``sim.model.stalling_cio``);
 a deal whose champion is spent is lost despite winning (``sim.model.champion``).
 """

@@ -1,6 +1,6 @@
 """Help-them-buy: hours spent enabling the buyer's own process, and what that changes on the buyer's side.
 
-*Don't Sell, Help Your Customers Buy* and *Embracing the Paradox of Modern Sales*: a vendor that helps the
+"Selling to CIOs" ("don't sell, help your customers buy"), "I have a career here" and the enterprise-sales manual: a vendor that helps the
 buying group work through its own jobs speeds the last job (consensus), softens the stalling CIO's requests,
 costs the champion less capital per push, haggles less, ends in no decision less often and adopts better.
 Each effect is a factor in ``[buyer_response]``; this module says where each one applies.

@@ -1,6 +1,6 @@
 """Evidence that goes wrong: a demo that overreaches, a disappointing reference, a failed pilot.
 
-*Embracing the Paradox of Modern Sales*: proof is where deals stumble. After the demo or the pilot, evidence
+The enterprise-sales manual: proof is where deals stumble. After the demo or the pilot, evidence
 may fail with the segment's probability; the buyer then takes the segment's setback days to recover.
 """
 

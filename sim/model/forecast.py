@@ -2,8 +2,7 @@
 
 Leadership reviews the pipeline (its value and its coverage of what is left of the quota) and commits a
 forecast of late-stage deals expected to close in the coming period, judged by the sales cycle reps
-*expect*, which is shorter than the buyer's buying cycle (*It's Your Customer's Buying Cycle, Not Your Sales
-Cycle*), so the forecast runs ahead of bookings.
+*expect*, which is shorter than the buyer's buying cycle (DiModica), so the forecast runs ahead of bookings.
 """
 
 from __future__ import annotations

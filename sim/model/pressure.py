@@ -1,6 +1,6 @@
 """Invented urgency and period-end discounts: what a rep behind on quota does as the period closes.
 
-*The Procurement Gatekeeper*: Phil invents scarcity and a pending price increase to pull a decision forward.
+The satire video: Phil invents scarcity and a pending price increase to pull a decision forward.
 Procurement sees through it (repair hours, a delay, a discount and a dent in reputation); an owner without
 procurement may be rushed. A rep behind on quota may instead buy a deal in with a discount.
 """

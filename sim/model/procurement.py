@@ -1,6 +1,6 @@
 """The commercial stage: procurement as gatekeeper in large accounts, an owner's haggling in small ones.
 
-*The Procurement Gatekeeper*: in a Fortune 1000 account, a supply-chain department (Jennifer) runs a supplier
+The satire video: in a Fortune 1000 account, a supply-chain department (Jennifer) runs a supplier
 risk assessment for a new supplier, finds the capital approval insufficient and sends it back for
 re-approval, negotiates in rounds that extract discount, and punctures invented scarcity and price increases
 (``sim.model.pressure``). In an SMB "the decision maker is often an owner" and the procurement politics do

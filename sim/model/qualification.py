@@ -1,6 +1,6 @@
 """Qualification: whom the rep goes on with, the 20-minute sales test, and whether an opportunity opens.
 
-*It's Your Customer's Buying Cycle, Not Your Sales Cycle* gives four opportunity types and the 20-minute
+DiModica gives four opportunity types and the 20-minute
 sales test. Its five answers are facts of the account at the moment of the first meeting, read off the
 buyer's window, never coin flips of their own. The strategy decides what to do with them: numbers-game opens
 everything; qualify-hard meets VP+ contacts only, gives the test and moves failures to passive nurture.

@@ -1,7 +1,6 @@
 """The quota clock: quota years, monthly reviews, the target to date, and how far away the period end is.
 
-"You have an annual sales quota that is reviewed monthly" (*It's Your Customer's Buying Cycle, Not Your
-Sales Cycle*). Each review logs every rep's bookings against the target to date; every twelfth closes the
+"You have an annual sales quota that is reviewed monthly" (DiModica). Each review logs every rep's bookings against the target to date; every twelfth closes the
 quota year. The rhythm that calls these is ``sim.model.leadership``.
 """
 

@@ -1,7 +1,6 @@
 """Reps and their hours: seats that are hired into, ramp up and fall vacant; a weekly budget of selling hours.
 
-The rep is "on a time clock called a sales quota" and hours are the scarce resource (*It's Your Customer's
-Buying Cycle, Not Your Sales Cycle*): every activity costs selling hours within the week, and what does not
+The rep is "on a time clock called a sales quota" and hours are the scarce resource (DiModica): every activity costs selling hours within the week, and what does not
 fit waits for next week. Reps leave after a tenure (about 17 months) and their seat is vacant until a
 replacement starts, then ramps up. Every other mechanism spends a rep's time through :func:`spend` or
 :func:`spend_if_free`.

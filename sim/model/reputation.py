@@ -2,7 +2,7 @@
 
 Reputation is market memory: detected pressure tactics and failed adoptions lower it, successful adoptions
 raise it, and it scales the chance that a contact accepts a meeting, that a buyer reaches out, and that a
-buyer picks us (*Don't Sell, Help Your Customers Buy*: people to train, processes to change, trust in IT).
+buyer picks us ("I have a career here": people to train, processes to change, trust in IT).
 """
 
 from __future__ import annotations

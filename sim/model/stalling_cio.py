@@ -1,6 +1,6 @@
 """The stalling CIO: a buying-center persona who keeps a vendor busy without moving the decision.
 
-*Ruthless Pipeline Management* describes the CIO who answers every stage with one more small request
+"Selling to CIOs" describes the CIO who answers every stage with one more small request
 (clarify requirements, validate a use case, an integration question, a scalability test, extend the pilot,
 present to management) and, at the end, asks for "further evaluation of options" rather than deciding, or
 at best places a small conditional order. Here the persona stretches the buyer's cycle, answers the vendor's

@@ -1,14 +1,8 @@
-"""Selling strategies: named presets of policy settings, and their resolution into one typed policy.
+"""Selling strategies resolved: a scenario's ``[strategy]`` laid over its preset into one typed policy.
 
-The presets come from the source articles: *numbers-game* is the "selling is a numbers game" myth that seed
-002 argues against (and the deep-pipeline playbook of seed 003); *qualify-hard* is seed 002's 20-minute sales
-test with walk-aways (and seed 004's "ruthless pipeline management"); *pressure* is Phil's invented scarcity
-and price increase from seed 000; *help-them-buy* is the customer-centric alternative of seeds 001, 003 and
-004 ("don't sell, help your customers buy"). Targeting (SMB vs Fortune 1000) is a field of every preset;
-the ``smb-focus`` and ``f1000-focus`` presets are numbers-game reps aimed at one segment.
-
-A scenario's ``[strategy]`` names a preset and may override any field; :func:`resolve_policy` lays the
-overrides over the preset.
+The presets themselves are data (``sim.config.presets``, with the articles each comes from). A scenario's
+``[strategy]`` names a preset and may override any field; :func:`resolve_policy` lays the overrides over the
+preset.
 """
 
 from __future__ import annotations
