@@ -25,7 +25,6 @@ _REQUESTS = {
 def describe(row: dict[str, Any]) -> str:
     """One event as a phrase a workshop room understands."""
     kind, reason, stage = row["kind"], row.get("reason"), row.get("stage")
-    share = row.get("share")
     match kind:
         case "ContactMade":
             return f"rep reaches a {row['title']} at the account"
@@ -34,7 +33,7 @@ def describe(row: dict[str, Any]) -> str:
         case "MeetingHeld":
             return f"first meeting with the {row['title']}"
         case "QualificationScored":
-            return f"20-minute test scores {row['score']}/5 ({reason}): {row['opp_type'].replace('_', ' ')}"
+            return f"20-minute test scores {row['score']}/5 ({row['answers']}): {row['opp_type'].replace('_', ' ')}"
         case "OpportunityOpened":
             return f"opportunity opened at list ${row['amount']:,.0f}"
         case "CheckInMade":
@@ -50,25 +49,25 @@ def describe(row: dict[str, Any]) -> str:
         case "StallRequested":
             return _REQUESTS.get(str(reason), f"CIO request: {reason}")
         case "EvidenceFailed":
-            return f"evidence goes wrong: {str(reason).replace('_', ' ')} ({row['day']:.0f} days set back)"
+            return f"evidence goes wrong: {str(reason).replace('_', ' ')} ({row['days']:.0f} days set back)"
         case "ChampionCapitalSpent":
-            return f"champion spends {share:.1f} political capital at {stage}; {row['level']:.1f} left"
+            return f"champion spends {row['capital_spent']:.1f} political capital at {stage}; {row['capital']:.1f} left"
         case "PressureApplied":
             return f"rep invents urgency: {str(reason).replace('_', ' ')}"
         case "PressureWorked":
-            return f"owner rushed by the urgency ({row['day']:.0f} days sooner)"
+            return f"owner rushed by the urgency ({row['days']:.0f} days sooner)"
         case "PressureDetected":
             return "procurement sees through the invented urgency"
         case "ProcurementEngaged":
             return "procurement takes over"
         case "SupplierRiskAssessed":
-            return f"supplier risk assessment done after {row['day']:.0f} days"
+            return f"supplier risk assessment done after {row['days']:.0f} days"
         case "CapitalApprovalFellShort":
-            return f"capital approval falls short; re-approval takes {row['day']:.0f} days"
+            return f"capital approval falls short; re-approval takes {row['days']:.0f} days"
         case "NegotiationRoundHeld":
-            return f"negotiation round: {share:.0%} off"
+            return f"negotiation round: {row['discount']:.0%} off"
         case "DiscountConceded":
-            return f"discount {share:.1%} ({str(reason).replace('_', ' ')})"
+            return f"discount {row['discount']:.1%} ({str(reason).replace('_', ' ')})"
         case "WorkLogged":
             return f"part of the next step ({reason}); the rest waits for next week's hours"
         case "CommissionEarned":
@@ -78,19 +77,19 @@ def describe(row: dict[str, Any]) -> str:
         case "AdoptionFailed":
             return "adoption fails (people, processes, trust in IT)"
         case "ReputationChanged":
-            return f"vendor reputation {share:+.3f} → {row['level']:.3f} ({str(reason).replace('_', ' ')})"
+            return f"vendor reputation {row['reputation_change']:+.3f} → {row['reputation']:.3f} ({str(reason).replace('_', ' ')})"
         case "DealWon":
-            return f"WON ${row['amount']:,.0f} after {share:.0%} total discount ({reason})"
+            return f"WON ${row['amount']:,.0f} after {row['discount']:.0%} total discount ({reason})"
         case "DealLost":
             return f"LOST ({str(reason).replace('_', ' ')})"
         case "NoDecisionReached":
             return f"NO DECISION ({str(reason).replace('_', ' ')})"
         case "OpportunityWalkedAway":
-            return f"rep walks away after {row['day']:.0f} days without buyer action"
+            return f"rep walks away after {row['days']:.0f} days without visible progress"
         case "OpportunityCensored":
             return "still open when the simulation ends"
         case "BuyingJobCompleted":
-            return f"buyer finishes {str(stage).replace('_', ' ')}"
+            return f"buyer finishes {str(row['job']).replace('_', ' ')}"
         case "BuyingWindowOpened":
             return f"buyer's need triggers: pain {row['pain']}, budget {row['budget']}"
         case "BuyingWindowClosed":

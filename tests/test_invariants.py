@@ -195,7 +195,7 @@ def test_rep_hours_never_exceed_the_working_week(preset_run: LiveRun) -> None:
 
 def test_ramping_new_hires_do_not_exceed_the_working_week(turnover_run: LiveRun) -> None:
     """A new hire's capacity grows during the week; admin hours were fixed at the week's start."""
-    hires = turnover_run.events.filter((pl.col("kind") == "RepHired") & (pl.col("level") < 1.0))
+    hires = turnover_run.events.filter((pl.col("kind") == "RepHired") & (pl.col("capacity") < 1.0))
     assert hires.height >= 4
     assert hours_violations(turnover_run.events, turnover_run.scenario) == []
 

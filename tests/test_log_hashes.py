@@ -15,18 +15,18 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "5c02a513985425325d018b485a8bb08aad350ee5c67540b40ae39ade3fe22194", 201768),
-    "baseline-seed7": ((), 7, "822de584b2421439f9f4ce2ed9cfe6009f202eb469a5b578b8cb02a18de2ba93", 201850),
+    "baseline-seed1": ((), 1, "0e56ccc08bcdd2cbc05cd09d8e4e98c0aacc5d5f2974b552317f8fc0e2ff9eb5", 201768),
+    "baseline-seed7": ((), 7, "f58e03e03982979decf16cbbc46a812771d65da4bb6fc3082db128e295b094aa", 201850),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "8cce422722f9d8dd5d01ec8aaaa6f70b570135cad262d5d8a3a5f841f27f2cb0",
-        230560,
+        "022365edfb87f5c527c55f4d13edbde8ffa3302eb6586f2c3c265789e7a689b5",
+        230534,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "1a01e50b3bc99c93d8eba82b99d9f1e6e84dc0b8071cae13303f852c10c609df",
+        "92460b468ed42b79f714b788c315a03738f17f4c636911152a5171d804deafaf",
         29661,
     ),
     "three-accounts": (
@@ -37,13 +37,13 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "cc288f7835d3a8000cfc32e66cbce06851795a631cc2aada0be577052be097d9",
+        "8e14cdba33131f783e85f791824d5d5a6495926f81cb4d2327ca4e1eb2571e6d",
         415,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "fad8a492f9035c7f5e2bab317b54358ebfb6428e7c0e05661b87c55cacb61fef",
+        "b2e264c2faf6edb22f88cd8db86531622fd2fc451e0bf79b354b596679563b06",
         200786,
     ),
 }

@@ -103,7 +103,7 @@ def test_buying_center_personas_are_logged_as_drawn() -> None:
     scenario = small_scenario()
     market = generate_market(scenario, 3)
     log, _ = simulate(scenario, 3)
-    formed = log.filter(pl.col("kind") == "BuyingCenterFormed")["reason"].to_list()
+    formed = log.filter(pl.col("kind") == "BuyingCenterFormed")["personas"].to_list()
     opened_windows = sorted(range(len(market.w_open)), key=lambda w: (market.w_open[w], w))
     expected = []
     for w in opened_windows:
@@ -169,12 +169,12 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
             emit(
                 "BuyingCenterFormed",
                 account=account,
-                score=market.w_group[w],
-                level=market.w_capital[w],
-                reason=market.w_personas[w],
+                group_size=market.w_group[w],
+                capital=market.w_capital[w],
+                personas=market.w_personas[w],
             )
         elif what < BUDGET:
-            emit("BuyingJobCompleted", account=account, stage=BUYING_JOBS[what - 1], score=what)
+            emit("BuyingJobCompleted", account=account, job=BUYING_JOBS[what - 1])
             if what == 1:
                 on_problem_named(w)
         elif what == BUDGET:

@@ -34,8 +34,12 @@ from sim.core.columns import (
     to_series,
 )
 
-SCHEMA_VERSION = 2
-"""Bumped whenever a column or an event kind changes meaning; stored in the Parquet metadata."""
+SCHEMA_VERSION = 3
+"""Bumped whenever a column or an event kind changes meaning; stored in the Parquet metadata.
+
+3: every payload column has one meaning whatever the kind (``level``, ``share`` and ``score`` were split by
+what they measured; ``day`` is a date and ``days`` a duration; buying jobs have a column of their own); the
+rep's idle hours are logged."""
 
 ID_COLUMNS: dict[str, type[pl.DataType]] = {
     "rep": pl.Int64,
@@ -46,19 +50,43 @@ ID_COLUMNS: dict[str, type[pl.DataType]] = {
 PAYLOAD_COLUMNS: dict[str, type[pl.DataType]] = {
     "segment": pl.String,  # market segment: smb / mid_market / f1000
     "title": pl.String,  # contact title
-    "stage": pl.String,  # vendor stage or buying job
-    "reason": pl.String,  # cause, tactic, request kind, outcome detail
+    "stage": pl.String,  # vendor stage: discovery / demo / proposal / pilot / negotiation / close
+    "job": pl.String,  # the buyer's buying job (problem_identification ... consensus)
+    "reason": pl.String,  # why or which kind: loss reason, tactic, request, channel, the work an hour was for
+    "answers": pl.String,  # the 20-minute test's five answers as digits, e.g. 10111
+    "personas": pl.String,  # buying-center personas present, e.g. stalling_cio+procurement, or none
     "opp_type": pl.String,  # unqualified_prospect / prospect / qualified_prospect / qualified_buyer
     "pain": pl.String,  # none / latent / acute
     "budget": pl.String,  # none / planned / assigned
-    "hours": pl.Float64,  # rep hours the event cost
-    "amount": pl.Float64,  # dollars
-    "share": pl.Float64,  # a fraction: discount, attainment, coverage, ...
-    "level": pl.Float64,  # a level after the event: reputation, capital left, target
-    "day": pl.Float64,  # a day the event refers to: until, planned decision, ...
-    "score": pl.Int64,  # a count: test score, group size, open deals, ...
+    "hours": pl.Float64,  # rep hours the event cost (or, for idle hours, left unused)
+    "amount": pl.Float64,  # dollars: list price, booking, commission, bookings to date, pipeline, forecast
+    "target": pl.Float64,  # dollars: the quota target to date
+    "discount": pl.Float64,  # share of the price given away
+    "attainment": pl.Float64,  # bookings / quota target
+    "coverage": pl.Float64,  # open pipeline / quota still to book
+    "capacity": pl.Float64,  # share of a full rep's selling hours
+    "capital": pl.Float64,  # the champion's political capital after the event
+    "capital_spent": pl.Float64,  # political capital a push cost
+    "reputation": pl.Float64,  # the vendor's reputation after the event, 0-1
+    "reputation_change": pl.Float64,  # how far the reputation moved
+    "day": pl.Float64,  # a date (simulated day): until when, planned decision, period end
+    "days": pl.Float64,  # a duration in days: delay, tenure, idle time
+    "score": pl.Int64,  # the 20-minute test's score, 0-5
+    "group_size": pl.Int64,  # people in the buying group
+    "open_deals": pl.Int64,  # open opportunities at a pipeline review
     "seat": pl.Int64,  # rep seat (territory)
 }
+BUYING_JOBS: tuple[str, ...] = (
+    "problem_identification",
+    "solution_exploration",
+    "requirements",
+    "supplier_selection",
+    "validation",
+    "consensus",
+)
+"""The values of the ``job`` column: the buyer's own jobs (Gartner's B2B buying jobs), in the order a buying
+group works through them."""
+
 SCHEMA: dict[str, type[pl.DataType]] = {
     "seq": pl.Int64,
     "t": pl.Float64,
@@ -100,16 +128,16 @@ KINDS: dict[str, EventKind] = {
         ),
         _k(
             "BuyingCenterFormed",
-            "account score level reason",
+            "account group_size capital personas",
             "buyer",
-            "with each window: `score` people decide; `level` is the champion's capital (0: no champion); "
-            "`reason` lists personas present (stalling_cio, champion, procurement)",
+            "with each window: `group_size` people decide; `capital` is the champion's capital (0: no "
+            "champion); `personas` lists the personas present (stalling_cio, champion, procurement)",
         ),
         _k(
             "BuyingJobCompleted",
-            "account stage score",
+            "account job",
             "buyer",
-            "the buyer finishes a buying job (`stage`), job number `score` of six; a buyer action",
+            "the buyer finishes one of its six buying jobs (`job`)",
         ),
         _k(
             "BudgetAssigned",
@@ -121,17 +149,25 @@ KINDS: dict[str, EventKind] = {
         # --- the sales organisation ------------------------------------------------------------------
         _k(
             "RepHired",
-            "rep seat level",
+            "rep seat capacity",
             "rep",
-            "a rep takes a seat; `level` is the share of full capacity on day one (1 for the starting team)",
+            "a rep takes a seat; `capacity` is the share of full selling hours on day one (1 for the starting "
+            "team)",
         ),
         _k(
             "RepDeparted",
-            "rep seat day",
+            "rep seat days",
             "rep",
-            "a rep leaves after `day` days of tenure; the seat is vacant",
+            "a rep leaves after `days` of tenure; the seat is vacant",
         ),
         _k("AdminHoursLogged", "rep hours", "rep", "weekly: the rep's hours not available for selling"),
+        _k(
+            "IdleHoursLogged",
+            "rep hours",
+            "rep",
+            "weekly, as the week ends (and at the horizon for the week under way): selling hours the rep had "
+            "and did not use",
+        ),
         _k(
             "WorkLogged",
             "rep account opp contact hours reason",
@@ -168,9 +204,9 @@ KINDS: dict[str, EventKind] = {
         ),
         _k(
             "QualificationScored",
-            "rep account contact score reason opp_type",
+            "rep account contact score answers opp_type",
             "rep",
-            "the 20-minute sales test's five answers (`reason`, one digit each: buying within the test window, "
+            "the 20-minute sales test's five answers (`answers`, one digit each: buying within the test window, "
             "budget assigned, decision maker VP+, pain stated, asks for a next step), `score` of 5, and the "
             "opportunity type",
         ),
@@ -209,21 +245,22 @@ KINDS: dict[str, EventKind] = {
         ),
         _k(
             "StallRequested",
-            "rep account opp stage reason hours day",
+            "rep account opp stage reason hours days",
             "buyer",
-            "the stalling CIO answers a stage with a low-value request (`reason`), costing hours and `day` days",
+            "the stalling CIO answers a stage with a low-value request (`reason`), costing `hours` and `days`",
         ),
         _k(
             "EvidenceFailed",
-            "rep account opp stage reason day",
+            "rep account opp stage reason days",
             "buyer",
             "evidence goes wrong (failed pilot, disappointing reference, overreaching innovation pitch)",
         ),
         _k(
             "ChampionCapitalSpent",
-            "account opp stage share level",
+            "account opp stage capital_spent capital",
             "buyer",
-            "the champion spends `share` political capital on an internal push; `level` is what is left",
+            "the champion spends `capital_spent` political capital on an internal push; `capital` is what is "
+            "left",
         ),
         _k(
             "PressureApplied",
@@ -233,9 +270,9 @@ KINDS: dict[str, EventKind] = {
         ),
         _k(
             "PressureWorked",
-            "rep account opp day",
+            "rep account opp days",
             "buyer",
-            "an owner without procurement is rushed: the decision moves `day` days earlier",
+            "an owner without procurement is rushed: the decision moves `days` earlier",
         ),
         _k(
             "ProcurementEngaged",
@@ -245,59 +282,62 @@ KINDS: dict[str, EventKind] = {
         ),
         _k(
             "SupplierRiskAssessed",
-            "rep account opp hours day",
+            "rep account opp hours days",
             "procurement",
-            "risk assessment of a new supplier took `day` days and the rep's paperwork `hours`",
+            "risk assessment of a new supplier took `days` and the rep's paperwork `hours`",
         ),
         _k(
             "CapitalApprovalFellShort",
-            "rep account opp hours day",
+            "rep account opp hours days",
             "procurement",
-            "the approved capital does not cover the deal: re-scope (`hours`) and re-approval (`day` days)",
+            "the approved capital does not cover the deal: re-scope (`hours`) and re-approval (`days`)",
         ),
         _k(
             "PressureDetected",
-            "rep account opp hours day",
+            "rep account opp hours days",
             "procurement",
-            "procurement sees through the invented urgency: repair hours, `day` days of delay",
+            "procurement sees through the invented urgency: repair `hours`, `days` of delay",
         ),
         _k(
             "NegotiationRoundHeld",
-            "rep account opp hours share",
+            "rep account opp hours discount",
             "procurement",
-            "a negotiation round with procurement extracts `share` of the remaining price",
+            "a negotiation round with procurement extracts `discount` of the remaining price",
         ),
         _k(
             "DiscountConceded",
-            "rep account opp share reason",
+            "rep account opp discount reason",
             "rep",
-            "a discount (`share` of the remaining price) for `reason`: negotiation, owner, period_end, "
+            "a discount (`discount` of the remaining price) for `reason`: negotiation, owner, period_end, "
             "pressure_detected",
         ),
         # --- terminal events: exactly one per opportunity -------------------------------------------------
         _k(
             "DealWon",
-            "rep account opp segment amount share reason",
+            "rep account opp segment amount discount reason",
             "buyer",
-            "the buyer buys from us: `amount` after total discount `share` (`reason`: won or conditional)",
+            "the buyer buys from us: `amount` after total `discount` (`reason`: won or conditional)",
         ),
         _k(
             "DealLost",
             "rep account opp segment reason",
             "buyer",
-            "the buyer buys elsewhere: competitor, late (we were not ready), lost_despite_winning (champion spent)",
+            "the buyer buys elsewhere: competitor; after_shortlist (we reached a buyer who had already "
+            "shortlisted); not_ready (the rep had not finished the stage the buyer needed); "
+            "lost_despite_winning (the champion's capital was spent)",
         ),
         _k(
             "NoDecisionReached",
             "rep account opp segment reason",
             "buyer",
-            "the buyer does not decide: status_quo, indecision, further_evaluation (the stalling CIO)",
+            "the buyer does not decide: status_quo, indecision, further_evaluation (the stalling CIO), "
+            "went_dark (no buying window opened for too long)",
         ),
         _k(
             "OpportunityWalkedAway",
-            "rep account opp segment day reason",
+            "rep account opp segment days reason",
             "rep",
-            "the rep walks away after `day` days without a buyer action",
+            "the rep walks away after `days` without visible progress",
         ),
         _k("OpportunityCensored", "rep account opp segment", "engine", "still open when the run ends"),
         # --- after the sale ---------------------------------------------------------------------------
@@ -306,16 +346,16 @@ KINDS: dict[str, EventKind] = {
         _k("AdoptionFailed", "account opp", "buyer", "adoption fails: people, processes, trust in IT"),
         _k(
             "ReputationChanged",
-            "opp share level reason",
+            "opp reputation_change reputation reason",
             "market",
-            "the vendor's reputation moves by `share` to `level` because of `reason`",
+            "the vendor's reputation moves by `reputation_change` to `reputation` because of `reason`",
         ),
         # --- leadership and the quota clock ------------------------------------------------------------
         _k(
             "QuotaReviewed",
-            "rep amount level share",
+            "rep amount target attainment",
             "leadership",
-            "monthly review: bookings this quota year `amount` against the target to date `level`",
+            "monthly review: bookings this quota year `amount` against the `target` to date",
         ),
         _k(
             "QuotaYearStarted",
@@ -325,15 +365,15 @@ KINDS: dict[str, EventKind] = {
         ),
         _k(
             "QuotaPeriodClosed",
-            "rep amount level share reason",
+            "rep amount target attainment reason",
             "leadership",
-            "the quota year ends: bookings `amount` vs quota `level`; `reason` is made or missed",
+            "the quota year ends: bookings `amount` vs quota `target`; `reason` is made or missed",
         ),
         _k(
             "PipelineReviewed",
-            "amount score share",
+            "amount open_deals coverage",
             "leadership",
-            "monthly: open pipeline value `amount`, `score` open deals, coverage of the remaining quota",
+            "monthly: open pipeline value `amount`, `open_deals`, `coverage` of the quota still to book",
         ),
         _k(
             "ForecastCommitted",

@@ -16,7 +16,9 @@ from typing import Any
 
 import polars as pl
 
-from sim.core.events import TERMINAL_KINDS, Row, iter_events
+from sim.core.events import BUYING_JOBS, TERMINAL_KINDS, Row, iter_events
+
+JOB_NUMBER = {job: number for number, job in enumerate(BUYING_JOBS, start=1)}
 
 WEEK_DAYS = 7.0
 
@@ -57,7 +59,8 @@ class OpportunityState:
     status: str = "open"
     closed: float | None = None
     hours: float = 0.0
-    last_buyer_action: float = 0.0
+    last_progress: float = 0.0
+    """When the rep last saw the deal move: opened, or a stage done (the walk-away clock counts from here)."""
     discount: float = 0.0
     pressure: bool = False
     pressure_detected: bool = False
@@ -111,7 +114,7 @@ class State:
         """Fold one event into the state."""
         self.now = t
         self.events += 1
-        if p.get("hours") is not None:
+        if p.get("hours") is not None and kind != "IdleHoursLogged":  # idle hours were not spent
             if rep is not None:
                 self._log_hours(t, rep, p["hours"], kind != "AdminHoursLogged")
             if opp is not None:
@@ -168,11 +171,8 @@ class State:
         a.champion_capital = champion_capital
 
     def job_completed(self, t: float, account: int, job: int) -> None:
-        """Fold ``BuyingJobCompleted``: the buyer acting counts as action on the account's open deal."""
-        a = self.accounts[account]
-        a.jobs_done = job
-        if a.open_opp is not None:
-            self.opportunities[a.open_opp].last_buyer_action = t
+        """Fold ``BuyingJobCompleted`` (``job`` is its number, 1-6)."""
+        self.accounts[account].jobs_done = job
 
     def budget_assigned(self, account: int) -> None:
         """Fold ``BudgetAssigned``."""
@@ -221,12 +221,12 @@ def _window_opened(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict
 
 @_on("BuyingCenterFormed")
 def _center_formed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.center_formed(account, p["score"], p["level"])
+    s.center_formed(account, p["group_size"], p["capital"])
 
 
 @_on("BuyingJobCompleted")
 def _job_completed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.job_completed(t, account, p["score"])
+    s.job_completed(t, account, JOB_NUMBER[p["job"]])
 
 
 @_on("BudgetAssigned")
@@ -241,7 +241,7 @@ def _window_closed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict
 
 @_on("RepHired")
 def _rep_hired(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.reps[rep] = RepState(seat=p["seat"], hired=t, start_capacity=p["level"])
+    s.reps[rep] = RepState(seat=p["seat"], hired=t, start_capacity=p["capacity"])
     s.seats[p["seat"]] = rep
     s.open_by_seat.setdefault(p["seat"], set())
 
@@ -283,7 +283,7 @@ def _opened(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, A
         opened=t,
         amount=p["amount"],
         opp_type=p["opp_type"],
-        last_buyer_action=t,
+        last_progress=t,
     )
     a.open_opp = opp
     s.open_by_seat[seat].add(opp)
@@ -293,7 +293,7 @@ def _opened(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, A
 def _stage(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
     o = s.opportunities[opp]
     o.stage = p["stage"]
-    o.last_buyer_action = t
+    o.last_progress = t
 
 
 @_on("StallRequested")
@@ -303,8 +303,8 @@ def _stall(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, An
 
 @_on("ChampionCapitalSpent")
 def _capital(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account].champion_capital = p["level"]
-    if p["level"] <= 0.0:
+    s.accounts[account].champion_capital = p["capital"]
+    if p["capital"] <= 0.0:
         s.opportunities[opp].champion_exhausted = True
 
 
@@ -321,7 +321,7 @@ def _detected(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str,
 @_on("DiscountConceded")
 def _discount(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
     o = s.opportunities[opp]
-    o.discount = 1.0 - (1.0 - o.discount) * (1.0 - p["share"])
+    o.discount = 1.0 - (1.0 - o.discount) * (1.0 - p["discount"])
 
 
 @_on("DealWon")
@@ -337,13 +337,13 @@ def _won(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]
 
 @_on("ReputationChanged")
 def _reputation(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.reputation = p["level"]
+    s.reputation = p["reputation"]
 
 
 @_on("QuotaReviewed")
 def _reviewed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    if p.get("share") is not None:
-        s.reps[rep].attainment = p["share"]
+    if p.get("attainment") is not None:
+        s.reps[rep].attainment = p["attainment"]
 
 
 @_on("QuotaYearStarted")

@@ -40,7 +40,7 @@ def opportunities(events: Log) -> pl.DataFrame:
         pl.col("kind").replace_strict(OUTCOME_OF_KIND).alias("outcome"),
         pl.col("reason").alias("outcome_reason"),
         pl.when(pl.col("kind") == "DealWon").then(pl.col("amount")).otherwise(0.0).alias("won_amount"),
-        pl.when(pl.col("kind") == "DealWon").then(pl.col("share")).alias("discount"),
+        pl.when(pl.col("kind") == "DealWon").then(pl.col("discount")).alias("discount"),
     )
     hours = (
         lf.filter(pl.col("opp").is_not_null() & pl.col("hours").is_not_null())

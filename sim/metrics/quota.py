@@ -16,8 +16,8 @@ def _quota_events(events: Log, kind: str, level: str, *extra: pl.Expr) -> pl.Laz
             "rep",
             pl.col("t").alias("day"),
             pl.col("amount").alias("bookings"),
-            pl.col("level").alias(level),
-            pl.col("share").alias("attainment"),
+            pl.col("target").alias(level),
+            "attainment",
             *extra,
         )
     )

@@ -12,7 +12,7 @@ def reputation_over_time(events: Log) -> pl.DataFrame:
     return (
         lazy(events)
         .filter(pl.col("kind") == "ReputationChanged")
-        .select(pl.col("t").alias("day"), pl.col("level").alias("reputation"), "reason")
+        .select(pl.col("t").alias("day"), "reputation", "reason")
         .collect()
     )
 

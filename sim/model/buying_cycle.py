@@ -18,7 +18,7 @@ import simpy
 from simpy.events import URGENT
 
 from sim.core.columns import NULL_CODE, Column, NumberColumn, TextColumn
-from sim.core.events import MARKET_KINDS, Batch
+from sim.core.events import BUYING_JOBS, MARKET_KINDS, Batch
 from sim.core.timing import PriorityTimeout
 
 if TYPE_CHECKING:  # the market's windows are drawn from these jobs, so the market imports this module
@@ -26,15 +26,8 @@ if TYPE_CHECKING:  # the market's windows are drawn from these jobs, so the mark
     from sim.model.market import Market
     from sim.model.sales_world import SalesWorld
 
-BUYING_JOBS: tuple[str, ...] = (
-    "problem_identification",
-    "solution_exploration",
-    "requirements",
-    "supplier_selection",
-    "validation",
-    "consensus",
-)
-"""The buyer's own jobs (Gartner's B2B buying jobs), in the order a buying group works through them."""
+SHORTLIST_JOB = BUYING_JOBS.index("supplier_selection") + 1
+"""Once this job is done the buyer has its shortlist: a vendor that first reaches it later is not on it."""
 
 JOB_END_SHARES: tuple[float, ...] = (0.15, 0.35, 0.5, 0.7, 0.85, 1.0)
 """When each job is done, as a share of the buying cycle; consensus is the decision."""
@@ -167,19 +160,17 @@ def market_batch(market: Market, timeline: Timeline, logged: int) -> Batch:
         "segment": lambda: coded(
             market.segment, (accounts_rows, slice(0, accounts)), (first[opened], account_opened)
         ),
-        "stage": lambda: text(list(BUYING_JOBS), (first[job], happening[job] - 1)),
-        "reason": lambda: coded(market.w_personas, (formed, window_opened)),
+        "job": lambda: text(list(BUYING_JOBS), (first[job], happening[job] - 1)),
+        "personas": lambda: coded(market.w_personas, (formed, window_opened)),
         "pain": lambda: coded(market.w_pain, (first[opened], window_opened)),
         "budget": lambda: coded(market.w_budget, (first[opened], window_opened)),
         "amount": lambda: numbers(np.float64, (accounts_rows, market.deal_size[:accounts])),
-        "level": lambda: numbers(
+        "capital": lambda: numbers(
             np.float64, (formed, np.asarray(market.w_capital, dtype=np.float64)[window_opened])
         ),
         "day": lambda: numbers(np.float64, (first[opened], market.job_days[window_opened, -1])),
-        "score": lambda: numbers(
-            np.int64,
-            (formed, np.asarray(market.w_group, dtype=np.int64)[window_opened]),
-            (first[job], happening[job]),
+        "group_size": lambda: numbers(
+            np.int64, (formed, np.asarray(market.w_group, dtype=np.int64)[window_opened])
         ),
         "seat": lambda: numbers(np.int64, (accounts_rows, market.seat[:accounts])),
     }

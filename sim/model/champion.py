@@ -37,7 +37,12 @@ def push(opp: Opportunity, stage: str) -> None:
     cost = bc.push_cost * math.sqrt(world.market.w_group[window]) * factor
     left = max(0.0, world.state.accounts[opp.account].champion_capital - cost)
     world.log.emit(
-        "ChampionCapitalSpent", account=opp.account, opp=opp.opp, stage=stage, share=cost, level=left
+        "ChampionCapitalSpent",
+        account=opp.account,
+        opp=opp.opp,
+        stage=stage,
+        capital_spent=cost,
+        capital=left,
     )
 
 

@@ -71,9 +71,9 @@ class Deal(Opportunity):
                 return
             walk_at = math.inf
             if not policy.never_walk_away:
-                walk_at = self.record.last_buyer_action + policy.walk_away_days
+                walk_at = self.record.last_progress + policy.walk_away_days
                 if now >= walk_at:
-                    self.walk_away(now - self.record.last_buyer_action)
+                    self.walk_away(now - self.record.last_progress)
                     return
             buyer_at = market.w_jobs[self.window][job - 1] if self.window is not None else math.inf
             checkin_at = self.last_checkin + self.checkin_interval
@@ -149,4 +149,4 @@ class Deal(Opportunity):
 
     def walk_away(self, idle_days: float) -> None:
         """The strategy gives up on a deal that showed no buyer action for too long."""
-        self.end("OpportunityWalkedAway", day=round(idle_days, 3), reason="no_buyer_action")
+        self.end("OpportunityWalkedAway", days=round(idle_days, 3), reason="no_progress")

@@ -121,7 +121,7 @@ def win(opp: Opportunity, share: float, reason: str) -> None:
         opp=opp.opp,
         segment=opp.segment,
         amount=amount,
-        share=round(record.discount, 6),
+        discount=round(record.discount, 6),
         reason=reason,
     )
     if rep is not None:

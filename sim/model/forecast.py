@@ -27,8 +27,8 @@ def pipeline_review(world: SalesWorld) -> None:
     world.log.emit(
         "PipelineReviewed",
         amount=round(pipeline, 2),
-        score=len(open_opps),
-        share=round(pipeline / remaining, 6) if remaining > 0 else 0.0,
+        open_deals=len(open_opps),
+        coverage=round(pipeline / remaining, 6) if remaining > 0 else 0.0,
     )
     period_end = now + org.review_period_days
     commit = math.fsum(

@@ -56,16 +56,16 @@ def react_to_pressure(opp: Opportunity) -> Process:
                 proc.detected_rework_hours,
                 "PressureDetected",
                 deadline=math.inf,
-                day=proc.detected_delay_days,
+                days=proc.detected_delay_days,
             )
-            opp.emit("DiscountConceded", share=proc.detected_discount, reason="pressure_detected")
+            opp.emit("DiscountConceded", discount=proc.detected_discount, reason="pressure_detected")
             change_reputation(
                 world, world.scenario.reputation.pressure_detected_delta, "pressure_detected", opp.opp
             )
             opp.decision_time = max(opp.decision_time, world.env.now) + proc.detected_delay_days
     else:
         speedup = world.scenario.buyer_response.pressure_smb_speedup_days
-        opp.emit("PressureWorked", day=speedup)
+        opp.emit("PressureWorked", days=speedup)
         opp.decision_time = max(world.env.now, opp.consensus_starts(), opp.decision_time - speedup)
 
 
@@ -80,4 +80,4 @@ def period_end_discount(opp: Opportunity) -> None:
     if attainment < 1.0 and days_to_period_end(world) <= policy.pressure_days_before_period_end:
         opp.period_discount_given = True
         share = policy.period_end_discount * min(1.0, 1.0 - attainment)
-        opp.emit("DiscountConceded", share=round(share, 6), reason="period_end")
+        opp.emit("DiscountConceded", discount=round(share, 6), reason="period_end")

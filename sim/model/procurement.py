@@ -30,7 +30,9 @@ def commercial_stage(opp: Opportunity) -> Process:
     proc = opp.cfg.buying_center.procurement
     discount_factor = help_factor(world.policy, world.scenario.buyer_response.help_discount_factor)
     if not world.market.w_procurement[window]:
-        opp.emit("DiscountConceded", share=round(opp.cfg.owner_discount * discount_factor, 6), reason="owner")
+        opp.emit(
+            "DiscountConceded", discount=round(opp.cfg.owner_discount * discount_factor, 6), reason="owner"
+        )
         return
     opp.emit("ProcurementEngaged")
     yield from react_to_pressure(opp)
@@ -40,18 +42,18 @@ def commercial_stage(opp: Opportunity) -> Process:
             proc.paperwork_hours,
             "SupplierRiskAssessed",
             deadline=math.inf,
-            day=proc.supplier_risk_assessment_days,
+            days=proc.supplier_risk_assessment_days,
         )
     if opp.stream.chance(proc.capital_shortfall_probability):
         yield from opp.spend(
-            proc.rework_hours, "CapitalApprovalFellShort", deadline=math.inf, day=proc.reapproval_days
+            proc.rework_hours, "CapitalApprovalFellShort", deadline=math.inf, days=proc.reapproval_days
         )
         yield from opp.wait(proc.reapproval_days)
     rounds = opp.stream.integer(proc.negotiation_rounds.min, proc.negotiation_rounds.max)
     share = round(proc.discount_per_round * discount_factor, 6)
     for _ in range(rounds):
-        yield from opp.spend(proc.round_hours, "NegotiationRoundHeld", deadline=math.inf, share=share)
-        opp.emit("DiscountConceded", share=share, reason="negotiation")
+        yield from opp.spend(proc.round_hours, "NegotiationRoundHeld", deadline=math.inf, discount=share)
+        opp.emit("DiscountConceded", discount=share, reason="negotiation")
         yield from opp.wait(ROUND_GAP_DAYS)
     # The buyer cannot sign before its own procurement is done.
     opp.decision_time = max(opp.decision_time, world.env.now)

@@ -128,7 +128,7 @@ def qualify(world: SalesWorld, seat: int, rep: int, account: int, contact: int, 
         account=account,
         contact=contact,
         score=answers.score,
-        reason=answers.code(),
+        answers=answers.code(),
         opp_type=opp_type,
     )
     if policy.qualification_test and answers.score < policy.qualification_threshold:

@@ -76,15 +76,15 @@ def quota_review(world: SalesWorld, year_end: bool) -> None:
             "QuotaReviewed",
             rep=rep,
             amount=round(bookings, 2),
-            level=round(target, 2),
-            share=None if attainment is None else round(attainment, 6),
+            target=round(target, 2),
+            attainment=None if attainment is None else round(attainment, 6),
         )
         if year_end and target >= world.scenario.sales_org.annual_quota * MIN_JUDGED_SHARE:
             emit(
                 "QuotaPeriodClosed",
                 rep=rep,
                 amount=round(bookings, 2),
-                level=round(target, 2),
-                share=round(bookings / target, 6),
+                target=round(target, 2),
+                attainment=round(bookings / target, 6),
                 reason="made" if bookings >= target else "missed",
             )

@@ -33,11 +33,11 @@ def seat_process(world: SalesWorld, seat: int) -> Process:
     while True:
         rep = world.new_rep_id()
         world.log.emit(
-            "RepHired", rep=rep, seat=seat, level=1.0 if starting_team else org.ramp_start_capacity
+            "RepHired", rep=rep, seat=seat, capacity=1.0 if starting_team else org.ramp_start_capacity
         )
         tenure = -math.log(1.0 - stream.uniform()) * org.mean_tenure_days
         yield env.timeout(tenure)
-        world.log.emit("RepDeparted", rep=rep, seat=seat, day=round(tenure, 3))
+        world.log.emit("RepDeparted", rep=rep, seat=seat, days=round(tenure, 3))
         yield env.timeout(org.vacancy_days)
         starting_team = False
 

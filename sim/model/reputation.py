@@ -32,12 +32,23 @@ def change_reputation(world: SalesWorld, delta: float, reason: str, opp: int | N
     current = world.state.reputation
     delta = 2.0 * delta * ((1.0 - current) if delta > 0 else current)
     level = min(1.0, max(0.0, current + delta))
-    world.log.emit("ReputationChanged", opp=opp, share=round(delta, 6), level=round(level, 6), reason=reason)
+    world.log.emit(
+        "ReputationChanged",
+        opp=opp,
+        reputation_change=round(delta, 6),
+        reputation=round(level, 6),
+        reason=reason,
+    )
 
 
 def log_initial_reputation(world: SalesWorld) -> None:
     """The run starts from the scenario's reputation."""
-    world.log.emit("ReputationChanged", share=0.0, level=world.scenario.reputation.initial, reason="initial")
+    world.log.emit(
+        "ReputationChanged",
+        reputation_change=0.0,
+        reputation=world.scenario.reputation.initial,
+        reason="initial",
+    )
 
 
 def adoption_failure_probability(

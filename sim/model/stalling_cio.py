@@ -58,7 +58,7 @@ def stall_requests(opp: Opportunity, stage: str) -> Process:
             break
         request = STALL_REQUESTS[opp.stream.integer(0, len(STALL_REQUESTS) - 1)]
         done = yield from opp.spend(
-            bc.stall_request_hours, "StallRequested", stage=stage, reason=request, day=bc.stall_request_days
+            bc.stall_request_hours, "StallRequested", stage=stage, reason=request, days=bc.stall_request_days
         )
         if done is None:
             return False
