@@ -16,7 +16,8 @@ import numpy as np
 
 from sim.config import MAX_BUYING_WINDOWS, Scenario, windows_per_account
 from sim.core import rng
-from sim.model.buying_cycle import BUYING_JOBS, JOB_END_SHARES, REQUIREMENTS_JOB
+from sim.core.events import BUYING_JOBS
+from sim.model.buying_cycle import JOB_END_SHARES, REQUIREMENTS_JOB
 from sim.model.stalling_cio import stretch_cycles
 
 PAINS = ("none", "latent", "acute")
