@@ -19,7 +19,7 @@ from sim.core.timing import AFTER_ALL, PriorityTimeout
 from sim.model.buying_cycle import market_process
 from sim.model.leadership import leadership_process
 from sim.model.prospecting import buyer_named_problem, territory_slices
-from sim.model.reps import seat_process
+from sim.model.reps import close_week, seat_process
 from sim.model.reputation import log_initial_reputation
 from sim.model.sales_world import SalesWorld
 from sim.model.week import week_process
@@ -42,8 +42,10 @@ def start(world: SalesWorld) -> None:
 
 
 def finish(world: SalesWorld) -> None:
-    """At the horizon: censor every still-open opportunity, then mark the end of the run."""
+    """At the horizon: close the week under way, censor every still-open opportunity, mark the end."""
     state = world.state
+    for seat in range(world.scenario.sales_org.reps):
+        close_week(world, seat)
     for opp in sorted(o for o, s in state.opportunities.items() if s.status == "open"):
         o = state.opportunities[opp]
         world.log.emit(

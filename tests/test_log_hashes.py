@@ -15,19 +15,19 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "0e56ccc08bcdd2cbc05cd09d8e4e98c0aacc5d5f2974b552317f8fc0e2ff9eb5", 201768),
-    "baseline-seed7": ((), 7, "f58e03e03982979decf16cbbc46a812771d65da4bb6fc3082db128e295b094aa", 201850),
+    "baseline-seed1": ((), 1, "cdd0497c2df0f10221cb35dab04a233a7f17332a0929cfcfa8c84b7e0aa4e3b1", 204490),
+    "baseline-seed7": ((), 7, "3aa0b2809bc64970b575f6df12e2c8a9334f8519ba394f4af8ab1ff3407c05e5", 204654),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "022365edfb87f5c527c55f4d13edbde8ffa3302eb6586f2c3c265789e7a689b5",
-        230534,
+        "114cc9bf49b5d154ef72021866b25252fc3747ed42c1db3a4da7062284b283f3",
+        233256,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "92460b468ed42b79f714b788c315a03738f17f4c636911152a5171d804deafaf",
-        29661,
+        "1cf449675091fd547911be8bb425caf4eaf9eeeab177c1df58a337f7410e890f",
+        32383,
     ),
     "three-accounts": (
         (
@@ -37,14 +37,14 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "8e14cdba33131f783e85f791824d5d5a6495926f81cb4d2327ca4e1eb2571e6d",
-        415,
+        "fc8ebe2d2c5f810889a4983e68ea311c1aa1c4a1886a6e7119f90fe54529ffc9",
+        553,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "b2e264c2faf6edb22f88cd8db86531622fd2fc451e0bf79b354b596679563b06",
-        200786,
+        "1e024521f5649ebf508d498eb8a69d0cb47680ff55efb88f8c13b02c4478c463",
+        203508,
     ),
 }
 

@@ -61,6 +61,33 @@ def free_hours(world: SalesWorld, rep: int, now: float) -> float:
     return capacity(world, rep, now) - world.state.selling_hours_this_week(rep, now)
 
 
+def open_week(world: SalesWorld, seat: int, rep: int) -> float:
+    """Start a seat's week: log the hours that are not for selling; return the selling hours available."""
+    org = world.scenario.sales_org
+    available = capacity(world, rep, world.env.now)
+    world.log.emit("AdminHoursLogged", rep=rep, hours=round(org.hours_per_week - available, 6))
+    world.week_budget[seat] = (rep, world.env.now, available)
+    return available
+
+
+def close_week(world: SalesWorld, seat: int) -> None:
+    """Log the selling hours the seat's rep had this week and did not use (at the horizon, pro rata).
+
+    Only a rep who held the seat all week has an idle figure: a rep who left mid-week has none, and a new
+    hire's first partial week starts with their first full one.
+    """
+    budget = world.week_budget.pop(seat, None)
+    if budget is None:
+        return
+    rep, started, available = budget
+    if world.state.holder(seat) != rep:
+        return
+    elapsed = min(1.0, (world.env.now - started) / WEEK_DAYS)
+    used = world.state.selling_hours_this_week(rep, started)
+    idle = round(max(0.0, available * elapsed - used), 6)
+    world.log.emit("IdleHoursLogged", rep=rep, hours=idle)
+
+
 def spend_if_free(world: SalesWorld, seat: int, hours: float, kind: str, **fields: Any) -> int | None:
     """Log an activity now if the seat's rep has the hours this week; otherwise it does not happen.
 

@@ -33,5 +33,7 @@ class SalesWorld(World):
         self.min_title_rank = self.policy.min_title_rank
         self.full_capacity = org.hours_per_week * org.selling_share
         """A fully ramped rep's selling hours a week."""
+        self.week_budget: dict[int, tuple[int, float, float]] = {}
+        """Per seat, this week's (rep, week start, selling hours available), set as the week starts."""
         self.targeting: list[TerritorySlices | None] = []
         """Per seat, where it prospects (``sim.model.prospecting.territory_slices``); set by the engine."""

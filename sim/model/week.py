@@ -31,10 +31,10 @@ def week_process(world: SalesWorld, seat: int) -> Process:
     org, env, state = world.scenario.sales_org, world.env, world.state
     while True:
         week_start = env.now
+        reps.close_week(world, seat)
         rep = state.holder(seat)
         if rep is not None:
-            capacity = reps.capacity(world, rep, env.now)
-            world.log.emit("AdminHoursLogged", rep=rep, hours=round(org.hours_per_week - capacity, 6))
+            capacity = reps.open_week(world, seat, rep)
             yield from prospecting_pass(
                 world, seat, rep, org.min_prospecting_share * capacity, EARLY_PASS_DAYS
             )
