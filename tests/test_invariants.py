@@ -70,9 +70,13 @@ def terminal_violations(events: pl.DataFrame) -> list[str]:
 
 
 def weekly_hours(events: pl.DataFrame) -> pl.DataFrame:
-    """Hours each rep recorded per week (week = floor(t / 7)), admin hours included."""
+    """Hours each rep recorded per week (week = floor(t / 7)), admin hours included, idle hours not."""
     return (
-        events.filter(pl.col("hours").is_not_null() & pl.col("rep").is_not_null())
+        events.filter(
+            pl.col("hours").is_not_null()
+            & pl.col("rep").is_not_null()
+            & (pl.col("kind") != "IdleHoursLogged")
+        )
         .group_by("rep", (pl.col("t") // 7).cast(pl.Int64).alias("week"))
         .agg(pl.col("hours").sum())
     )

@@ -15,18 +15,18 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "cdd0497c2df0f10221cb35dab04a233a7f17332a0929cfcfa8c84b7e0aa4e3b1", 204490),
-    "baseline-seed7": ((), 7, "3aa0b2809bc64970b575f6df12e2c8a9334f8519ba394f4af8ab1ff3407c05e5", 204654),
+    "baseline-seed1": ((), 1, "c25881d5d41d1b403d34bfd58e0455e5d8d3be9dc80bb75653d473b503ab1eda", 204490),
+    "baseline-seed7": ((), 7, "321dd443e6fdee6e3bf993ca1a19d359bb91915a4956ec5cb57050556c1c87dd", 204654),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "114cc9bf49b5d154ef72021866b25252fc3747ed42c1db3a4da7062284b283f3",
+        "c83b818227b0c8f31bb2514587058923bfa59927e1262756230457b2e6b65320",
         233256,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "1cf449675091fd547911be8bb425caf4eaf9eeeab177c1df58a337f7410e890f",
+        "daeb82953436da5f22b01019a3110facb99f5bfb1809b0843dcb371c2674dc72",
         32383,
     ),
     "three-accounts": (
@@ -37,13 +37,13 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "fc8ebe2d2c5f810889a4983e68ea311c1aa1c4a1886a6e7119f90fe54529ffc9",
+        "d90c4d6ad3e7b595ddb8318d384c3ae6b8beaacd2daa7f051f0a2d3f894eeedd",
         553,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "1e024521f5649ebf508d498eb8a69d0cb47680ff55efb88f8c13b02c4478c463",
+        "c140b3164330922e385b133a3d5ad5cb9dd667a0be360ecf5f6537e12b1044ee",
         203508,
     ),
 }

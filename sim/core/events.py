@@ -163,10 +163,10 @@ KINDS: dict[str, EventKind] = {
         _k("AdminHoursLogged", "rep hours", "rep", "weekly: the rep's hours not available for selling"),
         _k(
             "IdleHoursLogged",
-            "rep hours",
+            "rep hours day",
             "rep",
-            "weekly, as the week ends (and at the horizon for the week under way): selling hours the rep had "
-            "and did not use",
+            "as a week ends (and at the horizon, pro rata, for the week under way): selling hours the rep had "
+            "that week and did not use; `day` is the week's first day",
         ),
         _k(
             "WorkLogged",

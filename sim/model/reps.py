@@ -85,7 +85,7 @@ def close_week(world: SalesWorld, seat: int) -> None:
     elapsed = min(1.0, (world.env.now - started) / WEEK_DAYS)
     used = world.state.selling_hours_this_week(rep, started)
     idle = round(max(0.0, available * elapsed - used), 6)
-    world.log.emit("IdleHoursLogged", rep=rep, hours=idle)
+    world.log.emit("IdleHoursLogged", rep=rep, hours=idle, day=started)
 
 
 def spend_if_free(world: SalesWorld, seat: int, hours: float, kind: str, **fields: Any) -> int | None:
