@@ -44,7 +44,39 @@ RANGES: tuple[Range, ...] = (
     Range("selling_share", 0.30, 0.45, "CSO Insights 2011: 41%; HubSpot: 34%"),
     Range("share_making_quota", 0.35, 0.70, "CSO Insights: 52-57% (2009-2015), 54% (2018)"),
     Range("f1000_median_discount", 0.10, 0.45, "advisory firms: 20-40% early procurement, 6-14% late"),
+    Range("win_rate_of_closed_smb", 0.20, 0.45, "HubSpot / practitioner sites: SMB 25-40% (blog)"),
+    Range("win_rate_of_closed_f1000", 0.08, 0.25, "practitioner sites: enterprise 10-20%, strategic 8-15%"),
+    Range(
+        "late_share_of_closed",
+        0.0,
+        0.15,
+        "no source makes lateness a leading loss cause; late buyers mostly stay with the incumbent",
+    ),
 )
+
+LATE_REASONS = ("after_shortlist", "not_ready")
+"""Loss reasons that mean the vendor was not there in time (``DealLost``)."""
+
+CLOSED_KINDS = ("DealWon", "DealLost", "NoDecisionReached")
+"""A closed opportunity: the buyer bought from us or elsewhere, or decided not to (walk-aways are ours)."""
+
+
+def closed_outcomes(events: pl.DataFrame) -> pl.DataFrame:
+    """One row per closed opportunity: its segment, terminal kind and reason."""
+    return events.filter(pl.col("kind").is_in(CLOSED_KINDS)).select("segment", "kind", "reason")
+
+
+def segment_figures(closed: pl.DataFrame) -> dict[str, float]:
+    """Win rate of closed opportunities per segment, and the share of closed lost for being late."""
+    out: dict[str, float] = {}
+    for segment in ("smb", "mid_market", "f1000"):
+        mine = closed.filter(pl.col("segment") == segment)
+        won = mine.filter(pl.col("kind") == "DealWon").height
+        out[f"win_rate_of_closed_{segment}"] = won / mine.height if mine.height else float("nan")
+        out[f"wins_{segment}"] = float(won)
+    late = closed.filter((pl.col("kind") == "DealLost") & pl.col("reason").is_in(LATE_REASONS)).height
+    out["late_share_of_closed"] = late / closed.height if closed.height else float("nan")
+    return out
 
 
 def _median(values: list[float]) -> float:
@@ -63,6 +95,7 @@ def figures(logs: pl.DataFrame | Sequence[pl.DataFrame]) -> dict[str, float]:
     if not runs:
         raise ValueError("calibration figures need at least one run")
     samples: dict[tuple[str, str], list[float]] = {}
+    closed = pl.concat([closed_outcomes(events) for events in runs])
     outcomes: list[str] = []
     discounts: list[float] = []
     summaries = []
@@ -94,4 +127,5 @@ def figures(logs: pl.DataFrame | Sequence[pl.DataFrame]) -> dict[str, float]:
         "selling_share": across_runs("selling_share"),
         "share_making_quota": across_runs("share_making_quota"),
         "f1000_median_discount": _median(discounts),
+        **segment_figures(closed),
     }

@@ -15,19 +15,19 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "c25881d5d41d1b403d34bfd58e0455e5d8d3be9dc80bb75653d473b503ab1eda", 204490),
-    "baseline-seed7": ((), 7, "321dd443e6fdee6e3bf993ca1a19d359bb91915a4956ec5cb57050556c1c87dd", 204654),
+    "baseline-seed1": ((), 1, "fe731879b29d805313a83ba3ba9fad6e0ec0211e98559a36075f846ba6ba1024", 212641),
+    "baseline-seed7": ((), 7, "6c85ff12688cea808c8c39d48e0a4428931ba42d69544a24657f32fb5260ed39", 214926),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "c83b818227b0c8f31bb2514587058923bfa59927e1262756230457b2e6b65320",
-        233256,
+        "0b338f88c11e5a4be66f4f5caf4c991ff2838614e26f870f4c7e66ae57783b56",
+        241156,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "daeb82953436da5f22b01019a3110facb99f5bfb1809b0843dcb371c2674dc72",
-        32383,
+        "83101bff963f4923ba81cc6faa4aae2995a9894dda488cc42e76f6e138437ab5",
+        36181,
     ),
     "three-accounts": (
         (
@@ -37,14 +37,14 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "d90c4d6ad3e7b595ddb8318d384c3ae6b8beaacd2daa7f051f0a2d3f894eeedd",
-        553,
+        "6729c38f5ca9d092e29316bc4bab986100caeb7a5550ed3a560b87097c9cf4ff",
+        496,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "c140b3164330922e385b133a3d5ad5cb9dd667a0be360ecf5f6537e12b1044ee",
-        203508,
+        "31d6a487aadb5e4029d87e0fcce23f247e2b5d9e06dd0f7c92261aff868d9052",
+        210913,
     ),
 }
 

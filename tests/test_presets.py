@@ -26,14 +26,19 @@ def test_help_them_buy_spends_enablement_hours_at_every_stage_it_works() -> None
     # Every stage the rep finished was preceded by enablement at that stage (enablement may also have been
     # spent on a stage the buyer decided before the rep finished).
     assert worked.join(enabled, on=["opp", "stage"], how="anti").height == 0
-    # Each enablement costs the preset's 3 hours, part of it possibly logged in an earlier week (WorkLogged).
-    whole = events.filter(pl.col("kind") == "BuyerEnabled")["hours"].sum()
-    parts = events.filter((pl.col("kind") == "WorkLogged") & (pl.col("reason") == "BuyerEnabled"))[
-        "hours"
-    ].sum()
-    # (Parts of an enablement the buyer's decision cut short have no BuyerEnabled of their own.)
-    assert whole + parts >= 3.0 * enabled.height - 1e-6
-    assert events.filter(pl.col("kind") == "BuyerEnabled")["hours"].max() <= 3.0
+    # Each enablement costs the preset's 3 hours scaled by the segment's stage effort, like the stage's own
+    # hours; part of it may be logged in an earlier week (WorkLogged) and joins the activity by opp and stage.
+    scenario = small_scenario('strategy.preset="help-them-buy"')
+    effort = {name: seg.stage_effort for name, seg in scenario.market.items()}
+    per_opp = events.filter(pl.col("kind") == "OpportunityOpened").select("opp", "segment")
+    spent = (
+        events.filter(pl.col("kind") == "BuyerEnabled")
+        .select("opp", "hours")
+        .join(per_opp, on="opp")
+        .with_columns(pl.col("segment").replace_strict(effort, return_dtype=pl.Float64).alias("effort"))
+    )
+    assert (spent["hours"] <= 3.0 * spent["effort"] + 1e-6).all()
+    assert spent.filter(pl.col("segment") == "smb")["hours"].max() < spent["hours"].max()
     assert (
         events.filter((pl.col("kind") == "DiscountConceded") & (pl.col("reason") == "period_end")).height == 0
     )

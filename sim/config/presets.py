@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pydantic import Field, field_validator
 
 from sim.config.errors import did_you_mean
-from sim.config.schema import TITLES, Days, Hours, Model, Probability, SegmentMix, Title
+from sim.config.schema import TITLES, Days, Hours, Model, Probability, SegmentMix, SegmentName, Title
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ class Policy:
     pressure_days_before_period_end: float
     help_them_buy: bool
     enablement_hours: float
+    inbound_segments: tuple[str, ...] | None = None
+    """Segments whose inbound leads the rep takes; None: the segments it targets."""
 
     @property
     def min_title_rank(self) -> int:
@@ -119,7 +121,12 @@ class StrategyConfig(Model):
     )
     help_them_buy: bool | None = Field(None, description="Spend hours enabling the buyer's own process.")
     enablement_hours: Hours | None = Field(
-        None, description="Extra rep hours per stage spent enabling the buyer."
+        None,
+        description="Rep hours per stage spent enabling the buyer, at a stage effort of 1 (scaled by the "
+        "segment's stage_effort like the stage's own hours).",
+    )
+    inbound_segments: list[SegmentName] | None = Field(
+        None, description="Segments whose inbound leads the rep takes (default: the segments it targets)."
     )
 
     @field_validator("preset")

@@ -15,6 +15,7 @@ from sim.config.presets import StrategyConfig
 from sim.config.schema import (
     MAX_HORIZON_DAYS,
     BuyerResponse,
+    MechanismsConfig,
     Model,
     ReputationConfig,
     SalesOrgConfig,
@@ -36,6 +37,9 @@ class Scenario(Model):
     reputation: ReputationConfig = Field(default_factory=ReputationConfig, description="Vendor reputation.")
     sales_org: SalesOrgConfig = Field(default_factory=SalesOrgConfig, description="The sales organisation.")
     strategy: StrategyConfig = Field(default_factory=StrategyConfig, description="The selling strategy.")
+    mechanisms: MechanismsConfig = Field(
+        default_factory=MechanismsConfig, description="Mechanisms that can be switched off."
+    )
 
 
 MAX_BUYING_WINDOWS = 20_000_000

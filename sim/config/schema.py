@@ -32,6 +32,7 @@ TITLES: tuple[str, ...] = ("manager", "director", "vp", "c_level", "owner")
 """Contact titles, in rank order; 'vp' and above (including an SMB owner) can make the decision."""
 SEGMENTS: tuple[str, ...] = ("smb", "mid_market", "f1000")
 Title = Literal["manager", "director", "vp", "c_level", "owner"]
+SegmentName = Literal["smb", "mid_market", "f1000"]
 
 
 class Model(BaseModel):
@@ -273,6 +274,12 @@ class SegmentConfig(Model):
 class BuyerResponse(Model):
     """How buyers respond to the vendor's conduct: the effect sizes behind help-them-buy and pressure."""
 
+    decision_slip_days: Days = Field(
+        21.0,
+        description="Days a buyer lets its decision slip for a shortlisted vendor still finishing a stage "
+        "(most tech purchases take longer than planned: Gartner, 78%).",
+    )
+
     help_stall_factor: float = Field(
         0.5, ge=0.0, le=1.0, description="Stall-request chance multiplier when helping."
     )
@@ -339,12 +346,12 @@ class ReputationConfig(Model):
 class StageHours(Model):
     """Rep hours each vendor-visible stage costs."""
 
-    discovery: Hours = Field(4.0, description="Discovery workshop and notes.")
-    demo: Hours = Field(6.0, description="Tailored demo.")
-    proposal: Hours = Field(10.0, description="Written proposal and pricing.")
-    pilot: Hours = Field(20.0, description="Pilot or proof of concept.")
-    negotiation: Hours = Field(4.0, description="Commercial negotiation (rounds with procurement are extra).")
-    close: Hours = Field(2.0, description="Contract and signature.")
+    discovery: Hours = Field(2.5, description="Discovery workshop and notes.")
+    demo: Hours = Field(4.0, description="Tailored demo.")
+    proposal: Hours = Field(6.0, description="Written proposal and pricing.")
+    pilot: Hours = Field(12.0, description="Pilot or proof of concept.")
+    negotiation: Hours = Field(2.5, description="Commercial negotiation (rounds with procurement are extra).")
+    close: Hours = Field(1.5, description="Contract and signature.")
 
 
 class SalesOrgConfig(Model):
@@ -352,8 +359,8 @@ class SalesOrgConfig(Model):
 
     reps: int = Field(20, ge=1, le=MAX_REPS, description="Rep seats (territories).")
     hours_per_week: Hours = Field(45.0, gt=0.0, description="Hours a rep works per week.")
-    selling_share: Probability = Field(0.38, description="Share of a rep's hours available for selling.")
-    annual_quota: float = Field(260_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
+    selling_share: Probability = Field(0.41, description="Share of a rep's hours available for selling.")
+    annual_quota: float = Field(420_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
     review_period_days: Days = Field(
         30.4, ge=7.0, description="Days between quota reviews (monthly; at least 7)."
     )
@@ -388,8 +395,34 @@ class SalesOrgConfig(Model):
         description="Growth of the check-in interval while the account has no buying window.",
     )
     max_checkin_interval_days: Days = Field(90.0, ge=1.0, description="Longest gap between check-ins.")
-    pipeline_reserve_hours: Hours = Field(0.5, description="Weekly hours reserved per open opportunity.")
+    pipeline_reserve_hours: Hours = Field(
+        1.0, description="Weekly hours prospecting leaves for each open opportunity's coming work."
+    )
     min_prospecting_share: Probability = Field(
-        0.25, description="Share of selling hours always kept for prospecting."
+        0.0, description="Share of selling hours always kept for prospecting (0: live deals come first)."
     )
     cooloff_days: Days = Field(180.0, description="Days an account that said no is left alone.")
+    dark_after_days: Days = Field(
+        120.0,
+        description="An opportunity whose buyer has no buying window open for this many days goes dark "
+        "(no decision: the status quo).",
+    )
+
+
+class MechanismsConfig(Model):
+    """Switches that turn whole mechanisms off, so a researcher can isolate one (all on by default)."""
+
+    turnover: bool = Field(True, description="Reps leave after a tenure and seats fall vacant.")
+    outbound: bool = Field(True, description="Reps prospect outbound.")
+    inbound: bool = Field(True, description="Buyers that name their problem may reach out.")
+    stalling_cio: bool = Field(True, description="Buying centers may have a stalling CIO.")
+    champion: bool = Field(True, description="Buying centers may have a champion with political capital.")
+    procurement: bool = Field(True, description="Procurement may run the commercial stage.")
+    pressure: bool = Field(
+        True, description="Reps behind on quota may invent urgency (as the strategy allows)."
+    )
+    reputation: bool = Field(
+        True, description="Outcomes move the vendor's reputation, and it moves the odds."
+    )
+    referrals: bool = Field(True, description="Happy customers may refer another account.")
+    adoption: bool = Field(True, description="A sale is followed by an adoption that succeeds or fails.")

@@ -101,3 +101,35 @@ class StreamTable:
         if stream is None:
             stream = self._streams[actor] = Stream(self._key, actor)
         return stream
+
+
+_GOLDEN_U64 = np.uint64(_GOLDEN)
+_C1 = np.uint64(0xBF58476D1CE4E5B9)
+_C2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix_array(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser over an array of uint64 (multiplication wraps modulo 2**64, as intended)."""
+    z = z ^ (z >> np.uint64(30))
+    z = z * _C1
+    z = z ^ (z >> np.uint64(27))
+    z = z * _C2
+    mixed: np.ndarray = z ^ (z >> np.uint64(31))
+    return mixed
+
+
+def keyed_uniforms(key: int, *coordinates: np.ndarray | int) -> np.ndarray:
+    """Uniform draws in (0, 1), each a pure function of ``key`` and its coordinates (broadcast together).
+
+    Counter-based: the draw for (segment 2, account 17, window 3, field "cycle") is the same whatever else
+    is drawn and in whatever order, so adding accounts to one segment leaves every other account's draws as
+    they were (common random numbers across market variants).
+    """
+    with np.errstate(over="ignore"):
+        arrays = np.broadcast_arrays(*(np.asarray(c, dtype=np.uint64) for c in coordinates))
+        z = np.full(arrays[0].shape, np.uint64(key & _MASK), dtype=np.uint64)
+        for coordinate in arrays:
+            z = _mix_array(z ^ _mix_array((coordinate + np.uint64(1)) * _GOLDEN_U64))
+        z = _mix_array(z + _GOLDEN_U64)
+    uniforms: np.ndarray = ((z >> np.uint64(11)).astype(np.float64) + 0.5) * _TO_UNIT
+    return uniforms

@@ -80,6 +80,8 @@ class RepState:
     week: int = -1
     week_hours: float = 0.0
     week_selling_hours: float = 0.0
+    last_week: int = -1
+    last_week_selling_hours: float = 0.0
     selling_hours: float = 0.0
     bookings_year: float = 0.0
     bookings_total: float = 0.0
@@ -129,6 +131,7 @@ class State:
         r = self.reps[rep]
         week = int(t // WEEK_DAYS)
         if week != r.week:
+            r.last_week, r.last_week_selling_hours = r.week, r.week_selling_hours
             r.week = week
             r.week_hours = 0.0
             r.week_selling_hours = 0.0
@@ -195,6 +198,13 @@ class State:
         """Selling hours a rep has logged in the week containing ``now``."""
         r = self.reps[rep]
         return r.week_selling_hours if r.week == int(now // WEEK_DAYS) else 0.0
+
+    def selling_hours_in_week_of(self, rep: int, day: float) -> float:
+        """Selling hours a rep logged in the week containing ``day``: this week or the one before."""
+        r, week = self.reps[rep], int(day // WEEK_DAYS)
+        if r.week == week:
+            return r.week_selling_hours
+        return r.last_week_selling_hours if r.last_week == week else 0.0
 
 
 Handler = Callable[[State, float, int | None, int | None, int | None, dict[str, Any]], None]

@@ -1,8 +1,9 @@
 """Timeouts that say where they stand among events of the same instant.
 
 SimPy runs the events of one instant by priority, then in the order they were scheduled. A plain ``Timeout``
-is NORMAL; the market's day must come before the reps' work of that day, and a checkpoint must come after
-everything of its instant, so both need a priority of their own.
+is NORMAL. A day has an order: the buyer acts (the market's day comes first), the rep answers, then
+decisions fall; and a checkpoint must come after everything of its instant. So the market, the decisions and
+the checkpoints each have a priority of their own.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from __future__ import annotations
 import simpy
 from simpy.events import NORMAL, EventPriority
 
-AFTER_ALL = EventPriority(NORMAL + 1)
-"""Priority after every event the model schedules (all are URGENT or NORMAL)."""
+DECISIONS = EventPriority(NORMAL + 1)
+"""A buyer's decision falls at the end of its day: after the buyer's own steps (URGENT) and the reps' answers
+to them (NORMAL) of that same instant."""
+
+AFTER_ALL = EventPriority(NORMAL + 2)
+"""Priority after every event the model schedules (URGENT, NORMAL or DECISIONS)."""
 
 
 class PriorityTimeout(simpy.events.Timeout):

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 
 from sim.core.state import WEEK_DAYS
+from sim.core.timing import DECISIONS, PriorityTimeout
 from sim.core.world import Process
 from sim.model import champion, reps
 from sim.model.decision import conclude
-from sim.model.enablement import enables
+from sim.model.enablement import enablement_hours, enables
 from sim.model.evidence import evidence_setback
 from sim.model.opportunity import CLOSE_JOB, LATE_STAGES, REQUIRED_JOB, STAGES, Opportunity
 from sim.model.pressure import period_end_discount, pressure_landed, react_to_pressure
@@ -56,30 +57,38 @@ class Deal(Opportunity):
         yield from self.close_stage()
 
     def wait_for_buyer(self, job: int) -> Process:
-        """Idle, with check-ins, until the buyer has done ``job``; walk away or decide if that comes first."""
+        """Idle, with check-ins, until the buyer has done ``job``; walk away, go dark or decide if that comes first.
+
+        A day has an order: the buyer acts, the rep answers, then decisions fall. So a buyer's step is seen
+        before its decision of the same day, and the wait for a decision ends at the end of its day.
+        """
         world = self.world
-        env, market, policy, org = world.env, world.market, world.policy, world.scenario.sales_org
+        env, market, org = world.env, world.market, world.scenario.sales_org
         while True:
             now = env.now
             if pressure_landed(self):
                 yield from react_to_pressure(self)
+            if self.window is not None and market.jobs_done(self.window, now) >= job:
+                return
             if now >= self.decision_time:
                 if job != CLOSE_JOB:
                     yield from conclude(self, ready=False)
                 return
-            if self.window is not None and market.jobs_done(self.window, now) >= job:
+            if now >= self.dark_at:
+                self.end("NoDecisionReached", reason="went_dark")
                 return
-            walk_at = math.inf
-            if not policy.never_walk_away:
-                walk_at = self.record.last_progress + policy.walk_away_days
-                if now >= walk_at:
-                    self.walk_away(now - self.record.last_progress)
-                    return
+            walk_at = self.walk_away_at()
+            if now >= walk_at:
+                self.walk_away()
+                return
             buyer_at = market.w_jobs[self.window][job - 1] if self.window is not None else math.inf
             checkin_at = self.last_checkin + self.checkin_interval
-            wake = min(buyer_at, checkin_at, walk_at, self.decision_time)
+            wake = min(buyer_at, checkin_at, walk_at, self.decision_time, self.dark_at)
             if wake > now:
-                yield env.timeout(wake - now)
+                if wake == self.decision_time:
+                    yield PriorityTimeout(env, wake - now, DECISIONS)
+                else:
+                    yield env.timeout(wake - now)
             if env.now >= checkin_at and env.now < min(buyer_at, self.decision_time):
                 in_window = market.is_open(self.window, env.now)
                 reason = "waiting_for_buyer" if in_window else "no_buying_window"
@@ -112,7 +121,8 @@ class Deal(Opportunity):
             return False
         policy = world.policy
         if enables(policy):
-            enabled = yield from self.spend(policy.enablement_hours, "BuyerEnabled", stage=stage)
+            hours = enablement_hours(policy, self.cfg.stage_effort)
+            enabled = yield from self.spend(hours, "BuyerEnabled", stage=stage)
             if enabled is None:
                 return False
         stage_hours = getattr(world.scenario.sales_org.stage_hours, stage) * self.cfg.stage_effort
@@ -133,20 +143,22 @@ class Deal(Opportunity):
             if pressure_landed(self):
                 yield from react_to_pressure(self)
             if self.decision_time > env.now:
-                yield env.timeout(min(self.decision_time, env.now + CLOSE_POLL_DAYS) - env.now)
+                if self.decision_time <= env.now + CLOSE_POLL_DAYS:
+                    yield PriorityTimeout(env, self.decision_time - env.now, DECISIONS)
+                else:
+                    yield env.timeout(CLOSE_POLL_DAYS)
         yield from react_to_pressure(self)
         period_end_discount(self)
         # The contract waits a little for the rep; a rep with no time for it loses the deal as late.
         hours = self.world.scenario.sales_org.stage_hours.close * self.cfg.stage_effort
         signed = yield from self.spend(
-            hours, "StageAdvanced", deadline=self.decision_time + WEEK_DAYS, stage="close"
+            hours,
+            "StageAdvanced",
+            deadline=math.inf if self.shared_plan else self.decision_time + WEEK_DAYS,
+            stage="close",
         )
         if signed is None:
             yield from conclude(self, ready=False)
             return
         champion.push(self, "close")
         yield from conclude(self, ready=True)
-
-    def walk_away(self, idle_days: float) -> None:
-        """The strategy gives up on a deal that showed no buyer action for too long."""
-        self.end("OpportunityWalkedAway", days=round(idle_days, 3), reason="no_progress")

@@ -4,7 +4,10 @@ The decision is settled by the window's own uniform draws from the market stream
 move with fit, group size, champion, reputation and the strategy, so strategies differ by their odds only.
 The JOLT study (``docs/calibration.md``): 40-60% of deals end in no decision, 44% of those from a preference for the status quo and
 the rest from indecision; the stalling CIO's windows end in "further evaluation" (``sim.model.stalling_cio``);
-a deal whose champion is spent is lost despite winning (``sim.model.champion``).
+a deal whose champion is spent is lost despite winning (``sim.model.champion``). A vendor that first reached
+the buyer after its shortlist was drawn up is not on it and loses when the buyer buys: buyers are far into
+their journey (about 12 of 18 months) before they talk to a vendor, so arriving late is a real way to lose
+(``docs/calibration.md``). A deal the rep had not caught up on by the decision is lost as not ready.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from sim.model.enablement import helping
 from sim.model.market import Market
 from sim.model.opportunity import Opportunity
 from sim.model.pressure import react_to_pressure
-from sim.model.reputation import adoption, reputation_factor
+from sim.model.reputation import adoption, reputation_factor, reputation_level
 from sim.model.strategy import Policy
 
 STATUS_QUO_SHARE = 0.44
@@ -94,11 +97,19 @@ def decide(opp: Opportunity, ready: bool) -> None:
         else:
             reason = "status_quo" if opp.stream.chance(STATUS_QUO_SHARE) else "indecision"
         opp.end("NoDecisionReached", reason=reason)
+    elif opp.after_shortlist:
+        opp.end("DealLost", reason="after_shortlist")
     elif not ready:
-        opp.end("DealLost", reason="late")
+        opp.end("DealLost", reason="not_ready")
     else:
         p_win = win_probability(
-            opp.cfg, market, window, opp.opp_type, world.state.reputation, response, world.scenario.reputation
+            opp.cfg,
+            market,
+            window,
+            opp.opp_type,
+            reputation_level(world),
+            response,
+            world.scenario.reputation,
         )
         if market.w_u_vendor[window] >= p_win:
             opp.end("DealLost", reason="competitor")
@@ -131,4 +142,5 @@ def win(opp: Opportunity, share: float, reason: str) -> None:
             opp=opp.opp,
             amount=round(amount * world.scenario.sales_org.commission_rate, 2),
         )
-    world.spawn(adoption(world, opp.account, opp.opp, record.pressure, record.champion_exhausted))
+    if world.scenario.mechanisms.adoption:
+        world.spawn(adoption(world, opp.account, opp.opp, record.pressure, record.champion_exhausted))

@@ -29,3 +29,15 @@ def enables(policy: Policy) -> bool:
 def decision_speedup(policy: Policy, speedup_share: float, cycle_days: float) -> float:
     """Days the buyer's decision comes earlier because the vendor helps the group reach consensus."""
     return speedup_share * cycle_days if policy.help_them_buy else 0.0
+
+
+def shares_plan(policy: Policy) -> bool:
+    """Whether the buyer works to a plan shared with the vendor, and so does not decide before the vendor is
+    ready (the mutual plan of customer-centric selling)."""
+    return policy.help_them_buy
+
+
+def enablement_hours(policy: Policy, stage_effort: float) -> float:
+    """Rep hours spent enabling the buyer at one stage: the strategy's hours at a stage effort of 1, scaled by
+    the segment's effort like the stage's own hours (a Fortune 1000 buying group needs more help)."""
+    return policy.enablement_hours * stage_effort

@@ -22,7 +22,7 @@ def leadership_process(world: SalesWorld) -> Process:
     while True:
         review_at = org.quota_start_day + review * org.review_period_days
         pressure_at = review_at - policy.pressure_days_before_period_end
-        if policy.pressure_tactics and pressure_at > env.now:
+        if policy.pressure_tactics and world.scenario.mechanisms.pressure and pressure_at > env.now:
             yield env.timeout(pressure_at - env.now)
             pressure_sweep(world)
         yield env.timeout(max(0.0, review_at - env.now))

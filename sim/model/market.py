@@ -13,8 +13,9 @@ import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import ndtri
 
-from sim.config import MAX_BUYING_WINDOWS, Scenario, windows_per_account
+from sim.config import MAX_BUYING_WINDOWS, SEGMENTS, Scenario, windows_per_account
 from sim.core import rng
 from sim.core.events import BUYING_JOBS
 from sim.model.buying_cycle import JOB_END_SHARES, REQUIREMENTS_JOB
@@ -32,6 +33,36 @@ PERSONA_NAMES: tuple[str, ...] = tuple(
 """Buying-center personas by bit code (stalling CIO 4, champion 2, procurement 1), as logged."""
 
 
+MARKET_DRAWS: tuple[str, ...] = (
+    "deal_size",
+    "first_need",
+    "need_gap",
+    "cycle",
+    "pain",
+    "budget",
+    "group_size",
+    "stalling_cio",
+    "champion",
+    "capital",
+    "procurement",
+    "pilot",
+    "no_decision",
+    "vendor",
+    "inbound",
+)
+"""The market's draws, each keyed by (segment, account index within the segment, window number): an
+account's story depends on its own identity only. Appending is safe; reordering changes every log."""
+
+
+def _choice(uniforms: np.ndarray, probabilities: list[float]) -> np.ndarray:
+    """Category indices drawn with the given probabilities, one per uniform."""
+    cumulative = np.cumsum(probabilities)
+    chosen: np.ndarray = np.minimum(
+        np.searchsorted(cumulative, uniforms * cumulative[-1], side="right"), len(cumulative) - 1
+    )
+    return chosen
+
+
 class MarketTooLarge(ValueError):
     """The scenario's market would need more buying windows than :data:`MAX_BUYING_WINDOWS`."""
 
@@ -41,6 +72,8 @@ class Market:
     """All accounts and all buying windows of one run, as plain lists for fast scalar access."""
 
     segment: list[str] = field(default_factory=list)
+    identity: list[int] = field(default_factory=list)
+    """An account's identity whatever the size of other segments: segment number << 32 | index in segment."""
     deal_size: list[float] = field(default_factory=list)
     seat: list[int] = field(default_factory=list)
     territory: dict[tuple[int, str], list[int]] = field(default_factory=dict)
@@ -102,13 +135,14 @@ class Market:
 
 
 def generate_market(scenario: Scenario, seed: int) -> Market:
-    """Draw every account and every buying window of the run from the market stream.
+    """Draw every account and every buying window of the run, each draw keyed by the account's identity.
 
     The buyer's clock ticks in whole days: a window opens, and each buying job is done, on the first whole
     day at or after its drawn time. A buying group acts on a day, not at an instant, and a daily clock lets
     the market process log one day's happenings in one step instead of one step each.
     """
-    gen = rng.generator(seed, rng.MARKET)
+    key = rng.purpose_key(seed, rng.MARKET)
+    switches = scenario.mechanisms
     market = Market()
     horizon = scenario.horizon_days
     reps = scenario.sales_org.reps
@@ -129,32 +163,48 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         if n == 0:
             continue
         first_id = market.accounts
-        deal = seg.deal_size.median * np.exp(seg.deal_size.sigma * gen.standard_normal(n))
-        market.segment.extend([name] * n)
-        market.deal_size.extend(np.round(deal, 2).tolist())
-        seats = (np.arange(n) % reps).tolist()
-        market.seat.extend(seats)
-        for local, seat in enumerate(seats):
-            market.territory.setdefault((seat, name), []).append(first_id + local)
-
+        segment_code = SEGMENTS.index(name)
+        local = np.arange(n)
         k = windows_per_account(horizon, seg.need_interval_days)
+
+        def per_account(draw: str, code: int = segment_code, index: np.ndarray = local) -> np.ndarray:
+            return rng.keyed_uniforms(key, MARKET_DRAWS.index(draw), code, index)
+
+        def per_window(
+            draw: str, code: int = segment_code, index: np.ndarray = local, k: int = k
+        ) -> np.ndarray:
+            windows = np.arange(k)[None, :]
+            return rng.keyed_uniforms(key, MARKET_DRAWS.index(draw), code, index[:, None], windows)
+
+        deal = seg.deal_size.median * np.exp(seg.deal_size.sigma * ndtri(per_account("deal_size")))
+        market.segment.extend([name] * n)
+        market.identity.extend(((segment_code << 32) | local).tolist())
+        market.deal_size.extend(np.round(deal, 2).tolist())
+        seats = (local % reps).tolist()
+        market.seat.extend(seats)
+        for index, seat in enumerate(seats):
+            market.territory.setdefault((seat, name), []).append(first_id + index)
+
         bc = seg.buying_center
-        first = gen.random(n) * seg.need_interval_days
-        gaps = gen.exponential(seg.need_interval_days, (n, k))
+        first = per_account("first_need") * seg.need_interval_days
+        gaps = -np.log1p(-per_window("need_gap")) * seg.need_interval_days
         cycle = seg.buying_cycle_days.median * np.exp(
-            seg.buying_cycle_days.sigma * gen.standard_normal((n, k))
+            seg.buying_cycle_days.sigma * ndtri(per_window("cycle"))
         )
-        pain = gen.choice(len(PAINS), (n, k), p=seg.pain.probabilities())
-        budget = gen.choice(len(BUDGETS), (n, k), p=seg.budget.probabilities())
-        group = gen.integers(bc.group_size.min, bc.group_size.max + 1, (n, k))
-        cio = gen.random((n, k)) < bc.stalling_cio_probability
-        champion = gen.random((n, k)) < bc.champion_probability
-        capital = bc.champion_capital.median * np.exp(bc.champion_capital.sigma * gen.standard_normal((n, k)))
-        procurement = gen.random((n, k)) < bc.procurement.probability
-        pilot = gen.random((n, k)) < seg.pilot_probability
-        u_nd = gen.random((n, k))
-        u_vendor = gen.random((n, k))
-        u_inbound = gen.random((n, k))
+        pain = _choice(per_window("pain"), seg.pain.probabilities())
+        budget = _choice(per_window("budget"), seg.budget.probabilities())
+        low, high = bc.group_size.min, bc.group_size.max
+        group = low + np.minimum((per_window("group_size") * (high - low + 1)).astype(np.int64), high - low)
+        cio = (per_window("stalling_cio") < bc.stalling_cio_probability) & switches.stalling_cio
+        champion = (per_window("champion") < bc.champion_probability) & switches.champion
+        capital = bc.champion_capital.median * np.exp(
+            bc.champion_capital.sigma * ndtri(per_window("capital"))
+        )
+        procurement = (per_window("procurement") < bc.procurement.probability) & switches.procurement
+        pilot = per_window("pilot") < seg.pilot_probability
+        u_nd = per_window("no_decision")
+        u_vendor = per_window("vendor")
+        u_inbound = per_window("inbound")
 
         cycle = stretch_cycles(cycle, cio, bc.stall_cycle_factor)
         # Window j opens after the previous window's decision plus a fresh need gap.

@@ -13,7 +13,8 @@ from typing import Any
 from sim.core.state import OpportunityState
 from sim.core.world import Process
 from sim.model import reps
-from sim.model.enablement import decision_speedup
+from sim.model.buying_cycle import SHORTLIST_JOB
+from sim.model.enablement import decision_speedup, shares_plan
 from sim.model.sales_world import SalesWorld
 
 STAGES: tuple[str, ...] = ("discovery", "demo", "proposal", "pilot", "negotiation", "close")
@@ -48,15 +49,29 @@ class Opportunity:
         self.opp_type = opp_type
         self.segment = market.segment[account]
         self.cfg = getattr(world.scenario.market, self.segment)
-        self.stream = world.account_streams[account]
+        self.stream = world.account_stream(account)
         self.window = market.window_for(account, world.env.now)
         self.decision_time = math.inf
         """When the buyer decides; mechanisms move it (pressure earlier, procurement later)."""
+        now = world.env.now
         if self.window is not None:
             decision_day = market.decision_day(self.window)
             cycle = decision_day - market.w_open[self.window]
             speedup = decision_speedup(world.policy, world.scenario.buyer_response.help_speedup_share, cycle)
             self.decision_time = max(self.consensus_starts(), decision_day - speedup)
+        dark_after = world.scenario.sales_org.dark_after_days
+        self.dark_at = (
+            now + dark_after
+            if self.window is None or market.w_open[self.window] > now + dark_after
+            else math.inf
+        )
+        """When the deal goes dark: its buyer has no buying window open, and none opens in time."""
+        self.after_shortlist = market.is_open(self.window, now) and market.jobs_done(self.window, now) >= (
+            SHORTLIST_JOB
+        )
+        """The buyer had its shortlist before we reached it: we are not on it."""
+        self.shared_plan = shares_plan(world.policy)
+        """The buyer works to a plan shared with us, and does not decide before we are ready."""
         self.done = False
         self.pressure_handled = False
         self.period_discount_given = False
@@ -72,11 +87,41 @@ class Opportunity:
         return self.world.market.w_jobs[self.window][-2]
 
     def spend(self, hours: float, kind: str, deadline: float | None = None, **fields: Any) -> Process:
-        """Spend rep hours on this deal and log the activity; None if the buyer decides before the rep has time."""
-        limit = self.decision_time if deadline is None else deadline
+        """Spend rep hours on this deal and log the activity; None if the buyer decides before the rep has time.
+
+        By default the work may run until :meth:`stage_deadline`.
+        """
+        limit = self.stage_deadline() if deadline is None else deadline
         return reps.spend(
-            self.world, self.seat, hours, kind, deadline=limit, account=self.account, opp=self.opp, **fields
+            self.world,
+            self.seat,
+            hours,
+            kind,
+            deadline=limit,
+            due=self.next_buyer_step(),
+            account=self.account,
+            opp=self.opp,
+            **fields,
         )
+
+    def stage_deadline(self) -> float:
+        """How long the buyer waits for the stage the rep is working on.
+
+        A buyer lets its decision slip a little for a vendor on its shortlist that is still finishing a
+        stage (``buyer_response.decision_slip_days``); a buyer working to a plan shared with the vendor waits
+        for it however long it takes.
+        """
+        if self.shared_plan:
+            return math.inf
+        return self.decision_time + self.world.scenario.buyer_response.decision_slip_days
+
+    def next_buyer_step(self) -> float:
+        """When the buyer takes its next step (its next job, or its decision): when it will want our answer."""
+        if self.window is None:
+            return self.decision_time
+        now = self.world.env.now
+        upcoming = (day for day in self.world.market.w_jobs[self.window] if day > now)
+        return min(next(upcoming, math.inf), self.decision_time)
 
     def emit(self, kind: str, **fields: Any) -> None:
         """Log an event about this opportunity, naming the seat's current rep."""
@@ -88,6 +133,16 @@ class Opportunity:
         """Let ``days`` pass (nothing if not positive)."""
         if days > 0:
             yield self.world.env.timeout(days)
+
+    def walk_away_at(self) -> float:
+        """When the strategy walks away: a set number of days after the last visible progress."""
+        policy = self.world.policy
+        return math.inf if policy.never_walk_away else self.record.last_progress + policy.walk_away_days
+
+    def walk_away(self) -> None:
+        """The strategy gives up on a deal that showed no visible progress for too long."""
+        idle = self.world.env.now - self.record.last_progress
+        self.end("OpportunityWalkedAway", days=round(idle, 3), reason="no_progress")
 
     def end(self, kind: str, **fields: Any) -> None:
         """Log the terminal event; the account cools off before anyone approaches it again."""

@@ -23,6 +23,16 @@ ROUND_GAP_DAYS = 7.0
 """Calendar days between negotiation rounds."""
 
 
+HAGGLE_SPREAD = 0.5
+"""How far one haggle strays from the default discount: uniformly within +/- this share of it (the mean is
+the default). An assumption: the sources say buyers haggle, not by how much each time."""
+
+
+def haggle(opp: Opportunity) -> float:
+    """A multiplier on a default discount for one haggle, drawn from the account's stream."""
+    return 1.0 - HAGGLE_SPREAD + 2.0 * HAGGLE_SPREAD * opp.stream.uniform()
+
+
 def commercial_stage(opp: Opportunity) -> Process:
     """Run procurement (or the owner's haggling) for one deal, then let the decision wait for it."""
     world, window = opp.world, opp.window
@@ -30,9 +40,8 @@ def commercial_stage(opp: Opportunity) -> Process:
     proc = opp.cfg.buying_center.procurement
     discount_factor = help_factor(world.policy, world.scenario.buyer_response.help_discount_factor)
     if not world.market.w_procurement[window]:
-        opp.emit(
-            "DiscountConceded", discount=round(opp.cfg.owner_discount * discount_factor, 6), reason="owner"
-        )
+        owner = opp.cfg.owner_discount * discount_factor * haggle(opp)
+        opp.emit("DiscountConceded", discount=round(owner, 6), reason="owner")
         return
     opp.emit("ProcurementEngaged")
     yield from react_to_pressure(opp)
@@ -50,8 +59,8 @@ def commercial_stage(opp: Opportunity) -> Process:
         )
         yield from opp.wait(proc.reapproval_days)
     rounds = opp.stream.integer(proc.negotiation_rounds.min, proc.negotiation_rounds.max)
-    share = round(proc.discount_per_round * discount_factor, 6)
     for _ in range(rounds):
+        share = round(proc.discount_per_round * discount_factor * haggle(opp), 6)
         yield from opp.spend(proc.round_hours, "NegotiationRoundHeld", deadline=math.inf, discount=share)
         opp.emit("DiscountConceded", discount=share, reason="negotiation")
         yield from opp.wait(ROUND_GAP_DAYS)

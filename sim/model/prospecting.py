@@ -13,8 +13,10 @@ import math
 from sim.config import SEGMENTS, TITLES, ReputationConfig, SegmentConfig
 from sim.core.world import Process
 from sim.model import reps
+from sim.model.buying_cycle import SHORTLIST_JOB
+from sim.model.market import Market
 from sim.model.qualification import meeting_hours, qualify, senior_enough
-from sim.model.reputation import reputation_factor
+from sim.model.reputation import reputation_factor, reputation_level
 from sim.model.sales_world import SalesWorld, TerritorySlices
 
 PROSPECT_TRIES = 6
@@ -44,11 +46,17 @@ def territory_slices(world: SalesWorld, seat: int) -> TerritorySlices | None:
     return slices
 
 
+def looking_for_vendors(market: Market, window: int | None, now: float) -> bool:
+    """Whether the buyer is in a buying window and has not yet drawn up its shortlist of vendors."""
+    return market.is_open(window, now) and market.jobs_done(window, now) < SHORTLIST_JOB
+
+
 def meeting_acceptance(
-    segment: SegmentConfig, in_window: bool, reputation: float, rep_cfg: ReputationConfig, referred: bool
+    segment: SegmentConfig, looking: bool, reputation: float, rep_cfg: ReputationConfig, referred: bool
 ) -> float:
-    """Chance a contact accepts a first meeting."""
-    base = segment.meeting_acceptance_in_window if in_window else segment.meeting_acceptance_outside
+    """Chance a contact accepts a first meeting: a buyer looking for vendors often does; a buyer with no need,
+    or one that has already shortlisted its vendors, only as often as anyone not looking."""
+    base = segment.meeting_acceptance_in_window if looking else segment.meeting_acceptance_outside
     if referred:
         base = 1.0 - (1.0 - base) * REFERRAL_REFUSAL_FACTOR
     return min(1.0, base * reputation_factor(reputation, rep_cfg.meeting_weight))
@@ -66,9 +74,10 @@ def prospecting_pass(world: SalesWorld, seat: int, rep: int, budget: float, with
     start = state.selling_hours_this_week(rep, env.now)
     for _ in range(contacts):
         used = state.selling_hours_this_week(rep, env.now)
-        if state.holder(seat) != rep or used - start >= budget:
+        # Start a contact only if it and the meeting it may lead to fit in what is left of the budget.
+        if state.holder(seat) != rep or used - start + needed > budget:
             return
-        if reps.capacity(world, rep, env.now) - used < needed:
+        if reps.allowance(world, rep, env.now) - used < needed:
             return
         if not prospect(world, seat, rep):
             return  # nobody in the territory is free to approach this week
@@ -108,7 +117,7 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
     org, market, emit, now = world.scenario.sales_org, world.market, world.log.emit, world.env.now
     segment = market.segment[account]
     cfg = getattr(world.scenario.market, segment)
-    stream = world.account_streams[account]
+    stream = world.account_stream(account)
     title_rank = stream.pick_cumulative(world.title_cumulative[segment])
     contact = world.new_contact_id()
     referred = world.state.accounts[account].referred  # read before the contact uses the referral up
@@ -130,8 +139,8 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
     accepted = stream.chance(
         meeting_acceptance(
             cfg,
-            market.is_open(window, now),
-            world.state.reputation,
+            looking_for_vendors(market, window, now),
+            reputation_level(world),
             world.scenario.reputation,
             referred,
         )
@@ -153,14 +162,19 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
 
 
 def buyer_named_problem(world: SalesWorld, window: int) -> None:
-    """A buyer that has named its problem may reach out to us itself (more often when we are trusted)."""
+    """A buyer that has named its problem may reach out to us itself (more often when we are trusted).
+
+    The rep takes the lead only from a segment the strategy takes inbound leads from (by default the segments
+    it targets): a Fortune 1000 team does not spend its hours on SMB inquiries.
+    """
     market = world.market
     account = market.w_account[window]
-    cfg = getattr(world.scenario.market, market.segment[account])
-    p = cfg.inbound_probability * reputation_factor(
-        world.state.reputation, world.scenario.reputation.meeting_weight
-    )
-    if market.w_u_inbound[window] < p:
+    segment = market.segment[account]
+    if not world.scenario.mechanisms.inbound or segment not in world.inbound_segments:
+        return
+    cfg = getattr(world.scenario.market, segment)
+    trust = reputation_factor(reputation_level(world), world.scenario.reputation.meeting_weight)
+    if market.w_u_inbound[window] < cfg.inbound_probability * trust:
         world.spawn(inbound_inquiry(world, account))
 
 
@@ -171,17 +185,20 @@ def inbound_inquiry(world: SalesWorld, account: int) -> Process:
     if state.accounts[account].open_opp is not None or state.holder(seat) is None:
         return
     segment = market.segment[account]
-    title_rank = world.account_streams[account].pick_cumulative(world.title_cumulative[segment])
+    title_rank = world.account_stream(account).pick_cumulative(world.title_cumulative[segment])
     contact = world.new_contact_id()
-    # The buyer waits for an answer only until it decides without us.
-    window = market.window_for(account, world.env.now)
-    deadline = market.decision_day(window) if window is not None else world.env.now
+    # A lead is answered first (it is due now), and the buyer waits for the answer only until it draws up its
+    # shortlist without us.
+    now = world.env.now
+    window = market.window_for(account, now)
+    deadline = market.w_jobs[window][SHORTLIST_JOB - 1] if window is not None else now
     rep = yield from reps.spend(
         world,
         seat,
         world.scenario.sales_org.contact_hours,
         "ContactMade",
         deadline=deadline,
+        due=now,
         account=account,
         contact=contact,
         segment=segment,
@@ -200,6 +217,7 @@ def inbound_inquiry(world: SalesWorld, account: int) -> Process:
         meeting_hours(world),
         "MeetingHeld",
         deadline=deadline,
+        due=world.env.now,
         account=account,
         contact=contact,
         title=TITLES[title_rank],

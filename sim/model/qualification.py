@@ -90,7 +90,7 @@ def senior_enough(world: SalesWorld, rep: int, account: int, contact: int, title
     if title_rank >= world.min_title_rank:
         return title_rank
     segment = world.market.segment[account]
-    stream = world.account_streams[account]
+    stream = world.account_stream(account)
     if stream.chance(getattr(world.scenario.market, segment).refer_up_probability):
         weights = [
             w if i >= world.min_title_rank else 0.0 for i, w in enumerate(world.title_weights[segment])

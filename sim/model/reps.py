@@ -8,26 +8,26 @@ replacement starts, then ramps up. Every other mechanism spends a rep's time thr
 
 from __future__ import annotations
 
+import heapq
 import math
 from typing import Any
 
+import simpy
+
 from sim.core.state import WEEK_DAYS
+from sim.core.timing import DECISIONS, PriorityTimeout
 from sim.core.world import Process
 from sim.model.sales_world import SalesWorld
 
 PARTIAL_WORK_MIN_HOURS = 0.25
 """Smaller scraps of a week are not worth starting a piece of work in."""
 
-RETRY_AFTER_WEEK_START_DAYS = 0.01
-"""Work that did not fit retries just after the week turns, once the week's own first pass has started."""
-RETRY_SPREAD_MAX_DAYS = 2.0
-RETRY_SLACK_DAYS_PER_DAY = 100.0
-"""Waiting work is served most urgent first: it retries later in the new week by one day per hundred days of
-slack before its deadline, up to two days (an ordering encoded in retry times; it reaches the log)."""
-
 
 def seat_process(world: SalesWorld, seat: int) -> Process:
-    """Fill a seat again and again: hire, stay for a tenure, leave, stay vacant, hire a replacement."""
+    """Fill a seat again and again: hire, stay for a tenure, leave, stay vacant, hire a replacement.
+
+    With turnover switched off (``mechanisms.turnover = false``) the starting team stays for the whole run.
+    """
     org, env, stream = world.scenario.sales_org, world.env, world.org_streams[seat]
     starting_team = True
     while True:
@@ -35,6 +35,8 @@ def seat_process(world: SalesWorld, seat: int) -> Process:
         world.log.emit(
             "RepHired", rep=rep, seat=seat, capacity=1.0 if starting_team else org.ramp_start_capacity
         )
+        if not world.scenario.mechanisms.turnover:
+            return
         tenure = -math.log(1.0 - stream.uniform()) * org.mean_tenure_days
         yield env.timeout(tenure)
         world.log.emit("RepDeparted", rep=rep, seat=seat, days=round(tenure, 3))
@@ -56,9 +58,24 @@ def capacity(world: SalesWorld, rep: int, now: float) -> float:
     return world.full_capacity * (r.start_capacity + (1.0 - r.start_capacity) * ramp)
 
 
+WORK_DAYS = 5
+"""A rep's selling hours come a working day at a time: a fifth of the week's each day, Monday to Friday."""
+
+
+def allowance(world: SalesWorld, rep: int, now: float) -> float:
+    """Selling hours the rep may have used by the end of the day containing ``now``.
+
+    A rep cannot spend the whole week's hours on Monday: hours come a day at a time, so work that arrives
+    on Wednesday still finds Wednesday's hours, and what waits is served each morning, the work due soonest
+    first.
+    """
+    day = int(now - WEEK_DAYS * math.floor(now / WEEK_DAYS))
+    return capacity(world, rep, now) * min(1.0, (day + 1) / WORK_DAYS)
+
+
 def free_hours(world: SalesWorld, rep: int, now: float) -> float:
-    """Selling hours the rep has left in the week containing ``now``."""
-    return capacity(world, rep, now) - world.state.selling_hours_this_week(rep, now)
+    """Selling hours the rep can still use today."""
+    return allowance(world, rep, now) - world.state.selling_hours_this_week(rep, now)
 
 
 def open_week(world: SalesWorld, seat: int, rep: int) -> float:
@@ -83,7 +100,7 @@ def close_week(world: SalesWorld, seat: int) -> None:
     if world.state.holder(seat) != rep:
         return
     elapsed = min(1.0, (world.env.now - started) / WEEK_DAYS)
-    used = world.state.selling_hours_this_week(rep, started)
+    used = world.state.selling_hours_in_week_of(rep, started)
     idle = round(max(0.0, available * elapsed - used), 6)
     world.log.emit("IdleHoursLogged", rep=rep, hours=idle, day=started)
 
@@ -100,30 +117,28 @@ def spend_if_free(world: SalesWorld, seat: int, hours: float, kind: str, **field
     return rep
 
 
-def retry_delay(now: float, deadline: float) -> float:
-    """Days until work that did not fit this week tries again: early next week, the most urgent first."""
-    next_week = WEEK_DAYS * (math.floor(now / WEEK_DAYS) + 1)
-    offset = (
-        RETRY_AFTER_WEEK_START_DAYS
-        + min(RETRY_SPREAD_MAX_DAYS, max(0.0, deadline - next_week) / RETRY_SLACK_DAYS_PER_DAY)
-        if deadline < math.inf
-        else RETRY_AFTER_WEEK_START_DAYS
-    )
-    return min(next_week + offset, deadline) - now
-
-
 def spend(
-    world: SalesWorld, seat: int, hours: float, kind: str, deadline: float = math.inf, **fields: Any
+    world: SalesWorld,
+    seat: int,
+    hours: float,
+    kind: str,
+    deadline: float = math.inf,
+    due: float | None = None,
+    **fields: Any,
 ) -> Process:
     """Spend a seat's selling hours on an activity, spilling into later weeks, then log the activity.
 
-    What does not fit in this week is logged as ``WorkLogged`` and carries over; a vacant seat waits.
-    Returns the rep who finished the work, or None if ``deadline`` came first (the buyer moved on).
+    What fits in today's hours is done now. What does not is logged as ``WorkLogged`` and the rest joins the
+    seat's work queue, which the rep serves each working morning, the work due soonest first and before any
+    prospecting (``sim.model.week``); a vacant seat's queue waits for the next rep. ``due`` is when the buyer
+    will need the work (its next step; by default the deadline). Returns the rep who finished the work, or
+    None if ``deadline`` came first (the buyer moved on).
     """
     env, state, log = world.env, world.state, world.log
+    when_due = deadline if due is None else min(due, deadline)
     remaining = hours
     while True:
-        if env.now >= deadline:
+        if env.now > deadline:
             return None
         rep = state.holder(seat)
         if rep is not None:
@@ -143,4 +158,44 @@ def spend(
                     reason=kind,
                 )
                 remaining = round(remaining - part, 6)
-        yield env.timeout(retry_delay(env.now, deadline))
+        turn = _queue(world, seat, when_due)
+        if deadline == math.inf:
+            yield turn
+        else:
+            # The buyer's deadline falls at the end of its day, after the work served that day.
+            yield turn | PriorityTimeout(env, max(0.0, deadline - env.now), DECISIONS)
+            if not turn.triggered:
+                return None
+
+
+def reserve_hours(world: SalesWorld, seat: int) -> float:
+    """Hours a week kept for the seat's deals' work that is yet to come: a share per open deal.
+
+    Prospecting leaves them alone, so a buyer's step later in the week finds the rep with time to answer it.
+    """
+    return world.scenario.sales_org.pipeline_reserve_hours * len(world.state.open_by_seat[seat])
+
+
+def _queue(world: SalesWorld, seat: int, due: float) -> simpy.Event:
+    """Join the seat's work queue; the event fires when the rep serves this work at the start of a week."""
+    turn = world.env.event()
+    world.queued += 1
+    heapq.heappush(world.work_queue.setdefault(seat, []), (due, world.queued, turn))
+    return turn
+
+
+def serve_queue(world: SalesWorld, seat: int) -> Process:
+    """Each morning, before anything else: let the waiting work take the day's hours in turn.
+
+    Work whose deadline has passed has already given up; the rest resumes in order of urgency (the events
+    fire in that order, so their processes run in that order), and whatever still does not fit queues again
+    for the next week.
+    """
+    queue = world.work_queue.get(seat)
+    if not queue:
+        return
+    waiting = [heapq.heappop(queue) for _ in range(len(queue))]
+    for _, _, turn in waiting:
+        if not turn.triggered:
+            turn.succeed()
+    yield world.env.timeout(0)  # scheduled after the turns: the queued work runs before this process goes on

@@ -23,12 +23,23 @@ def reputation_factor(reputation: float, weight: float) -> float:
     return max(0.0, 1.0 + weight * (reputation - 0.5) * 2.0)
 
 
+NEUTRAL = 0.5
+"""The reputation at which every odds multiplier is 1."""
+
+
+def reputation_level(world: SalesWorld) -> float:
+    """The reputation the odds see: the folded level, or neutral with the mechanism switched off."""
+    return world.state.reputation if world.scenario.mechanisms.reputation else NEUTRAL
+
+
 def change_reputation(world: SalesWorld, delta: float, reason: str, opp: int | None) -> None:
-    """Move the vendor's reputation and log why.
+    """Move the vendor's reputation and log why (nothing moves with the mechanism switched off).
 
     Gains shrink as reputation nears 1 and losses as it nears 0 (``delta`` is the move from a neutral
     0.5), so a steady mix of outcomes settles at a level of its own instead of drifting to an end.
     """
+    if not world.scenario.mechanisms.reputation:
+        return
     current = world.state.reputation
     delta = 2.0 * delta * ((1.0 - current) if delta > 0 else current)
     level = min(1.0, max(0.0, current + delta))
@@ -73,7 +84,7 @@ def adoption(world: SalesWorld, account: int, opp: int, pressured: bool, champio
     """After a sale: adoption succeeds or fails, reputation moves, a happy customer may refer another."""
     rep_cfg, market = world.scenario.reputation, world.market
     yield world.env.timeout(rep_cfg.adoption_days)
-    stream = world.account_streams[account]
+    stream = world.account_stream(account)
     p_fail = adoption_failure_probability(
         rep_cfg, world.scenario.buyer_response, world.policy, pressured, champion_exhausted
     )
@@ -83,7 +94,7 @@ def adoption(world: SalesWorld, account: int, opp: int, pressured: bool, champio
         return
     world.log.emit("AdoptionSucceeded", account=account, opp=opp)
     change_reputation(world, rep_cfg.adoption_succeeded_delta, "adoption_succeeded", opp)
-    if stream.chance(rep_cfg.referral_probability):
+    if world.scenario.mechanisms.referrals and stream.chance(rep_cfg.referral_probability):
         peers = market.territory[(market.seat[account], market.segment[account])]
         referred = peers[stream.integer(0, len(peers) - 1)]
         if referred != account:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import itertools
 
-from sim.config import Scenario
+import simpy
+
+from sim.config import SEGMENTS, Scenario
+from sim.core.rng import Stream
 from sim.core.world import World
 from sim.model.market import Market, generate_market
 from sim.model.strategy import resolve_policy
@@ -33,7 +36,21 @@ class SalesWorld(World):
         self.min_title_rank = self.policy.min_title_rank
         self.full_capacity = org.hours_per_week * org.selling_share
         """A fully ramped rep's selling hours a week."""
+        self.work_queue: dict[int, list[tuple[float, int, simpy.Event]]] = {}
+        """Per seat, work waiting for next week's hours: (deadline, order queued, the event that resumes it)."""
+        self.queued = 0
+        targeted = dict(zip(SEGMENTS, self.policy.targeting.weights(), strict=True))
+        self.inbound_segments = frozenset(
+            self.policy.inbound_segments
+            if self.policy.inbound_segments is not None
+            else (name for name, weight in targeted.items() if weight > 0)
+        )
+        """Segments whose inbound leads the rep takes."""
         self.week_budget: dict[int, tuple[int, float, float]] = {}
         """Per seat, this week's (rep, week start, selling hours available), set as the week starts."""
         self.targeting: list[TerritorySlices | None] = []
+
+    def account_stream(self, account: int) -> Stream:
+        """The account's own random stream, keyed by its identity (segment and index), not its run id."""
+        return self.account_streams[self.market.identity[account]]
         """Per seat, where it prospects (``sim.model.prospecting.territory_slices``); set by the engine."""

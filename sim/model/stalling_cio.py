@@ -54,6 +54,10 @@ def stall_requests(opp: Opportunity, stage: str) -> Process:
         world.policy, world.scenario.buyer_response.help_stall_factor
     )
     for _ in range(MAX_STALLS_PER_STAGE):
+        # A request is not progress: the walk-away clock keeps running through the CIO's requests.
+        if world.env.now >= opp.walk_away_at():
+            opp.walk_away()
+            return False
         if not opp.stream.chance(p):
             break
         request = STALL_REQUESTS[opp.stream.integer(0, len(STALL_REQUESTS) - 1)]

@@ -25,6 +25,8 @@ def resolve_policy(strategy: StrategyConfig) -> Policy:
     # An explicit walk-away period means the rep walks away, unless never_walk_away is also set.
     if "walk_away_days" in overrides and "never_walk_away" not in overrides:
         overrides["never_walk_away"] = False
+    if "inbound_segments" in overrides:
+        overrides["inbound_segments"] = tuple(overrides["inbound_segments"])
     return replace(preset, **overrides)
 
 
@@ -33,5 +35,9 @@ def policy_as_dict(policy: Policy) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(Policy):
         value = getattr(policy, f.name)
-        out[f.name] = value.model_dump() if isinstance(value, SegmentMix) else value
+        if isinstance(value, SegmentMix):
+            value = value.model_dump()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
     return out

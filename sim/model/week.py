@@ -1,9 +1,10 @@
-"""The rep's week: hours that are not for selling, then prospecting in two passes around live deal work.
+"""The rep's week: hours that are not for selling, then the deals waiting for hours, then prospecting.
 
-Early in the week the rep keeps a minimum share of hours for prospecting; live deals are served next (work
-that did not fit last week retries at the start of this one, ``sim.model.reps.spend``); late in the week
-whatever they left goes to prospecting too. Deals come before the late pass, so a full pipeline slows
-prospecting rather than starving live deals.
+Live deals come first: work the buyer is waiting for (queued last week because it did not fit) takes the new
+day's hours each morning before anything else (``sim.model.reps.serve_queue``), and deal work that arrives
+during the day takes hours as it comes. Prospecting fills what is left, late in the week, keeping back a
+little per open deal for the rest of the week. Each week ends by logging the selling hours nobody used
+(``IdleHoursLogged``).
 """
 
 from __future__ import annotations
@@ -16,33 +17,40 @@ from sim.model import reps
 from sim.model.prospecting import prospecting_pass
 from sim.model.sales_world import SalesWorld
 
-EARLY_PASS_DAYS = 2.5
-"""Days over which the early prospecting pass spreads its contacts."""
-
-LATE_PASS_DAY = 4.0
+PROSPECTING_DAY = 4
 """Day of the week the rep prospects with the hours live deals left."""
 
-LATE_PASS_END_MARGIN_DAYS = 0.5
-"""The late pass ends this long before the week does."""
+PROSPECTING_END_MARGIN_DAYS = 0.5
+"""Prospecting ends this long before the week does."""
 
 
 def week_process(world: SalesWorld, seat: int) -> Process:
-    """Each week: log the hours not available for selling, then prospect in two passes."""
-    org, env, state = world.scenario.sales_org, world.env, world.state
+    """Each week: log last week's idle hours and this week's admin hours; each morning, serve waiting deals;
+    late in the week, prospect with what is left."""
+    env, state = world.env, world.state
     while True:
         week_start = env.now
         reps.close_week(world, seat)
         rep = state.holder(seat)
-        if rep is not None:
-            capacity = reps.open_week(world, seat, rep)
-            yield from prospecting_pass(
-                world, seat, rep, org.min_prospecting_share * capacity, EARLY_PASS_DAYS
-            )
-            yield env.timeout(max(0.0, week_start + LATE_PASS_DAY - env.now))
-            if state.holder(seat) == rep:
-                reserve = org.pipeline_reserve_hours * len(state.open_by_seat[seat])
-                spare = capacity - state.selling_hours_this_week(rep, env.now) - reserve
-                yield from prospecting_pass(
-                    world, seat, rep, spare, WEEK_DAYS - LATE_PASS_DAY - LATE_PASS_END_MARGIN_DAYS
-                )
+        capacity = reps.open_week(world, seat, rep) if rep is not None else 0.0
+        for day in range(int(WEEK_DAYS)):
+            yield env.timeout(max(0.0, week_start + day - env.now))
+            if state.holder(seat) is None:
+                continue
+            yield from reps.serve_queue(world, seat)
+            if day == PROSPECTING_DAY and rep is not None and state.holder(seat) == rep:
+                yield from prospect_with_what_is_left(world, seat, rep, capacity)
         yield env.timeout(WEEK_DAYS * (math.floor(env.now / WEEK_DAYS) + 1) - env.now)
+
+
+def prospect_with_what_is_left(world: SalesWorld, seat: int, rep: int, capacity: float) -> Process:
+    """Prospect with the week's hours the deals left, keeping back a little per open deal for the rest of
+    the week, but never less than the share the organisation keeps for prospecting."""
+    org, env, state = world.scenario.sales_org, world.env, world.state
+    if not world.scenario.mechanisms.outbound:
+        return
+    free = capacity - state.selling_hours_this_week(rep, env.now)
+    budget = min(free, max(org.min_prospecting_share * capacity, free - reps.reserve_hours(world, seat)))
+    yield from prospecting_pass(
+        world, seat, rep, budget, WEEK_DAYS - PROSPECTING_DAY - PROSPECTING_END_MARGIN_DAYS
+    )
