@@ -21,7 +21,7 @@ from sim.viz.charts.reputation import reputation_chart
 from sim.viz.charts.revenue import revenue_chart
 from sim.viz.charts.waste import hours_from_summaries, waste_chart
 from sim.viz.style import (
-    CAUSE_COLOURS,
+    HOURS_COLOURS,
     SEGMENT_LABELS,
     STALL_COLOUR,
     STRATEGY_COLOURS,
@@ -31,7 +31,7 @@ from sim.viz.style import (
 )
 
 __all__ = [
-    "CAUSE_COLOURS",
+    "HOURS_COLOURS",
     "SEGMENT_LABELS",
     "STALL_COLOUR",
     "STRATEGY_COLOURS",
