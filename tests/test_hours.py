@@ -82,7 +82,7 @@ def test_hand_log_summary_figures_follow_from_the_categories(log: pl.DataFrame) 
     assert summary["utilisation"] == pytest.approx((selling - 3.0) / selling)
     assert summary["wasted_share"] == pytest.approx(1 - EXPECTED["won"] / selling)
     assert summary["screening_hours"] == pytest.approx(1.75)
-    assert summary["selling_share"] == pytest.approx((selling - 3.0) / (selling + 27.9))
+    assert summary["selling_share"] == pytest.approx(selling / (selling + 27.9))
     for category in metrics.HOURS_CATEGORIES:
         assert summary[category.figure] == pytest.approx(EXPECTED.get(category.key, 0.0))
 

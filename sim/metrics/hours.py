@@ -165,7 +165,8 @@ def hours_by_category(events: Log) -> pl.DataFrame:
 
 def hours_summary(events: Log) -> dict[str, float]:
     """Selling hours (booked and idle), admin hours, utilisation, the hours of every category
-    (``<category>_hours``), and the wasted share; ``selling_share`` is booked ÷ all hours, admin included."""
+    (``<category>_hours``), and the wasted share; ``selling_share`` is selling ÷ selling plus admin hours (the
+    share of the week left for selling, what published time studies measure; idle hours are in it)."""
     lf = lazy(events)
     admin = lf.filter(pl.col("kind") == _NOT_SELLING).select(pl.col("hours").sum()).collect().item() or 0.0
     by_category = dict(hours_by_category(lf).select("category", "hours").iter_rows())
@@ -173,13 +174,13 @@ def hours_summary(events: Log) -> dict[str, float]:
     idle = by_category["idle"]
     booked = selling - idle
     wasted = selling - by_category["won"]
-    worked = selling + admin
+    all_hours = selling + admin
     return {
         "selling_hours": selling,
         "booked_hours": booked,
         "admin_hours": admin,
         "utilisation": booked / selling if selling else 0.0,
-        "selling_share": booked / worked if worked else 0.0,
+        "selling_share": selling / all_hours if all_hours else 0.0,
         "wasted_hours": wasted,
         "wasted_share": wasted / selling if selling else 0.0,
         **{c.figure: by_category[c.key] for c in HOURS_CATEGORIES},
