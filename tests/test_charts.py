@@ -206,6 +206,21 @@ def test_hours_from_run_summaries_equal_the_log_projection(log: pl.DataFrame) ->
 
 
 # --------------------------------------------------------------------------------------------------------
+# Utilisation
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_utilisation_line_is_booked_over_selling_hours_per_month(small_run: LiveRun) -> None:
+    monthly = metrics.utilisation_over_time(small_run.events)
+    chart = charts.utilisation_chart(tag(monthly, "numbers-game"))
+    line = trace_named(chart.figure, "numbers-game")
+    assert list(line.x) == monthly["day"].to_list()
+    assert list(line.y) == pytest.approx(monthly["utilisation"].to_list())
+    assert line.line.color == strategy_colour("numbers-game")
+    assert all(0.0 <= y <= 1.0 for y in line.y)
+
+
+# --------------------------------------------------------------------------------------------------------
 # Funnel
 # --------------------------------------------------------------------------------------------------------
 
@@ -429,6 +444,7 @@ def all_charts(log: pl.DataFrame, strategies: tuple[str, ...]) -> list[Chart]:
     return [
         charts.revenue_chart(pl.concat([tag(metrics.revenue_over_time(log), s) for s in strategies])),
         charts.waste_chart(charts.hours_from_summaries(runs)),
+        charts.utilisation_chart(pl.concat([tag(metrics.utilisation_over_time(log), s) for s in strategies])),
         charts.hours_per_dollar_chart(runs),
         charts.funnel_chart(pl.concat([tag(metrics.funnel_flows(log), s) for s in strategies])),
         charts.cycle_chart(pl.concat([tag(metrics.cycle_lengths(log), s) for s in strategies]), {"smb": 30}),
@@ -468,7 +484,7 @@ def test_a_strategy_has_the_same_colour_in_every_chart(log: pl.DataFrame) -> Non
     for strategy in strategies:
         seen = {chart.key: colours_of(chart, strategy) for chart in drawn}
         colour = strategy_colour(strategy)
-        for key in ("revenue", "hours_per_dollar", "funnel", "cycles", "quota", "reputation"):
+        for key in ("revenue", "utilisation", "hours_per_dollar", "funnel", "cycles", "quota", "reputation"):
             assert seen[key] == {colour}, (strategy, key, seen[key])
     assert colours_of(drawn[-1], "qualify-hard") == {strategy_colour("qualify-hard")}
 
@@ -495,6 +511,7 @@ def test_every_chart_asks_a_question_labels_its_axes_and_says_what_to_look_for(l
         assert any(x_titles) and all(y_titles), chart.key
     units = {c.key: str(c.figure.layout.yaxis.title.text) for c in drawn}
     assert "($)" in units["revenue"] and "hours" in units["waste"] and "days" in units["cycles"]
+    assert "selling hours" in units["utilisation"]
     assert "$1,000" in units["hours_per_dollar"] and "hours" in units["deal"]
 
 
