@@ -22,7 +22,7 @@ DISPLAY_SCALE: dict[str, float] = {"hours_per_won_dollar": WON_DOLLARS_PER_SHOWN
 TABLE_METRICS: dict[str, tuple[str, bool]] = {
     "revenue": ("revenue ($)", True),
     "wasted_share": ("share of selling hours not on won deals", False),
-    "screening_hours": ("screening hours (contacts that opened nothing)", False),
+    "screening_hours": ("screening hours (opened no deal)", False),
     "idle_hours": ("idle selling hours", False),
     "utilisation": ("utilisation (booked ÷ selling hours)", True),
     "win_rate": ("win rate", True),
