@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
-from sim.viz.bands import band_traces, replication_band
+from sim.viz.bands import day_band_chart
 from sim.viz.style import Chart, layout
 
 
@@ -14,9 +13,8 @@ def utilisation_chart(utilisation: pl.DataFrame) -> Chart:
 
     ``utilisation``: :func:`sim.metrics.utilisation_over_time` of each run, tagged and concatenated.
     """
-    band = replication_band(utilisation.drop_nulls("utilisation"), "day", "utilisation")
-    fig = go.Figure()
-    band_traces(fig, band, "day", "month to day %{x:.0f}: %{y:.0%} of selling hours booked<extra></extra>")
+    hover = "month to day %{x:.0f}: %{y:.0%} of selling hours booked<extra></extra>"
+    fig = day_band_chart(utilisation, "utilisation", hover)
     layout(fig, "Do the reps run out of selling hours, or out of work worth doing?", 420)
     fig.update_xaxes(title="simulated day (end of month)", rangemode="tozero")
     fig.update_yaxes(title="utilisation (booked ÷ selling hours)", tickformat=".0%", range=[0, 1.02])
