@@ -18,6 +18,7 @@ from sim.stats import mean_interval
 from sim.story import deal_events
 from sim.viz import charts
 from sim.viz.charts import Chart, strategy_colour, tag
+from sim.viz.style import HOURS_PATTERNS
 
 # --------------------------------------------------------------------------------------------------------
 # A tiny log, written by hand: two accounts, five contacts, three deals (won, lost, no decision).
@@ -156,51 +157,67 @@ def test_revenue_band_is_the_95_percent_interval_across_replications(log: pl.Dat
 
 
 def waste_input(log: pl.DataFrame, strategy: str, replication: int = 0) -> pl.DataFrame:
-    wasted = metrics.wasted_hours_by_cause(log).select(pl.col("cause").alias("category"), "hours")
-    hours = metrics.hours_summary(log)
-    extra = pl.DataFrame({"category": ["productive", "open"], "hours": [hours["productive_hours"], 0.0]})
-    return tag(pl.concat([wasted, extra]), strategy, replication)
+    return tag(metrics.hours_by_category(log).select("category", "hours"), strategy, replication)
 
 
-def test_waste_bars_stack_to_wasted_hours_by_cause(log: pl.DataFrame) -> None:
+def test_waste_bars_stack_every_category_as_a_share_of_the_selling_hours(log: pl.DataFrame) -> None:
     chart = charts.waste_chart(waste_input(log, "numbers-game"))
-    expected = dict(metrics.wasted_hours_by_cause(log).iter_rows())
-    assert expected == pytest.approx(
-        {
-            "unqualified contacts": 0.5 + 0.5 + 0.75,  # contacts 11 and 13, and 13's meeting
-            "stall requests": 14.0,
-            "no decision": 14.0,  # opportunity 101's stages
-            "lost": 4.0,  # opportunity 102's discovery
-            "procurement rework": 3.0,
-            "late walk-away": 0.0,
-        }
-    )
-    bars = {t.name: t for t in chart.figure.data}
-    for cause, hours in expected.items():
-        assert list(bars[cause].y) == pytest.approx([hours])
-        assert [list(level) for level in bars[cause].x] == [["numbers-game"], ["wasted"]]
-    stacked = sum(bars[c].y[0] for c in metrics.WASTE_CAUSES)
-    assert stacked == pytest.approx(metrics.hours_summary(log)["wasted_hours"])
-    productive = bars["productive (won deals)"]
-    assert list(productive.y) == pytest.approx([metrics.hours_summary(log)["productive_hours"]])
+    expected = dict(metrics.hours_by_category(log).select("category", "hours").iter_rows())
+    selling = metrics.summary(log)["selling_hours"]
+    assert sum(expected.values()) == pytest.approx(selling)
+    bars = {t.meta: t for t in chart.figure.data}
+    # Categories with no hours in any strategy stay out of the legend; won is always drawn.
+    assert set(bars) == {"won", "lost_competitor", "no_decision_further_evaluation", "screening"}
+    for category, bar in bars.items():
+        assert list(bar.y) == pytest.approx([expected[category] / selling])
+        assert list(bar.customdata) == pytest.approx([expected[category]])
+        assert list(bar.x) == ["numbers-game"]
+    assert sum(bar.y[0] for bar in bars.values()) == pytest.approx(1.0)
+    (note,) = chart.figure.layout.annotations
+    assert f"{metrics.summary(log)['wasted_share']:.0%}" in note.text
     assert chart.figure.layout.barmode == "stack"
 
 
+def test_waste_chart_colours_are_distinct_and_screening_and_idle_stand_apart() -> None:
+    keys = [c.key for c in metrics.HOURS_CATEGORIES]
+    assert set(charts.HOURS_COLOURS) == set(keys)
+    looks = {(charts.HOURS_COLOURS[k], HOURS_PATTERNS.get(k, "")) for k in keys}
+    assert len(looks) == len(keys)
+    colours = list(charts.HOURS_COLOURS.values())
+    for key in ("won", "screening", "idle"):
+        assert colours.count(charts.HOURS_COLOURS[key]) == 1
+
+
 def test_waste_chart_averages_replications(log: pl.DataFrame) -> None:
-    doubled = waste_input(log, "numbers-game", 1).with_columns(pl.col("hours") * 3)
-    chart = charts.waste_chart(pl.concat([waste_input(log, "numbers-game", 0), doubled]))
-    stalls = next(t for t in chart.figure.data if t.name == "stall requests")
-    assert list(stalls.y) == pytest.approx([(14.0 + 42.0) / 2])
+    tripled = waste_input(log, "numbers-game", 1).with_columns(pl.col("hours") * 3)
+    chart = charts.waste_chart(pl.concat([waste_input(log, "numbers-game", 0), tripled]))
+    stalls = next(t for t in chart.figure.data if t.meta == "no_decision_further_evaluation")
+    # Shares of the mean hours: the same as one run's, since the second is the first scaled.
+    assert list(stalls.customdata) == pytest.approx([(33.5 + 3 * 33.5) / 2])
+    assert list(stalls.y) == pytest.approx([33.5 / metrics.summary(log)["selling_hours"]])
 
 
 def test_hours_from_run_summaries_equal_the_log_projection(log: pl.DataFrame) -> None:
     runs = pl.DataFrame([{"strategy": "numbers-game", "replication": 0, **metrics.summary(log)}])
     from_summary = charts.hours_from_summaries(runs)
-    expected = dict(metrics.wasted_hours_by_cause(log).iter_rows())
+    expected = dict(metrics.hours_by_category(log).select("category", "hours").iter_rows())
     got = dict(from_summary.select("category", "hours").iter_rows())
-    for cause, hours in expected.items():
-        assert got[cause] == pytest.approx(hours)
-    assert got["productive"] == pytest.approx(metrics.hours_summary(log)["productive_hours"])
+    assert got == pytest.approx(expected)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Utilisation
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_utilisation_line_is_booked_over_selling_hours_per_month(small_run: LiveRun) -> None:
+    monthly = metrics.utilisation_over_time(small_run.events)
+    chart = charts.utilisation_chart(tag(monthly, "numbers-game"))
+    line = trace_named(chart.figure, "numbers-game")
+    assert list(line.x) == monthly["day"].to_list()
+    assert list(line.y) == pytest.approx(monthly["utilisation"].to_list())
+    assert line.line.color == strategy_colour("numbers-game")
+    assert all(0.0 <= y <= 1.0 for y in line.y)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -427,6 +444,7 @@ def all_charts(log: pl.DataFrame, strategies: tuple[str, ...]) -> list[Chart]:
     return [
         charts.revenue_chart(pl.concat([tag(metrics.revenue_over_time(log), s) for s in strategies])),
         charts.waste_chart(charts.hours_from_summaries(runs)),
+        charts.utilisation_chart(pl.concat([tag(metrics.utilisation_over_time(log), s) for s in strategies])),
         charts.hours_per_dollar_chart(runs),
         charts.funnel_chart(pl.concat([tag(metrics.funnel_flows(log), s) for s in strategies])),
         charts.cycle_chart(pl.concat([tag(metrics.cycle_lengths(log), s) for s in strategies]), {"smb": 30}),
@@ -466,7 +484,7 @@ def test_a_strategy_has_the_same_colour_in_every_chart(log: pl.DataFrame) -> Non
     for strategy in strategies:
         seen = {chart.key: colours_of(chart, strategy) for chart in drawn}
         colour = strategy_colour(strategy)
-        for key in ("revenue", "hours_per_dollar", "funnel", "cycles", "quota", "reputation"):
+        for key in ("revenue", "utilisation", "hours_per_dollar", "funnel", "cycles", "quota", "reputation"):
             assert seen[key] == {colour}, (strategy, key, seen[key])
     assert colours_of(drawn[-1], "qualify-hard") == {strategy_colour("qualify-hard")}
 
@@ -493,6 +511,7 @@ def test_every_chart_asks_a_question_labels_its_axes_and_says_what_to_look_for(l
         assert any(x_titles) and all(y_titles), chart.key
     units = {c.key: str(c.figure.layout.yaxis.title.text) for c in drawn}
     assert "($)" in units["revenue"] and "hours" in units["waste"] and "days" in units["cycles"]
+    assert "selling hours" in units["utilisation"]
     assert "$1,000" in units["hours_per_dollar"] and "hours" in units["deal"]
 
 

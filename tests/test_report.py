@@ -19,7 +19,17 @@ from sim.store.parquet import read_events
 from sim.viz.report import interesting_deal, load_report
 
 STRATEGIES = ("numbers-game", "qualify-hard")
-CHART_KEYS = ["revenue", "waste", "hours_per_dollar", "funnel", "cycles", "quota", "reputation", "deal"]
+CHART_KEYS = [
+    "revenue",
+    "waste",
+    "utilisation",
+    "hours_per_dollar",
+    "funnel",
+    "cycles",
+    "quota",
+    "reputation",
+    "deal",
+]
 
 
 class _Page(HTMLParser):
@@ -139,7 +149,7 @@ def test_report_is_self_contained_with_plotly_inlined_once(comparison_report: Pa
     assert '<script src="http' not in text and "<script src='http" not in text
     assert all(s.get("src") is None for s in page.scripts)
     assert text.count("* plotly.js v") == 1  # the bundle's licence header
-    assert text.count("Plotly.newPlot(") == len(page.figures) == 8
+    assert text.count("Plotly.newPlot(") == len(page.figures) == len(CHART_KEYS)
     # (plotly.js mentions its CDN in unused defaults; the browser test checks no request leaves the page.)
 
 
@@ -151,7 +161,9 @@ def test_report_shows_the_question_and_every_chart_with_its_caption(
     question = json.loads((out / "compare.json").read_text())["question"]
     assert question and page.question[0] == question
     assert page.figures == CHART_KEYS
-    assert len(page.captions) == 8 and all(len(c) > 40 and c.endswith(".") for c in page.captions)
+    assert len(page.captions) == len(CHART_KEYS) and all(
+        len(c) > 40 and c.endswith(".") for c in page.captions
+    )
 
 
 def test_rebuilding_a_report_writes_the_same_bytes(comparison: tuple[Path, str], tmp_path: Path) -> None:

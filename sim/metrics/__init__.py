@@ -5,7 +5,7 @@ Functions accept a ``DataFrame`` or a ``LazyFrame`` log; they are the single pla
 it is shown at) is defined, so tables, charts and reports call these rather than computing their own.
 
 One module per subject: :mod:`~sim.metrics.opportunities` (outcomes, discounts, stall requests),
-:mod:`~sim.metrics.revenue` (bookings, forecast), :mod:`~sim.metrics.hours` (selling hours and waste),
+:mod:`~sim.metrics.revenue` (bookings, forecast), :mod:`~sim.metrics.hours` (where every selling hour went),
 :mod:`~sim.metrics.cycles`, :mod:`~sim.metrics.quota`, :mod:`~sim.metrics.funnel`,
 :mod:`~sim.metrics.reputation`, and :mod:`~sim.metrics.summary` (a run's headline figures).
 """
@@ -13,11 +13,13 @@ One module per subject: :mod:`~sim.metrics.opportunities` (outcomes, discounts, 
 from sim.metrics.cycles import cycle_lengths, median_cycle_by_segment
 from sim.metrics.funnel import FUNNEL_NODES, FUNNEL_STAGES, funnel, funnel_flows, funnel_node_totals
 from sim.metrics.hours import (
-    WASTE_CAUSES,
-    hours_by_activity,
+    CATEGORY_OF_ENDING,
+    HOURS_CATEGORIES,
+    HoursCategory,
+    categorised_hours,
+    hours_by_category,
     hours_summary,
-    waste_cause_key,
-    wasted_hours_by_cause,
+    utilisation_over_time,
 )
 from sim.metrics.log import Log, horizon
 from sim.metrics.opportunities import (
@@ -41,16 +43,19 @@ from sim.metrics.revenue import MONTH_DAYS, forecast_vs_actual, revenue, revenue
 from sim.metrics.summary import DISPLAY_SCALE, TABLE_METRICS, display_scale, summary
 
 __all__ = [
+    "CATEGORY_OF_ENDING",
     "DECIDED",
     "DISPLAY_SCALE",
     "FUNNEL_NODES",
     "FUNNEL_STAGES",
+    "HOURS_CATEGORIES",
     "MONTH_DAYS",
     "OUTCOMES",
     "OUTCOME_OF_KIND",
     "TABLE_METRICS",
-    "WASTE_CAUSES",
+    "HoursCategory",
     "Log",
+    "categorised_hours",
     "cycle_lengths",
     "discounts",
     "display_scale",
@@ -59,7 +64,7 @@ __all__ = [
     "funnel_flows",
     "funnel_node_totals",
     "horizon",
-    "hours_by_activity",
+    "hours_by_category",
     "hours_summary",
     "mean_quota_attainment",
     "median_cycle_by_segment",
@@ -75,6 +80,5 @@ __all__ = [
     "share_making_quota",
     "stall_requests_by_opportunity",
     "summary",
-    "waste_cause_key",
-    "wasted_hours_by_cause",
+    "utilisation_over_time",
 ]

@@ -1,103 +1,221 @@
-"""Rep hours: selling against admin, and each wasted hour with its cause.
+"""Where every selling hour went: one definition that puts each hour in exactly one category.
 
-An hour is *wasted* when it went to a contact that never became an opportunity, a stalling CIO's request,
-procurement rework, or an opportunity that ended without a win; *productive* when its opportunity was won;
-*open* when its opportunity was still open at the end of the run.
+A rep's **selling hours** are the hours a week leaves for selling once admin is logged: the hours **booked** to
+work (every event with ``hours``, except ``AdminHoursLogged`` and ``IdleHoursLogged``) plus the **idle** hours
+the rep had and did not use (``IdleHoursLogged``). Each selling hour falls in exactly one category
+(:data:`HOURS_CATEGORIES`), so the categories add up to the selling hours:
+
+- an hour on an opportunity (its stages, check-ins, stall requests, procurement work, and the spilled
+  ``WorkLogged`` parts of these) goes to the way that opportunity ended: *won*, each loss reason, each
+  no-decision reason, *walked away*, or *still open* at the horizon;
+- an hour on a contact or first meeting goes to the opportunity that contact opened
+  (``OpportunityOpened.contact``), whatever its ending: a deal lost later carries the hours that opened it,
+  just as a won deal does; hours of contacts that opened nothing are *screening*;
+- idle hours are *idle*.
+
+The **wasted share** is the hours outside *won* ÷ selling hours (screening, idle and still-open hours
+included, and shown as their own categories beside the losses); **utilisation** is booked ÷ selling hours.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from sim.metrics.log import Log, lazy
+from sim.metrics.log import Log, horizon, lazy
 from sim.metrics.opportunities import opportunities
+from sim.metrics.revenue import MONTH_DAYS
 
-WASTE_CAUSES: tuple[str, ...] = (
-    "unqualified contacts",
-    "stall requests",
-    "no decision",
-    "lost",
-    "procurement rework",
-    "late walk-away",
+
+@dataclass(frozen=True)
+class HoursCategory:
+    """Where an hour went: ``key`` names its summary figure (``<key>_hours``), ``group`` the ending it
+    belongs to (``lost``, ``no decision``...), ``label`` how tables and charts name it."""
+
+    key: str
+    label: str
+    group: str
+
+    @property
+    def figure(self) -> str:
+        """The ``summary.json`` / ``runs.parquet`` column holding this category's hours."""
+        return f"{self.key}_hours"
+
+
+HOURS_CATEGORIES: tuple[HoursCategory, ...] = (
+    HoursCategory("won", "won", "won"),
+    HoursCategory("lost_competitor", "lost to a competitor", "lost"),
+    HoursCategory("lost_after_shortlist", "lost: buyer had shortlisted", "lost"),
+    HoursCategory("lost_not_ready", "lost: rep not ready", "lost"),
+    HoursCategory("lost_despite_winning", "lost despite winning", "lost"),
+    HoursCategory("no_decision_status_quo", "no decision: status quo", "no decision"),
+    HoursCategory("no_decision_indecision", "no decision: indecision", "no decision"),
+    HoursCategory("no_decision_further_evaluation", "no decision: further evaluation", "no decision"),
+    HoursCategory("no_decision_went_dark", "no decision: went dark", "no decision"),
+    HoursCategory("walked_away", "walked away", "walked away"),
+    HoursCategory("still_open", "still open at the horizon", "still open"),
+    HoursCategory("screening", "screening (contacts that opened nothing)", "screening"),
+    HoursCategory("idle", "idle", "idle"),
 )
-"""Causes of wasted hours, in the order charts stack them."""
+"""Every category of selling hour, in the order tables list them and charts stack them (won at the bottom)."""
 
-_REWORK_KINDS = ("CapitalApprovalFellShort", "PressureDetected")
-_PROSPECTING_KINDS = ("ContactMade", "MeetingHeld")
+CATEGORY_OF_ENDING: dict[str, str] = {
+    "won": "won",
+    "lost:competitor": "lost_competitor",
+    "lost:after_shortlist": "lost_after_shortlist",
+    "lost:not_ready": "lost_not_ready",
+    # Logs written before the late loss was split into after_shortlist / not_ready: the rep was not ready.
+    "lost:late": "lost_not_ready",
+    "lost:lost_despite_winning": "lost_despite_winning",
+    "no_decision:status_quo": "no_decision_status_quo",
+    "no_decision:indecision": "no_decision_indecision",
+    "no_decision:further_evaluation": "no_decision_further_evaluation",
+    "no_decision:went_dark": "no_decision_went_dark",
+    "walked_away": "walked_away",
+    "open": "still_open",
+}
+"""The category of an opportunity's hours, by its ending: the outcome, and for a loss or no decision the
+terminal event's ``reason`` (``lost:competitor``)."""
+
+_KEYS = {c.key for c in HOURS_CATEGORIES}
+assert set(CATEGORY_OF_ENDING.values()) <= _KEYS, "every ending needs a category"
+
+_NOT_SELLING = "AdminHoursLogged"
+_IDLE = "IdleHoursLogged"
+_REASONED = ("lost", "no_decision")
 
 
-def waste_cause_key(cause: str) -> str:
-    """The ``summary.json`` / ``runs.parquet`` column of a waste cause (``wasted_stall_requests``)."""
-    return "wasted_" + cause.replace(" ", "_").replace("-", "_")
+def _endings(events: Log) -> pl.LazyFrame:
+    """Each opportunity with the category its hours fall in; an ending without a category is an error, since
+    its hours would otherwise vanish from the sum."""
+    opps = opportunities(events)
+    ending = (
+        pl.when(pl.col("outcome").is_in(_REASONED))
+        .then(pl.concat_str("outcome", pl.lit(":"), pl.col("outcome_reason").fill_null("")))
+        .otherwise(pl.col("outcome"))
+    )
+    endings = opps.select("opp", ending.alias("ending")).with_columns(
+        pl.col("ending").replace_strict(CATEGORY_OF_ENDING, default=None).alias("category")
+    )
+    unknown = endings.filter(pl.col("category").is_null())["ending"].unique().sort().to_list()
+    if unknown:
+        raise ValueError(
+            f"no hours category for the opportunity ending(s) {unknown}: add them to CATEGORY_OF_ENDING "
+            "in sim/metrics/hours.py"
+        )
+    return endings.select("opp", "category").lazy()
 
 
-def hours_by_activity(events: Log) -> pl.DataFrame:
-    """Every hour-bearing event with its cause of waste (null when productive), for the waste chart."""
+def categorised_hours(events: Log) -> pl.DataFrame:
+    """Every selling-hour event with the category its hours fall in (the one definition; see the module).
+
+    Columns ``t``, ``day`` (when the hours were worked: ``t``, or the week's first day for idle hours),
+    ``rep``, ``kind``, ``opp`` (the opportunity the hours count toward, the one its contact opened for contact
+    and meeting hours), ``hours`` and ``category`` (a key of :data:`HOURS_CATEGORIES`).
+    """
     lf = lazy(events)
-    outcome = opportunities(lf).select("opp", "outcome").lazy()
-    contacts_opened = lf.filter(pl.col("kind") == "OpportunityOpened").select(
-        "contact", pl.lit(True).alias("opened_opp")
+    opened_by_contact = (
+        lf.filter(pl.col("kind") == "OpportunityOpened")
+        .sort("seq")
+        .group_by("contact")
+        # A contact that opened more than one opportunity counts toward the first.
+        .agg(pl.col("opp").first().alias("opened"))
     )
-    activity = pl.when(pl.col("kind") == "WorkLogged").then(pl.col("reason")).otherwise(pl.col("kind"))
     hours = (
-        lf.filter(pl.col("hours").is_not_null() & (pl.col("kind") != "AdminHoursLogged"))
-        .select("t", "rep", "opp", "contact", "hours", activity.alias("activity"))
-        .join(outcome, on="opp", how="left")
-        .join(contacts_opened, on="contact", how="left")
+        lf.filter(pl.col("hours").is_not_null() & (pl.col("kind") != _NOT_SELLING))
+        .join(opened_by_contact, on="contact", how="left")
+        .select(
+            "seq",
+            "t",
+            pl.when(pl.col("kind") == _IDLE)
+            .then(pl.coalesce("day", "t"))
+            .otherwise(pl.col("t"))
+            .alias("day"),
+            "rep",
+            "kind",
+            pl.coalesce("opp", "opened").alias("opp"),
+            "hours",
+        )
+        .join(_endings(lf), on="opp", how="left")
     )
-    cause = (
-        pl.when(pl.col("activity").is_in(_PROSPECTING_KINDS) & pl.col("opened_opp").is_null())
-        .then(pl.lit("unqualified contacts"))
-        .when(pl.col("activity") == "StallRequested")
-        .then(pl.lit("stall requests"))
-        .when(pl.col("activity").is_in(_REWORK_KINDS))
-        .then(pl.lit("procurement rework"))
-        .when(pl.col("outcome") == "no_decision")
-        .then(pl.lit("no decision"))
-        .when(pl.col("outcome") == "lost")
-        .then(pl.lit("lost"))
-        .when(pl.col("outcome") == "walked_away")
-        .then(pl.lit("late walk-away"))
-        .otherwise(pl.lit(None, dtype=pl.String))
+    category = (
+        pl.when(pl.col("kind") == _IDLE)
+        .then(pl.lit("idle"))
+        .when(pl.col("opp").is_null())
+        .then(pl.lit("screening"))
+        .otherwise(pl.col("category"))
     )
-    status = (
-        pl.when(cause.is_not_null())
-        .then(pl.lit("wasted"))
-        .when(pl.col("outcome") == "open")
-        .then(pl.lit("open"))
-        .otherwise(pl.lit("productive"))
-    )
-    return hours.with_columns(cause.alias("cause"), status.alias("status")).collect()
+    return hours.with_columns(category.alias("category")).sort("seq").drop("seq").collect()
 
 
-def wasted_hours_by_cause(events: Log) -> pl.DataFrame:
-    """Wasted selling hours by cause (every cause listed, zero when absent)."""
-    wasted = (
-        hours_by_activity(events)
-        .filter(pl.col("status") == "wasted")
-        .group_by("cause")
-        .agg(pl.col("hours").sum())
+def hours_by_category(events: Log) -> pl.DataFrame:
+    """Selling hours per category, every category of :data:`HOURS_CATEGORIES` in order (zero when absent):
+    columns ``category``, ``label``, ``group``, ``hours``. They add up to the selling hours."""
+    totals = categorised_hours(events).group_by("category").agg(pl.col("hours").sum())
+    grid = pl.DataFrame(
+        {
+            "category": [c.key for c in HOURS_CATEGORIES],
+            "label": [c.label for c in HOURS_CATEGORIES],
+            "group": [c.group for c in HOURS_CATEGORIES],
+        }
     )
-    grid = pl.DataFrame({"cause": list(WASTE_CAUSES)})
-    return grid.join(wasted, on="cause", how="left").with_columns(pl.col("hours").fill_null(0.0))
+    return grid.join(totals, on="category", how="left").with_columns(pl.col("hours").fill_null(0.0))
 
 
 def hours_summary(events: Log) -> dict[str, float]:
-    """Selling, admin, wasted, productive and still-open hours, and the share of hours spent selling."""
+    """Selling hours (booked and idle), admin hours, utilisation, the hours of every category
+    (``<category>_hours``), and the wasted share; ``selling_share`` is selling ÷ selling plus admin hours (the
+    share of the week left for selling, what published time studies measure; idle hours are in it)."""
     lf = lazy(events)
-    admin = (
-        lf.filter(pl.col("kind") == "AdminHoursLogged").select(pl.col("hours").sum()).collect().item() or 0.0
-    )
-    by_status = hours_by_activity(lf).group_by("status").agg(pl.col("hours").sum())
-    get = dict(zip(by_status["status"].to_list(), by_status["hours"].to_list(), strict=True))
-    selling = sum(get.values())
-    total = selling + admin
+    admin = lf.filter(pl.col("kind") == _NOT_SELLING).select(pl.col("hours").sum()).collect().item() or 0.0
+    by_category = dict(hours_by_category(lf).select("category", "hours").iter_rows())
+    selling = sum(by_category.values())
+    idle = by_category["idle"]
+    booked = selling - idle
+    wasted = selling - by_category["won"]
+    all_hours = selling + admin
     return {
         "selling_hours": selling,
+        "booked_hours": booked,
         "admin_hours": admin,
-        "wasted_hours": get.get("wasted", 0.0),
-        "productive_hours": get.get("productive", 0.0),
-        "open_hours": get.get("open", 0.0),
-        "selling_share": selling / total if total else 0.0,
-        "wasted_share": get.get("wasted", 0.0) / selling if selling else 0.0,
+        "utilisation": booked / selling if selling else 0.0,
+        "selling_share": selling / all_hours if all_hours else 0.0,
+        "wasted_hours": wasted,
+        "wasted_share": wasted / selling if selling else 0.0,
+        **{c.figure: by_category[c.key] for c in HOURS_CATEGORIES},
     }
+
+
+def utilisation_over_time(events: Log, bucket_days: float = MONTH_DAYS) -> pl.DataFrame:
+    """Booked and idle selling hours per period, and utilisation (booked ÷ both; null in a period without
+    selling hours), one row per period from day 0; ``day`` is the period's end. The last period runs to the
+    horizon, so a few days left over after the last full period do not make a point of their own."""
+    end = horizon(events)
+    periods = max(1, int(end // bucket_days))
+    per_period = (
+        categorised_hours(events)
+        .with_columns(
+            (pl.col("day") // bucket_days).cast(pl.Int64).clip(upper_bound=periods - 1).alias("period")
+        )
+        .group_by("period")
+        .agg(
+            pl.col("hours").filter(pl.col("category") != "idle").sum().alias("booked_hours"),
+            pl.col("hours").filter(pl.col("category") == "idle").sum().alias("idle_hours"),
+        )
+    )
+    grid = pl.DataFrame({"period": list(range(periods))}, schema={"period": pl.Int64})
+    selling = pl.col("booked_hours") + pl.col("idle_hours")
+    return (
+        grid.join(per_period, on="period", how="left")
+        .with_columns(
+            pl.col("booked_hours").fill_null(0.0),
+            pl.col("idle_hours").fill_null(0.0),
+            pl.when(pl.col("period") == periods - 1)
+            .then(pl.lit(end))
+            .otherwise((pl.col("period") + 1) * bucket_days)
+            .alias("day"),
+        )
+        .with_columns(pl.when(selling > 0).then(pl.col("booked_hours") / selling).alias("utilisation"))
+        .select("period", "day", "booked_hours", "idle_hours", "utilisation")
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.metrics.cycles import median_cycle_by_segment
-from sim.metrics.hours import hours_summary, waste_cause_key, wasted_hours_by_cause
+from sim.metrics.hours import hours_summary
 from sim.metrics.log import Log, lazy
 from sim.metrics.opportunities import discounts, opportunities, outcome_rates
 from sim.metrics.quota import mean_quota_attainment, share_making_quota
@@ -21,8 +21,10 @@ DISPLAY_SCALE: dict[str, float] = {"hours_per_won_dollar": WON_DOLLARS_PER_SHOWN
 
 TABLE_METRICS: dict[str, tuple[str, bool]] = {
     "revenue": ("revenue ($)", True),
-    "wasted_hours": ("wasted hours", False),
-    "wasted_share": ("wasted share of selling hours", False),
+    "wasted_share": ("share of selling hours not on won deals", False),
+    "screening_hours": ("screening hours (opened no deal)", False),
+    "idle_hours": ("idle selling hours", False),
+    "utilisation": ("utilisation (booked ÷ selling hours)", True),
     "win_rate": ("win rate", True),
     "no_decision_rate": ("no-decision rate", False),
     "median_sales_won_cycle_smb": ("median won cycle, SMB (days)", False),
@@ -30,7 +32,7 @@ TABLE_METRICS: dict[str, tuple[str, bool]] = {
     "median_sales_won_cycle_f1000": ("median won cycle, Fortune 1000 (days)", False),
     "mean_quota_attainment": ("mean quota attainment", True),
     "share_making_quota": ("share of reps making quota", True),
-    "hours_per_won_dollar": ("selling hours per won $1k", False),
+    "hours_per_won_dollar": ("booked selling hours per won $1k", False),
     "median_discount": ("median discount on won deals", False),
 }
 """Figures the comparison table reports, with a label (in the unit :func:`display_scale` gives) and whether
@@ -55,7 +57,7 @@ def summary(events: Log) -> dict[str, Any]:
         "deals_won": won.height,
         **rates,
         **hours,
-        "hours_per_won_dollar": hours["selling_hours"] / total if total else float("nan"),
+        "hours_per_won_dollar": hours["booked_hours"] / total if total else float("nan"),
         "median_discount": float(won["discount"].median()) if won.height else float("nan"),  # type: ignore[arg-type]
         "share_making_quota": share_making_quota(lf),
         "mean_quota_attainment": mean_quota_attainment(lf),
@@ -65,8 +67,6 @@ def summary(events: Log) -> dict[str, Any]:
         out[f"median_{row['cycle']}_cycle_{row['segment']}"] = row["median_days"]
         # How many cycles the median rests on: a run wins only a handful of Fortune 1000 deals.
         out[f"{row['cycle']}_cycles_{row['segment']}"] = row["n"]
-    for row in wasted_hours_by_cause(lf).iter_rows(named=True):
-        out[waste_cause_key(row["cause"])] = row["hours"]
     # polars sums in parallel, so the last bits of a float sum depend on thread timing; twelve significant
     # digits make the same log give the same figures in any process.
     return {k: float(f"{v:.12g}") if isinstance(v, float) else v for k, v in out.items()}

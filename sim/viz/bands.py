@@ -77,3 +77,12 @@ def band_traces(fig: go.Figure, band: pl.DataFrame, x: str, hover: str) -> None:
                 hovertemplate=hover,
             )
         )
+
+
+def day_band_chart(frame: pl.DataFrame, y: str, hover: str) -> go.Figure:
+    """A figure of ``y`` over simulated days per strategy: mean line and 95% band across replications (rows
+    where ``y`` is null left out); the caller adds the title and the axes."""
+    band = replication_band(frame.drop_nulls(y), "day", y)
+    fig = go.Figure()
+    band_traces(fig, band, "day", hover)
+    return fig

@@ -80,6 +80,7 @@ class _Frames:
     cycles: list[pl.DataFrame] = field(default_factory=list)
     flows: list[pl.DataFrame] = field(default_factory=list)
     reputation: list[pl.DataFrame] = field(default_factory=list)
+    utilisation: list[pl.DataFrame] = field(default_factory=list)
     quota: list[pl.DataFrame] = field(default_factory=list)
     showcase: list[tuple[str, pl.DataFrame]] = field(default_factory=list)
 
@@ -89,6 +90,7 @@ class _Frames:
         self.cycles.append(tag(metrics.cycle_lengths(events), strategy, replication))
         self.flows.append(tag(metrics.funnel_flows(events), strategy, replication))
         self.reputation.append(tag(metrics.reputation_path(events), strategy, replication))
+        self.utilisation.append(tag(metrics.utilisation_over_time(events), strategy, replication))
         if showcase:
             self.quota.append(tag(metrics.quota_attainment_by_seat(events), strategy, replication))
             self.showcase.append((strategy, events))
@@ -113,6 +115,7 @@ def _charts(frames: _Frames, runs: pl.DataFrame, expected: dict[str, float]) -> 
     out = [
         charts.revenue_chart(pl.concat(frames.revenue)),
         charts.waste_chart(charts.hours_from_summaries(runs)),
+        charts.utilisation_chart(pl.concat(frames.utilisation)),
         charts.hours_per_dollar_chart(runs),
         charts.funnel_chart(pl.concat(frames.flows)),
         charts.cycle_chart(pl.concat(frames.cycles), expected),

@@ -20,17 +20,35 @@ STRATEGY_COLOURS: dict[str, str] = {
 }
 _SPARE_COLOURS = ("#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#1F3A5F")
 
-#: Causes of waste stacked from the bottom up, warm (waste is the cost), darkest at the bottom.
-CAUSE_COLOURS: dict[str, str] = {
-    "unqualified contacts": "#7F2704",
-    "stall requests": "#C0392B",
-    "no decision": "#E6550D",
-    "lost": "#FD8D3C",
-    "procurement rework": "#FDAE6B",
-    "late walk-away": "#FDD0A2",
+#: Where selling hours went (keys of :data:`sim.metrics.HOURS_CATEGORIES`), after Paul Tol's colour-blind-safe
+#: schemes: won in green; each ending's causes share a hue (losses red, no decision purple), darkest first,
+#: and a fill pattern tells shades of one hue apart; walked away olive, still open pale cyan; screening sand
+#: and idle pale grey, so neither reads as a loss.
+HOURS_COLOURS: dict[str, str] = {
+    "won": "#117733",
+    "lost_competitor": "#7A1A05",
+    "lost_after_shortlist": "#B8360F",
+    "lost_not_ready": "#E3683F",
+    "lost_despite_winning": "#F4A98A",
+    "no_decision_status_quo": "#4B1A55",
+    "no_decision_indecision": "#882255",
+    "no_decision_further_evaluation": "#AA4499",
+    "no_decision_went_dark": "#DCA3CF",
+    "walked_away": "#999933",
+    "still_open": "#88CCEE",
+    "screening": "#DDCC77",
+    "idle": "#DDDDDD",
 }
-PRODUCTIVE_COLOUR = "#4A5A6A"
-OPEN_COLOUR = "#C9CED6"
+HOURS_PATTERNS: dict[str, str] = {
+    "lost_after_shortlist": "/",
+    "lost_not_ready": "x",
+    "lost_despite_winning": ".",
+    "no_decision_indecision": "/",
+    "no_decision_further_evaluation": "x",
+    "no_decision_went_dark": ".",
+    "idle": "/",
+}
+"""A fill pattern per hours category (none when absent), so causes that share a hue stay apart in print."""
 BUYER_COLOUR = "#9A9A9A"
 RAMP_COLOUR = "#D9DDE2"
 STALL_COLOUR = "#C0392B"

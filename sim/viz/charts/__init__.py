@@ -19,9 +19,10 @@ from sim.viz.charts.hours_per_dollar import hours_per_dollar_chart
 from sim.viz.charts.quota import quota_chart
 from sim.viz.charts.reputation import reputation_chart
 from sim.viz.charts.revenue import revenue_chart
+from sim.viz.charts.utilisation import utilisation_chart
 from sim.viz.charts.waste import hours_from_summaries, waste_chart
 from sim.viz.style import (
-    CAUSE_COLOURS,
+    HOURS_COLOURS,
     SEGMENT_LABELS,
     STALL_COLOUR,
     STRATEGY_COLOURS,
@@ -31,7 +32,7 @@ from sim.viz.style import (
 )
 
 __all__ = [
-    "CAUSE_COLOURS",
+    "HOURS_COLOURS",
     "SEGMENT_LABELS",
     "STALL_COLOUR",
     "STRATEGY_COLOURS",
@@ -49,5 +50,6 @@ __all__ = [
     "segment_label",
     "strategy_colour",
     "tag",
+    "utilisation_chart",
     "waste_chart",
 ]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
-from sim.viz.bands import band_traces, replication_band
+from sim.viz.bands import day_band_chart
 from sim.viz.style import Chart, layout
 
 
@@ -14,9 +13,7 @@ def reputation_chart(reputation: pl.DataFrame) -> Chart:
 
     ``reputation``: :func:`sim.metrics.reputation_path` of each run, tagged and concatenated.
     """
-    band = replication_band(reputation.drop_nulls("reputation"), "day", "reputation")
-    fig = go.Figure()
-    band_traces(fig, band, "day", "day %{x:.0f}: reputation %{y:.2f}<extra></extra>")
+    fig = day_band_chart(reputation, "reputation", "day %{x:.0f}: reputation %{y:.2f}<extra></extra>")
     layout(fig, "Does the strategy build or burn the vendor's reputation?", 420)
     fig.update_xaxes(title="simulated day", rangemode="tozero")
     fig.update_yaxes(title="vendor reputation (0 = toxic, 1 = trusted)", range=[0, 1])

@@ -1,4 +1,5 @@
-"""Wasted selling hours stacked by cause, beside productive and still-open hours, per strategy."""
+"""Where the selling hours went, per strategy: every category of :data:`sim.metrics.HOURS_CATEGORIES` stacked
+as a share of the selling hours, won at the bottom, screening and idle on top."""
 
 from __future__ import annotations
 
@@ -6,17 +7,14 @@ import plotly.graph_objects as go
 import polars as pl
 
 from sim.format import strategy_order
-from sim.metrics import WASTE_CAUSES, waste_cause_key
-from sim.viz.style import CAUSE_COLOURS, OPEN_COLOUR, PRODUCTIVE_COLOUR, Chart, layout, strategy_colour
+from sim.metrics import HOURS_CATEGORIES
+from sim.viz.style import HOURS_COLOURS, HOURS_PATTERNS, Chart, layout
 
 
 def hours_from_summaries(runs: pl.DataFrame) -> pl.DataFrame:
-    """Long frame of hours per run from summary rows (``runs.parquet``): one row per waste cause, productive
-    and still-open hours; columns ``strategy``, ``replication``, ``category``, ``hours``."""
-    columns = {waste_cause_key(c): c for c in WASTE_CAUSES} | {
-        "productive_hours": "productive",
-        "open_hours": "open",
-    }
+    """Long frame of hours per run from summary rows (``runs.parquet``): one row per hours category; columns
+    ``strategy``, ``replication``, ``category`` (a key of :data:`sim.metrics.HOURS_CATEGORIES`), ``hours``."""
+    columns = {c.figure: c.key for c in HOURS_CATEGORIES}
     present = [c for c in columns if c in runs.columns]
     return (
         runs.select("strategy", "replication", *present)
@@ -30,53 +28,72 @@ def hours_from_summaries(runs: pl.DataFrame) -> pl.DataFrame:
 
 
 def waste_chart(hours: pl.DataFrame) -> Chart:
-    """Wasted selling hours stacked by cause, beside productive (and still-open) hours, mean per replication.
+    """Each strategy's selling hours by category, as a share of its selling hours (means over replications).
 
-    ``hours``: columns ``strategy``, ``replication``, ``category`` (a cause of
-    :data:`sim.metrics.WASTE_CAUSES`, ``productive`` or ``open``) and ``hours``; see
-    :func:`hours_from_summaries`, or tag :func:`sim.metrics.wasted_hours_by_cause` with ``category = cause``.
+    ``hours``: columns ``strategy``, ``replication``, ``category`` (a key of
+    :data:`sim.metrics.HOURS_CATEGORIES`) and ``hours``; see :func:`hours_from_summaries`, or tag
+    :func:`sim.metrics.hours_by_category`.
     """
     strategies = strategy_order(hours)
     runs = hours.select("strategy", "replication").unique()
     n_runs = {s: runs.filter(pl.col("strategy") == s).height for s in strategies}
+    totals = hours.group_by("strategy", "category").agg(pl.col("hours").sum())
+    summed = {(s, c): h for s, c, h in totals.iter_rows()}
 
-    def mean_of(strategy: str, category: str) -> float:
-        total = hours.filter((pl.col("strategy") == strategy) & (pl.col("category") == category))["hours"]
-        return float(total.sum()) / n_runs[strategy] if n_runs[strategy] else 0.0
+    def mean_hours(strategy: str, category: str) -> float:
+        return summed.get((strategy, category), 0.0) / n_runs[strategy] if n_runs[strategy] else 0.0
 
-    outlines = [strategy_colour(s) for s in strategies]
+    selling = {s: sum(mean_hours(s, c.key) for c in HOURS_CATEGORIES) for s in strategies}
+
+    def share(strategy: str, category: str) -> float:
+        return mean_hours(strategy, category) / selling[strategy] if selling[strategy] else 0.0
+
     fig = go.Figure()
-    for cause in WASTE_CAUSES:
+    for category in HOURS_CATEGORIES:
+        mean = [mean_hours(s, category.key) for s in strategies]
+        if not any(mean) and category.key != "won":
+            continue  # a cause no strategy met would only lengthen the legend
         fig.add_trace(
             go.Bar(
-                x=[strategies, ["wasted"] * len(strategies)],
-                y=[mean_of(s, cause) for s in strategies],
-                name=cause,
-                marker={"color": CAUSE_COLOURS[cause], "line": {"color": outlines, "width": 1.5}},
-                hovertemplate=f"%{{x}}<br>{cause}: %{{y:,.0f}} h<extra></extra>",
+                x=strategies,
+                y=[share(s, category.key) for s in strategies],
+                customdata=mean,
+                name=category.label,
+                legendgroup=category.group,
+                marker={
+                    "color": HOURS_COLOURS[category.key],
+                    "pattern": {"shape": HOURS_PATTERNS.get(category.key, ""), "fgcolor": "#FFFFFF"},
+                    "line": {"color": "#FFFFFF", "width": 0.5},
+                },
+                meta=category.key,
+                hovertemplate=f"%{{x}}<br>{category.label}: %{{y:.1%}} of selling hours "
+                "(%{customdata:,.0f} h a run)<extra></extra>",
             )
         )
-    extra = [("productive", "productive", "productive (won deals)", PRODUCTIVE_COLOUR)]
-    if hours.filter(pl.col("category") == "open").height:
-        extra.append(("open", "still open", "still open at the end", OPEN_COLOUR))
-    for category, column, label, colour in extra:
-        fig.add_trace(
-            go.Bar(
-                x=[strategies, [column] * len(strategies)],
-                y=[mean_of(s, category) for s in strategies],
-                name=label,
-                marker={"color": colour, "line": {"color": outlines, "width": 1.5}},
-                hovertemplate=f"%{{x}}<br>{label}: %{{y:,.0f}} h<extra></extra>",
+    # Above each bar: the wasted share, everything outside won deals.
+    for name in strategies:
+        if selling[name]:
+            fig.add_annotation(
+                x=name,
+                y=1.0,
+                text=f"not won: <b>{1 - share(name, 'won'):.0%}</b>",
+                showarrow=False,
+                yanchor="bottom",
             )
-        )
-    layout(fig, "Where do the selling hours go, and how many are wasted?", 480, "right", barmode="stack")
+    layout(
+        fig,
+        "Where do the selling hours go, and what share ends in a won deal?",
+        520,
+        "right",
+        barmode="stack",
+    )
     fig.update_layout(legend={"traceorder": "reversed", "title": {"text": "selling hours"}})
-    fig.update_yaxes(title="rep hours per run (mean of replications)", tickformat=",.0f")
+    fig.update_yaxes(title="share of selling hours (booked + idle)", tickformat=".0%", range=[0, 1.08])
     fig.update_xaxes(title="strategy")
     return Chart(
         "waste",
         fig,
-        "Each strategy's wasted hours stacked by cause beside the hours that ended in a win: the taller the "
-        "warm stack against the grey bar, the more of the team's time went to deals that were never going "
-        "to close.",
+        "Every selling hour once, stacked by how its deal ended (a contact's hours go to the deal it opened): "
+        "the green base is the share that ended in a win, everything above it is waste, with screening "
+        "(sand) and idle (grey) hours on top kept apart from the deals lost or never decided.",
     )
