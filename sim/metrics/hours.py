@@ -65,8 +65,6 @@ CATEGORY_OF_ENDING: dict[str, str] = {
     "lost:competitor": "lost_competitor",
     "lost:after_shortlist": "lost_after_shortlist",
     "lost:not_ready": "lost_not_ready",
-    # Logs written before the late loss was split into after_shortlist / not_ready: the rep was not ready.
-    "lost:late": "lost_not_ready",
     "lost:lost_despite_winning": "lost_despite_winning",
     "no_decision:status_quo": "no_decision_status_quo",
     "no_decision:indecision": "no_decision_indecision",
