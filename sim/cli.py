@@ -405,24 +405,35 @@ def _terminated(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _parser_exceptions() -> Any:
+    """The command-line parser's exception classes: typer vendors click from 0.2x on, used it before."""
+    import importlib
+
+    try:
+        return importlib.import_module("typer._click.exceptions")
+    except ImportError:
+        return importlib.import_module("click.exceptions")
+
+
 def main() -> None:
     """Entry point of the ``salesim`` console script: the parser's own errors as one line and exit code 2."""
-    import click
-
+    errors = _parser_exceptions()
     signal.signal(signal.SIGTERM, _terminated)
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+    except errors.NoArgsIsHelpError as exc:
+        # The help is the message (rich-formatted help is printed while it is built, and the message is empty).
+        if exc.format_message():
+            typer.echo(exc.format_message())
         sys.exit(2)
-    except click.exceptions.UsageError as exc:
+    except errors.UsageError as exc:
         hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
         print_error(f"{exc.format_message()}{hint}")
         sys.exit(2)
-    except click.exceptions.ClickException as exc:
+    except errors.ClickException as exc:
         print_error(exc.format_message())
         sys.exit(exc.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         print_error("interrupted")
         sys.exit(130)
     if code == 130:
