@@ -137,8 +137,8 @@ def claim(target: Path) -> Iterator[Path]:
         raise
     _held[key] = fd
     try:
-        check_free(target)
         remove_stale_temporaries(key)
+        check_free(target)
         yield target
     except BaseException:
         del _held[key]
