@@ -377,19 +377,7 @@ def refusals(
         jobs[name] = (args, folder, case.limit_file_size)
 
     def start(args: list[str], folder: Path, limit: bool) -> subprocess.CompletedProcess[str]:
-        full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
-        from conftest import salesim_executable
-
-        return subprocess.run(
-            [*salesim_executable(), *args],
-            cwd=folder,
-            env=full_env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            preexec_fn=_limit_file_size if limit else None,
-        )
+        return run_cli(args, folder, preexec_fn=_limit_file_size if limit else None)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {name: pool.submit(start, *job) for name, job in jobs.items()}

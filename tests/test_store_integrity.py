@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -94,92 +95,85 @@ def test_an_untouched_run_loads_and_keeps_its_hash(stored: Path, small_run: Live
     assert loaded.content_hash() == sim.core.events.content_hash(small_run.events)
 
 
-def test_a_changed_value_is_refused(stored: Path, tmp_path: Path) -> None:
-    run_dir = _copy(stored, tmp_path)
-    _rewrite_log(run_dir, _times_ten)
-    with pytest.raises(RunDirError) as caught:
-        load_run(run_dir)
-    _assert_one_line(caught.value, "events.parquet does not match meta.json", "content hash")
-
-
-def test_dropped_rows_are_refused(stored: Path, tmp_path: Path) -> None:
-    run_dir = _copy(stored, tmp_path)
-    _rewrite_log(run_dir, _half_the_rows)
-    with pytest.raises(RunDirError) as caught:
-        load_run(run_dir)
-    _assert_one_line(caught.value, "events.parquet does not match meta.json", "events")
-
-
-def test_dropped_rows_with_a_matching_count_are_still_refused(stored: Path, tmp_path: Path) -> None:
-    run_dir = _copy(stored, tmp_path)
+def _half_the_rows_with_their_count(run_dir: Path) -> None:
     _rewrite_log(run_dir, _half_the_rows)
     _edit_meta(run_dir, events=pq.read_metadata(run_dir / "events.parquet").num_rows)
-    with pytest.raises(RunDirError) as caught:
-        load_run(run_dir)
-    _assert_one_line(caught.value, "events.parquet does not match meta.json", "content hash")
 
 
-def test_a_changed_column_type_is_refused(stored: Path, tmp_path: Path) -> None:
-    run_dir = _copy(stored, tmp_path)
-    _rewrite_log(run_dir, _amount_as_float32)
-    with pytest.raises(RunDirError) as caught:
-        load_run(run_dir)
-    _assert_one_line(caught.value, "events.parquet does not match schema version", "amount", "Float32")
-
-
-def test_an_edited_summary_is_refused(stored: Path, tmp_path: Path) -> None:
-    run_dir = _copy(stored, tmp_path)
+def _edited_summary(run_dir: Path) -> None:
     summary = json.loads((run_dir / "summary.json").read_text())
-    summary["revenue"] = 1e12
-    (run_dir / "summary.json").write_text(json.dumps(summary))
-    with pytest.raises(RunDirError) as caught:
-        load_run(run_dir)
-    _assert_one_line(caught.value, "summary.json does not match meta.json")
+    (run_dir / "summary.json").write_text(json.dumps({**summary, "revenue": 1e12}))
 
 
-def test_an_edited_schema_version_in_meta_is_refused(stored: Path, tmp_path: Path) -> None:
-    run_dir = _copy(stored, tmp_path)
-    _edit_meta(run_dir, schema_version=99)
-    with pytest.raises(RunDirError) as caught:
-        load_run(run_dir)
-    _assert_one_line(caught.value, "meta.json", "schema version 99")
-
-
-def test_an_edited_schema_version_in_the_log_is_refused(stored: Path, tmp_path: Path) -> None:
-    run_dir = _copy(stored, tmp_path)
+def _log_schema_version(run_dir: Path) -> None:
     table = pq.read_table(run_dir / "events.parquet")
     metadata = {**(table.schema.metadata or {}), b"salesim.schema_version": b"99"}
     pq.write_table(table.replace_schema_metadata(metadata), run_dir / "events.parquet")
-    with pytest.raises(SchemaError) as caught:
-        load_run(run_dir)
-    _assert_one_line(caught.value, "events.parquet", "schema version 99")
 
 
-def test_a_scenario_from_another_run_is_refused(stored: Path, tmp_path: Path) -> None:
-    other = save_run(sim.run(sim.load_scenario("baseline", list(TINY)), seed=3), tmp_path / "other")
-    run_dir = _copy(stored, tmp_path)
+def _scenario_of_another_run(run_dir: Path) -> None:
+    other = save_run(sim.run(sim.load_scenario("baseline", list(TINY)), seed=3), run_dir.parent / "other")
     shutil.copy(other / "scenario.toml", run_dir / "scenario.toml")
-    with pytest.raises(RunDirError) as caught:
+
+
+TAMPERS: dict[str, tuple[Callable[[Path], None], type[Exception], tuple[str, ...]]] = {
+    "changed_value": (
+        lambda d: _rewrite_log(d, _times_ten),
+        RunDirError,
+        ("events.parquet does not match meta.json", "content hash"),
+    ),
+    "dropped_rows": (
+        lambda d: _rewrite_log(d, _half_the_rows),
+        RunDirError,
+        ("events.parquet does not match meta.json", "events"),
+    ),
+    "dropped_rows_and_count": (
+        _half_the_rows_with_their_count,
+        RunDirError,
+        ("events.parquet does not match meta.json", "content hash"),
+    ),
+    "changed_column_type": (
+        lambda d: _rewrite_log(d, _amount_as_float32),
+        RunDirError,
+        ("events.parquet does not match schema version", "amount", "Float32"),
+    ),
+    "edited_summary": (_edited_summary, RunDirError, ("summary.json does not match meta.json",)),
+    "meta_schema_version": (
+        lambda d: _edit_meta(d, schema_version=99),
+        RunDirError,
+        ("meta.json", "schema version 99"),
+    ),
+    "log_schema_version": (_log_schema_version, SchemaError, ("events.parquet", "schema version 99")),
+    "scenario_of_another_run": (
+        _scenario_of_another_run,
+        RunDirError,
+        ("scenario.toml does not match meta.json",),
+    ),
+}
+
+
+@pytest.mark.parametrize("tamper", list(TAMPERS))
+def test_a_tampered_run_is_refused_in_one_line(stored: Path, tmp_path: Path, tamper: str) -> None:
+    change, error, needles = TAMPERS[tamper]
+    run_dir = _copy(stored, tmp_path)
+    change(run_dir)
+    with pytest.raises(error) as caught:
         load_run(run_dir)
-    _assert_one_line(caught.value, "scenario.toml does not match meta.json")
+    _assert_one_line(caught.value, *needles)
 
 
 @pytest.mark.parametrize(
     ("tamper", "needle"),
     [
-        ("value", "content hash"),
-        ("summary", "summary.json does not match meta.json"),
+        ("changed_value", "content hash"),
+        ("edited_summary", "summary.json does not match meta.json"),
     ],
 )
 def test_replay_and_report_refuse_a_tampered_run_in_one_line(
     stored: Path, tmp_path: Path, tamper: str, needle: str
 ) -> None:
     run_dir = _copy(stored, tmp_path)
-    if tamper == "value":
-        _rewrite_log(run_dir, _times_ten)
-    else:
-        summary = json.loads((run_dir / "summary.json").read_text())
-        (run_dir / "summary.json").write_text(json.dumps({**summary, "revenue": 1.0}))
+    TAMPERS[tamper][0](run_dir)
     for args in (["replay", str(run_dir)], ["report", str(run_dir)]):
         done = run_cli(args, cwd=tmp_path)
         lines = [line for line in done.stderr.splitlines() if line.strip()]
