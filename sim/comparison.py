@@ -214,23 +214,30 @@ def _run_tasks(
             if progress:
                 progress(len(rows), len(tasks))
     else:
-        own = executor is None
-        # Spawned, not forked: forking a process whose polars thread pool is running can deadlock the child.
-        pool = executor or ProcessPoolExecutor(
-            max_workers=min(workers or os.cpu_count() or 1, len(tasks)),
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=die_with_parent,
-            initargs=(os.getpid(),),
-        )
+        own = None
+        if executor is None:
+            # Spawned, not forked: forking a process whose polars thread pool is running can deadlock the child.
+            own = executor = ProcessPoolExecutor(
+                max_workers=min(workers or os.cpu_count() or 1, len(tasks)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
         try:
-            futures = [pool.submit(run_task, task) for task in tasks]
+            futures = [executor.submit(run_task, task) for task in tasks]
             for future in futures:
                 rows.append(future.result())
                 if progress:
                     progress(len(rows), len(tasks))
+        except BaseException:
+            if own is not None:
+                # Interrupted or failed: stop the runs in progress instead of waiting for them to finish.
+                for process in list((getattr(own, "_processes", None) or {}).values()):
+                    process.terminate()
+            raise
         finally:
-            if own:
-                pool.shutdown(cancel_futures=True)
+            if own is not None:
+                own.shutdown(cancel_futures=True)
     order = {name: i for i, name in enumerate(names)}
     rows.sort(key=lambda row: (order[row["strategy"]], row["replication"]))
     return pl.DataFrame(rows, infer_schema_length=None)

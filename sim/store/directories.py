@@ -68,7 +68,7 @@ def _holder(fd: int) -> str:
     return f"pid {recorded}" if recorded.isdigit() else "pid not yet recorded"
 
 
-def _lock(target: Path) -> int:
+def _lock(target: Path, shown: Path) -> int:
     path = lock_file(target)
     while True:
         try:
@@ -83,7 +83,7 @@ def _lock(target: Path) -> int:
             if holder is None:
                 raise os_failure(path, "lock", exc) from None
             raise StoreError(
-                f"{target}: another salesim ({holder}) is writing it; wait for it to finish or choose another --out"
+                f"{shown}: another salesim ({holder}) is writing it; wait for it to finish or choose another --out"
             ) from None
         # The previous holder removes the file as it finishes; if it did so after we opened it, our lock is on
         # a file nobody else will see, so take the lock again on the file now at that name.
@@ -131,7 +131,7 @@ def claim(target: Path) -> Iterator[Path]:
         return
     created = _make_parents(key.parent)
     try:
-        fd = _lock(key)
+        fd = _lock(key, target)
     except BaseException:
         _remove_empty(created)
         raise
