@@ -1,6 +1,6 @@
 """The HTML report: one self-contained ``report.html`` for a run, a comparison or a demo directory.
 
-The report reads only what a directory holds (event logs, summaries, the comparison table), through
+The report reads only what a directory holds (verified event logs and the comparison tables), through
 :mod:`sim.store`, computes every
 figure through :mod:`sim.metrics`, draws it with :mod:`sim.viz.charts`, and writes a single file that works
 offline: plotly.js is inlined once, nothing is fetched from the network. The summary table uses the same
