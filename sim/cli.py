@@ -1,11 +1,14 @@
 """The ``salesim`` command line (typer + rich): run, replay, compare, report, demo, scenarios.
 
 Bad input gets one line on stderr naming the file, the field path and what is allowed, and exit code 2; no
-traceback, and no half-written output directory.
+traceback, and no half-written output directory. That holds for the parser's own usage errors, for
+filesystem errors (permission, full disk, a name too long) and for a second writer on the same output.
+Text from the user (scenario names, questions, paths) is printed as text, never as rich markup.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +17,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from sim.config import ScenarioError, load_scenario
 from sim.format import comparison_header, comparison_rows, summary_rows
@@ -26,8 +31,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Tables are wide; when output is piped (CI logs, files) do not squeeze them into 80 columns.
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, soft_wrap=True)
+# markup=False: a scenario named ``x[/]y`` is printed as it is, not parsed as rich markup.
+console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+err_console = Console(stderr=True, soft_wrap=True, markup=False)
 
 SetOption = Annotated[
     list[str] | None,
@@ -55,15 +61,39 @@ def pl_errors() -> type[Exception]:
     return polars.exceptions.PolarsError
 
 
+MAX_ERROR_CHARS = 480
+"""The longest error line printed: a long path or value is cut in the middle, keeping the reason at its end."""
+
+
+def one_line(message: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """A message as one printable line of at most ``limit`` characters (control characters escaped)."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return f"{text[: limit - tail - 3]} … {text[-tail:]}"
+
+
+def print_error(message: str) -> None:
+    """Print ``error: <message>`` as one bounded line on stderr."""
+    err_console.print(f"error: {one_line(message)}", highlight=False, soft_wrap=True)
+
+
 def fail(message: str) -> None:
     """Print one line to stderr and exit with code 2."""
-    err_console.print(f"error: {message}", markup=False, highlight=False)
+    print_error(message)
     raise typer.Exit(code=2)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An operating-system error as ``<file>: <reason>`` (the store words its own; this catches the rest)."""
+    where = exc.filename if exc.filename is not None else "salesim"
+    return f"{where}: {exc.strerror or exc}"
 
 
 @contextmanager
 def clean_errors() -> Iterator[None]:
-    """Turn the known kinds of bad input into one line and exit code 2."""
+    """Turn the known kinds of bad input, and filesystem errors, into one line and exit code 2."""
     from sim.model.market import MarketTooLarge
     from sim.store.files import StoreError
     from sim.store.parquet import SchemaError
@@ -72,6 +102,10 @@ def clean_errors() -> Iterator[None]:
         yield
     except (ScenarioError, SchemaError, StoreError, MarketTooLarge, UsageError) as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(describe_os_error(exc))
+    except RecursionError:
+        fail("input nested too deeply to read")
 
 
 def summary_table(summary: dict[str, Any], title: str) -> Table:
@@ -96,14 +130,15 @@ def run(
     """Run one scenario, write a self-describing run directory, print its summary."""
     from sim.results import run as run_scenario
     from sim.results import save_run
-    from sim.store.outputs import fresh_output
+    from sim.store.directories import claim
 
     with clean_errors():
         check_seed(seed)
         sc = load_scenario(scenario, set_ or [])
         chosen = sc.seed if seed is None else seed
-        target = fresh_output(out or Path("runs") / f"{Path(str(scenario)).stem}-seed{chosen}")
-        with console.status(f"simulating {sc.name} ({sc.horizon_days:.0f} days)…"):
+        target = out or Path("runs") / f"{Path(str(scenario)).stem}-seed{chosen}"
+        # Claimed before simulating, so a second writer is told at once, not after its own simulation.
+        with claim(target), console.status(f"simulating {escape(sc.name)} ({sc.horizon_days:.0f} days)…"):
             result = run_scenario(sc, chosen)
             save_run(result, target)
     console.print(summary_table(result.summary(), f"{sc.name} · {sc.strategy.preset} · seed {chosen}"))
@@ -152,17 +187,13 @@ def run_comparison(
     out: Path,
     workers: int | None,
 ) -> tuple[Any, Any]:
-    """Shared by ``compare`` and ``demo``: run, write the comparison directory, print the table."""
+    """Shared by ``compare`` and ``demo``: run, write the comparison directory (all or nothing), print the table."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from sim.comparison import check_counts, compare_table, parse_strategies, unshared_overrides
     from sim.comparison import compare as run_compare
-    from sim.comparison import parse_strategies, unshared_overrides, write_comparison
-    from sim.store.outputs import fresh_output, remove_created
 
-    if replications < 1:
-        raise UsageError(f"--replications {replications}: must be at least 1")
-    if workers is not None and workers < 1:
-        raise UsageError(f"--workers {workers}: must be at least 1")
+    check_counts(replications, workers)
     names = parse_strategies(strategies)
     sc = load_scenario(scenario_path, overrides)
     check_seed(seed)
@@ -171,39 +202,35 @@ def run_comparison(
         others = [name for name in names if name != sc.strategy.preset]
         plain = "runs as a plain preset" if len(others) == 1 else "run as plain presets"
         console.print(
-            f"[yellow]note:[/] the strategy overrides {', '.join(unshared)} apply to {sc.strategy.preset} only; "
-            f"{', '.join(others)} {plain}"
+            Text.assemble(
+                ("note:", "yellow"),
+                f" the strategy overrides {', '.join(unshared)} apply to {sc.strategy.preset} only; "
+                f"{', '.join(others)} {plain}",
+            )
         )
     root = sc.seed if seed is None else seed
-    fresh = not out.exists()
-    fresh_output(out)
-    try:
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            job = bar.add_task(
-                f"{sc.name}: {len(names)} strategies × {replications} replications",
-                total=len(names) * replications,
-            )
-            runs = run_compare(
-                sc,
-                names,
-                replications,
-                seed=root,
-                out=out,
-                workers=workers,
-                progress=lambda done, total: bar.update(job, completed=done),
-            )
-        table = write_comparison(out, sc, names, replications, root, runs)
-    except BaseException:
-        if fresh:
-            remove_created(out, existed=False)
-        raise
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        job = bar.add_task(
+            escape(f"{sc.name}: {len(names)} strategies × {replications} replications"),
+            total=len(names) * replications,
+        )
+        runs = run_compare(
+            sc,
+            names,
+            replications,
+            seed=root,
+            out=out,
+            workers=workers,
+            progress=lambda done, total: bar.update(job, completed=done),
+        )
+    table = compare_table(runs)
     console.print(comparison_table(table, f"{sc.name} · {replications} replications · seed {root}"))
     if sc.question:
         console.print(f"question: {sc.question}")
@@ -291,10 +318,11 @@ DEMO_STRATEGIES = "numbers-game,qualify-hard"
 
 
 def demo_directory(out: Path | None) -> Path:
-    """``--out`` if given (it must be new or empty); else ``salesim-demo``, or the first free ``salesim-demo-N``."""
-    from sim.store.outputs import first_free_directory, fresh_output
+    """``--out`` if given (claiming it checks it is new or empty); else ``salesim-demo``, or the first free
+    ``salesim-demo-N``."""
+    from sim.store.outputs import first_free_directory
 
-    return fresh_output(out) if out is not None else first_free_directory(Path("salesim-demo"))
+    return out if out is not None else first_free_directory(Path("salesim-demo"))
 
 
 @app.command()
@@ -314,48 +342,47 @@ def demo(
     """Compare numbers-game and qualify-hard on an SMB and a Fortune 1000 market; write one HTML report."""
     import time
 
-    from sim.comparison import StrategyError
+    from sim.comparison import StrategyError, check_counts
     from sim.store.comparisons import write_demo
-    from sim.store.outputs import remove_created
+    from sim.store.directories import staged
     from sim.viz.report import ReportError, build_report
 
     started = time.perf_counter()
     with clean_errors():
-        if replications < 1:
-            raise UsageError(f"--replications {replications}: must be at least 1")
-        target = demo_directory(out)
-        existed = target.exists()  # and then empty: demo_directory allows nothing else
-
         try:
-            target.mkdir(parents=True, exist_ok=True)
-            markets = []
-            for key, heading, question, overrides in DEMO_MARKETS:
-                settings = [*overrides, f'name="demo-{key}"', f'question="{question}"']
-                run_comparison(
-                    Path("baseline"), DEMO_STRATEGIES, replications, seed, settings, target / key, workers
-                )
-                markets.append({"directory": key, "heading": heading, "overrides": overrides})
-            description = {
-                "title": "salesim demo · numbers game vs qualify hard, SMB vs Fortune 1000",
-                "question": "Does qualifying hard beat the numbers game, and does the answer depend on the market?",
-                "intro": f"The baseline scenario cut down to one segment at a time; both strategies run on the "
-                f"same {replications} simulated markets per segment (common random numbers), so their "
-                "difference is the strategy's, not the dice's.",
-                "strategies": DEMO_STRATEGIES.split(","),
-                "replications": replications,
-                "markets": markets,
-            }
-            write_demo(target, description)
-            with console.status("drawing the report…"):
-                path = build_report(target)
+            check_counts(replications, workers)
+            target = demo_directory(out)
+            with staged(target) as building:
+                markets = []
+                for key, heading, question, overrides in DEMO_MARKETS:
+                    settings = [*overrides, f'name="demo-{key}"', f'question="{question}"']
+                    run_comparison(
+                        Path("baseline"),
+                        DEMO_STRATEGIES,
+                        replications,
+                        seed,
+                        settings,
+                        building / key,
+                        workers,
+                    )
+                    markets.append({"directory": key, "heading": heading, "overrides": overrides})
+                description = {
+                    "title": "salesim demo · numbers game vs qualify hard, SMB vs Fortune 1000",
+                    "question": "Does qualifying hard beat the numbers game, and does the answer depend on the market?",
+                    "intro": f"The baseline scenario cut down to one segment at a time; both strategies run on the "
+                    f"same {replications} simulated markets per segment (common random numbers), so their "
+                    "difference is the strategy's, not the dice's.",
+                    "strategies": DEMO_STRATEGIES.split(","),
+                    "replications": replications,
+                    "markets": markets,
+                }
+                write_demo(building, description)
+                with console.status("drawing the report…"):
+                    page = build_report(building)
         except (StrategyError, ReportError) as exc:
-            remove_created(target, existed)
             raise UsageError(str(exc)) from None
-        except BaseException:
-            remove_created(target, existed)
-            raise
     console.print(f"demo finished in {time.perf_counter() - started:.0f} s")
-    console.print(f"report → {path.resolve()}")
+    console.print(f"report → {(target / page.name).resolve()}")
 
 
 @app.command("scenarios")
@@ -373,13 +400,45 @@ def list_scenarios() -> None:
     console.print(f"files in {folder}; run one with: salesim run <name>")
 
 
-def main() -> None:
-    """Entry point of the ``salesim`` console script."""
+def _terminated(signum: int, frame: object) -> None:
+    # Unwind like Ctrl-C does, so half-built output is removed and the output's lock released on the way out.
+    raise SystemExit(128 + signum)
+
+
+def _parser_exceptions() -> Any:
+    """The command-line parser's exception classes: typer vendors click from 0.2x on, used it before."""
+    import importlib
+
     try:
-        app()
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
+        return importlib.import_module("typer._click.exceptions")
+    except ImportError:
+        return importlib.import_module("click.exceptions")
+
+
+def main() -> None:
+    """Entry point of the ``salesim`` console script: the parser's own errors as one line and exit code 2."""
+    errors = _parser_exceptions()
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        code = app(standalone_mode=False)
+    except errors.NoArgsIsHelpError as exc:
+        # The help is the message (rich-formatted help is printed while it is built, and the message is empty).
+        if exc.format_message():
+            typer.echo(exc.format_message())
+        sys.exit(2)
+    except errors.UsageError as exc:
+        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+        print_error(f"{exc.format_message()}{hint}")
+        sys.exit(2)
+    except errors.ClickException as exc:
+        print_error(exc.format_message())
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        print_error("interrupted")
         sys.exit(130)
+    if code == 130:
+        print_error("interrupted")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]

@@ -7,13 +7,17 @@ in (strategy, replication) order, so a parallel comparison equals a serial one.
 
 A comparison directory holds one run directory per (strategy, replication), ``runs.parquet`` (one row of
 headline figures per run), ``comparison.parquet`` (the table) and ``compare.json`` (what was compared); its
-layout is :mod:`sim.store.comparisons`' business.
+layout is :mod:`sim.store.comparisons`' business. It is built in a hidden temporary sibling and renamed into
+place whole, so a comparison killed at any moment leaves nothing behind. Pool workers exit when the process
+that started them dies (:func:`die_with_parent`), so a killed comparison leaves no workers either.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,11 +34,45 @@ from sim.model.strategy import PRESETS
 from sim.results import run, save_run
 from sim.stats import mean_interval, paired_difference
 from sim.store import comparisons as store
+from sim.store.directories import staged
 from sim.store.runs import replication_dir
+
+MAX_REPLICATIONS = 10_000
+"""The most replications a comparison runs per strategy (a 95% interval barely narrows after a few hundred)."""
+
+MAX_WORKERS = 256
+"""The most worker processes a comparison starts."""
+
+PARENT_POLL_SECONDS = 0.25
+"""How often a pool worker checks that the process that started it is alive."""
 
 
 class StrategyError(ValueError):
-    """An unknown strategy name in a comparison."""
+    """A comparison asked for wrongly: an unknown strategy, or a count out of range."""
+
+
+def check_counts(replications: int, workers: int | None) -> None:
+    """Replications from 1 to :data:`MAX_REPLICATIONS`; workers (if given) from 1 to :data:`MAX_WORKERS`."""
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise StrategyError(f"--replications {replications}: must be from 1 to {MAX_REPLICATIONS:,}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise StrategyError(f"--workers {workers}: must be from 1 to {MAX_WORKERS}")
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool worker initializer: exit as soon as ``parent`` (the process that started the pool) is gone.
+
+    A parent killed outright (SIGKILL, the OOM killer) cannot shut its pool down; without this its workers
+    would finish their runs into a directory nobody will rename and then wait forever for the next task.
+    Polling ``getppid`` works wherever the pool runs; the thread is a daemon, so it never keeps a worker alive.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="salesim-parent-watch", daemon=True).start()
 
 
 def parse_strategies(text: str | Sequence[str]) -> list[str]:
@@ -124,16 +162,51 @@ def compare(
 
     ``workers=1`` runs serially in this process; otherwise a process pool with ``workers`` processes
     (default: all cores), unless an ``executor`` is given. ``progress(done, total)`` is called as runs finish.
+    With ``out``, the whole comparison directory (runs, tables, ``compare.json``) is written all or nothing;
+    ``out`` must be new or empty and not being written by another process.
     """
     names = parse_strategies(list(strategies))
-    if replications < 1:
-        raise StrategyError(f"--replications {replications}: must be at least 1")
+    check_counts(replications, workers)
     root = scenario.seed if seed is None else seed
-    tasks = [
+    if out is None:
+        return _run_tasks(
+            _tasks(scenario, names, replications, root, None), names, workers, executor, progress
+        )
+    final = Path(out)
+    with staged(final) as building:
+        runs = _run_tasks(
+            _tasks(scenario, names, replications, root, building), names, workers, executor, progress
+        )
+        runs = runs.with_columns(
+            pl.Series(
+                "run_dir",
+                [
+                    str(replication_dir(final, s, r))
+                    for s, r in runs.select("strategy", "replication").iter_rows()
+                ],
+            )
+        )
+        write_comparison(building, scenario, names, replications, root, runs)
+    return runs
+
+
+def _tasks(
+    scenario: Scenario, names: list[str], replications: int, root: int, out: Path | None
+) -> list[RunTask]:
+    return [
         RunTask(scenario, name, r, s, None if out is None else str(out))
         for r, s in enumerate(replication_seeds(root, replications))
         for name in names
     ]
+
+
+def _run_tasks(
+    tasks: list[RunTask],
+    names: list[str],
+    workers: int | None,
+    executor: Executor | None,
+    progress: Callable[[int, int], None] | None,
+) -> pl.DataFrame:
     rows: list[dict[str, Any]] = []
     if executor is None and (workers == 1 or len(tasks) == 1):
         for task in tasks:
@@ -141,20 +214,30 @@ def compare(
             if progress:
                 progress(len(rows), len(tasks))
     else:
-        own = executor is None
-        # Spawned, not forked: forking a process whose polars thread pool is running can deadlock the child.
-        pool = executor or ProcessPoolExecutor(
-            max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")
-        )
+        own = None
+        if executor is None:
+            # Spawned, not forked: forking a process whose polars thread pool is running can deadlock the child.
+            own = executor = ProcessPoolExecutor(
+                max_workers=min(workers or os.cpu_count() or 1, len(tasks)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
         try:
-            futures = [pool.submit(run_task, task) for task in tasks]
+            futures = [executor.submit(run_task, task) for task in tasks]
             for future in futures:
                 rows.append(future.result())
                 if progress:
                     progress(len(rows), len(tasks))
+        except BaseException:
+            if own is not None:
+                # Interrupted or failed: stop the runs in progress instead of waiting for them to finish.
+                for process in list((getattr(own, "_processes", None) or {}).values()):
+                    process.terminate()
+            raise
         finally:
-            if own:
-                pool.shutdown(cancel_futures=True)
+            if own is not None:
+                own.shutdown(cancel_futures=True)
     order = {name: i for i, name in enumerate(names)}
     rows.sort(key=lambda row: (order[row["strategy"]], row["replication"]))
     return pl.DataFrame(rows, infer_schema_length=None)
@@ -202,7 +285,7 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
 def write_comparison(
     out: Path, scenario: Scenario, strategies: Sequence[str], replications: int, seed: int, runs: pl.DataFrame
 ) -> pl.DataFrame:
-    """Compute the table and write it, the runs and ``compare.json`` into a comparison directory."""
+    """Compute the table and write it, the runs and ``compare.json`` into a comparison directory being built."""
     table = compare_table(runs)
     description = {
         "scenario": scenario.name,

@@ -35,6 +35,7 @@ class RunResult:
     events: pl.DataFrame
     wall_seconds: float = 0.0
     _summary: dict[str, Any] | None = field(default=None, repr=False)
+    _content_hash: str | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, Any]:
         """Headline figures (see :func:`sim.metrics.summary`), computed once."""
@@ -43,8 +44,10 @@ class RunResult:
         return self._summary
 
     def content_hash(self) -> str:
-        """Hash of the event log's values: same scenario and seed, same hash."""
-        return content_hash(self.events)
+        """Hash of the event log's values: same scenario and seed, same hash (computed once)."""
+        if self._content_hash is None:
+            self._content_hash = content_hash(self.events)
+        return self._content_hash
 
     def meta(self) -> dict[str, Any]:
         """What ``meta.json`` records: seed, versions, wall time, event count, the resolved policy."""
@@ -79,19 +82,27 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
 
 
 def save_run(result: RunResult, directory: str | Path) -> Path:
-    """Write a self-describing run directory (:func:`sim.store.runs.write_run`); ``meta.json`` marks it complete."""
+    """Write a self-describing run directory, all or nothing (:func:`sim.store.runs.write_run`).
+
+    ``directory`` must be new or empty and not being written by another process; a :class:`StoreError` else.
+    """
     scenario = result.scenario.model_copy(update={"seed": result.seed})
     return write_run(directory, scenario, result.events, result.summary(), result.meta())
 
 
 def load_run(directory: str | Path) -> RunResult:
-    """Read a run directory back into the :class:`RunResult` that ``sim.run`` returned."""
+    """Read a run directory back into the :class:`RunResult` that ``sim.run`` returned.
+
+    The log is verified against ``meta.json`` (hash, event count, columns, schema versions) and the summary
+    is computed from it again; a :class:`RunDirError` or ``SchemaError`` for anything that does not match.
+    """
     stored = read_run(directory)
     return RunResult(
         scenario=stored.scenario,
         seed=stored.seed,
         events=stored.events,
         wall_seconds=stored.wall_seconds,
+        _content_hash=stored.meta["events_sha256"],  # verified against the log by read_run
     )
 
 

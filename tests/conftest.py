@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,9 +86,13 @@ def salesim_executable() -> list[str]:
 
 
 def run_cli(
-    args: Sequence[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 120.0
+    args: Sequence[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 120.0,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``salesim ARGS`` in ``cwd`` and capture its output as text.
+    """Run ``salesim ARGS`` in ``cwd`` and capture its output as text (``preexec_fn`` runs in the child first).
 
     The terminal is 80 columns wide, as a user's often is, so a long message that wraps shows up as two lines.
     """
@@ -101,4 +105,5 @@ def run_cli(
         text=True,
         timeout=timeout,
         check=False,
+        preexec_fn=preexec_fn,
     )

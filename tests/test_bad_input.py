@@ -276,3 +276,160 @@ def test_load_run_refuses_a_log_of_another_schema_version(
 def test_load_run_reads_its_own_schema_version(saved_run: Path, small_run: LiveRun) -> None:
     """The control case: the untouched copy loads."""
     assert load_run(saved_run).events.equals(small_run.events)
+
+
+# ------------------------------------------------------------------------------------------------------
+# The parser, the filesystem, recursion, special and oversized files, long lines, markup, bounds
+# ------------------------------------------------------------------------------------------------------
+
+TINY_SETS = ("--set", "market.smb.accounts=30", "--set", "market.mid_market.accounts=0")
+TINY_SETS += ("--set", "market.f1000.accounts=0", "--set", "horizon_days=60")
+LONG_NAME = "n" * 300
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A bad invocation: its arguments (``{root}`` is the case's folder), what its one line must mention."""
+
+    args: tuple[str, ...]
+    mentions: tuple[str, ...]
+    left_alone: tuple[str, ...] = ()
+    limit_file_size: bool = False
+
+
+REFUSALS: dict[str, Refusal] = {
+    "usage_missing_argument": Refusal(("run",), ("Missing argument", "salesim run --help")),
+    "usage_bad_integer": Refusal(("run", "baseline", "--seed", "abc"), ("--seed", "integer")),
+    "usage_unknown_command": Refusal(("nonsense",), ("No such command", "nonsense")),
+    "usage_unknown_option": Refusal(("run", "baseline", "--bogus"), ("--bogus",)),
+    "out_below_a_file": Refusal(
+        ("run", "{root}/good.toml", "--out", "{root}/a-file/sub"), ("a-file", "Not a directory")
+    ),
+    "out_name_too_long": Refusal(
+        ("run", "{root}/good.toml", "--out", f"{{root}}/made/for/it/{LONG_NAME}"),
+        ("File name too long",),
+        left_alone=("made",),
+    ),
+    "out_disk_full": Refusal(
+        ("run", "{root}/good.toml", "--out", "{root}/new/run"),
+        ("cannot write", "File too large"),
+        left_alone=("new",),
+        limit_file_size=True,
+    ),
+    "scenario_nested_too_deeply": Refusal(("run", "{root}/deep.toml"), ("deep.toml", "nested too deeply")),
+    "set_nested_too_deeply": Refusal(
+        ("run", "baseline", "--set", "name=" + "[" * 5000 + "]" * 5000), ("nested too deeply",)
+    ),
+    "scenario_is_a_pipe": Refusal(
+        ("run", "{root}/pipe.toml"), ("pipe.toml", "named pipe", "not a regular file")
+    ),
+    "scenario_is_a_device": Refusal(("run", "/dev/zero"), ("/dev/zero", "character device")),
+    "scenario_is_a_directory": Refusal(("run", "{root}/folder.toml"), ("folder.toml", "a directory")),
+    "scenario_too_large": Refusal(("run", "{root}/huge.toml"), ("huge.toml", "1,048,576")),
+    "scenario_with_folder_missing": Refusal(
+        ("run", "scenarios/baseline.toml"), ("scenarios/baseline.toml", "no such file")
+    ),
+    "scenario_with_suffix_missing": Refusal(("run", "baseline.toml"), ("baseline.toml", "no such file")),
+    "bare_name_unknown": Refusal(("run", "baselin"), ("baselin", "did you mean 'baseline'")),
+    "long_line_is_cut": Refusal(("run", "baseline", "--set", "x" * 5000 + "=1"), ("unknown field",)),
+    "replications_bound": Refusal(
+        ("compare", "baseline", "--strategies", "numbers-game", "--replications", "10001"),
+        ("--replications 10001", "10,000"),
+    ),
+    "workers_bound": Refusal(
+        ("compare", "baseline", "--strategies", "numbers-game", "--workers", "257"), ("--workers 257", "256")
+    ),
+    "demo_replications_bound": Refusal(("demo", "--replications", "20000"), ("--replications", "10,000")),
+    "horizon_bound": Refusal(("run", "baseline", "--set", "horizon_days=99999"), ("horizon_days", "10950")),
+    "accounts_bound": Refusal(
+        ("run", "baseline", "--set", "market.smb.accounts=300000"), ("market.smb.accounts", "200000")
+    ),
+    "meta_nested_too_deeply": Refusal(("replay", "{root}/deep-run"), ("meta.json", "nested too deeply")),
+}
+
+
+def _limit_file_size() -> None:
+    import resource
+
+    # Python ignores SIGXFSZ, so a write past the limit fails with EFBIG, as a full disk fails with ENOSPC.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+@pytest.fixture(scope="module")
+def refusals(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
+    """Every refusal case in its own folder, all started at once."""
+    root = tmp_path_factory.mktemp("refusals")
+    jobs = {}
+    for name, case in REFUSALS.items():
+        folder = root / name
+        folder.mkdir()
+        (folder / "good.toml").write_text(GOOD_SCENARIO)
+        (folder / "a-file").write_text("keep me")
+        (folder / "deep.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+        (folder / "huge.toml").write_text("# padding\n" * 120_000)
+        (folder / "folder.toml").mkdir()
+        os.mkfifo(folder / "pipe.toml")
+        (folder / "deep-run").mkdir()
+        (folder / "deep-run" / "meta.json").write_text("[" * 100_000 + "]" * 100_000)
+        args = [a.replace("{root}", str(folder)) for a in case.args]
+        jobs[name] = (args, folder, case.limit_file_size)
+
+    def start(args: list[str], folder: Path, limit: bool) -> subprocess.CompletedProcess[str]:
+        return run_cli(args, folder, preexec_fn=_limit_file_size if limit else None)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {name: pool.submit(start, *job) for name, job in jobs.items()}
+        return {name: (futures[name].result(), jobs[name][1]) for name in jobs}
+
+
+BEFORE = {"good.toml", "a-file", "deep.toml", "huge.toml", "folder.toml", "pipe.toml", "deep-run"}
+
+
+@pytest.mark.parametrize("name", list(REFUSALS))
+def test_every_kind_of_bad_input_is_one_bounded_line_and_exit_2(
+    name: str, refusals: dict[str, tuple[subprocess.CompletedProcess[str], Path]]
+) -> None:
+    proc, folder = refusals[name]
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
+    assert proc.returncode == 2, f"exit {proc.returncode}; stderr: {proc.stderr!r}"
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: ") and len(lines[0]) <= 500, lines[0]
+    assert not any(box in proc.stderr for box in "╭│╰"), "the parser's boxed usage error leaked through"
+    for word in REFUSALS[name].mentions:
+        assert word in lines[0], f"{word!r} not in: {lines[0]}"
+    assert {p.name for p in folder.iterdir()} == BEFORE, "something was left behind"
+    assert (folder / "a-file").read_text() == "keep me"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_an_output_folder_without_write_permission_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "good.toml").write_text(GOOD_SCENARIO)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        proc = run_cli(["run", "good.toml", "--out", str(locked / "run")], cwd=tmp_path)
+    finally:
+        locked.chmod(0o700)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "Permission denied" in lines[0], proc.stderr
+    assert list(locked.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_a_scenario_name_with_markup_is_printed_as_text(tmp_path: Path, command: str) -> None:
+    args = [command, "baseline", *TINY_SETS, "--set", 'name="x[/]y [bold]z"', "--out", str(tmp_path / "out")]
+    if command == "compare":
+        args += ["--strategies", "numbers-game,qualify-hard", "--replications", "1", "--workers", "1"]
+    proc = run_cli(args, cwd=tmp_path, env={"COLUMNS": "200"})
+    assert proc.returncode == 0, proc.stderr
+    assert "x[/]y [bold]z" in proc.stdout
+
+
+def test_a_bare_shipped_name_still_means_the_shipped_scenario(tmp_path: Path) -> None:
+    proc = run_cli(["run", "baseline", *TINY_SETS, "--out", str(tmp_path / "out")], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert load_run(tmp_path / "out").scenario.name == "baseline"

@@ -12,13 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, small_scenario
+from conftest import SCENARIO_DIR, run_cli, small_scenario
 
 import sim
 from sim.core.events import content_hash
 from sim.store.parquet import read_events, write_events
 
-SCENARIO = "scenarios/baseline.toml"
+# The file itself: a path that does not exist where the CLI runs is an error, not the shipped scenario.
+SCENARIO = str(SCENARIO_DIR / "baseline.toml")
 
 
 def sha256_of(path: Path) -> str:

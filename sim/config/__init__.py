@@ -14,13 +14,16 @@ imports the model, the engine or anything downstream of the log:
 
 from sim.config.errors import ScenarioError, did_you_mean
 from sim.config.load import (
+    MAX_SCENARIO_BYTES,
     apply_overrides,
     describe_validation_error,
     load_scenario,
     parse_override,
+    read_regular_file,
     read_toml,
     resolve_scenario_path,
     scenario_from_mapping,
+    shipped_scenario_names,
 )
 from sim.config.presets import PRESETS, Policy, StrategyConfig
 from sim.config.scenario import MAX_BUYING_WINDOWS, Scenario, windows_per_account
@@ -61,6 +64,7 @@ __all__ = [
     "MAX_BUYING_WINDOWS",
     "MAX_HORIZON_DAYS",
     "MAX_REPS",
+    "MAX_SCENARIO_BYTES",
     "PRESETS",
     "SEGMENTS",
     "TITLES",
@@ -96,10 +100,12 @@ __all__ = [
     "load_scenario",
     "mid_market_defaults",
     "parse_override",
+    "read_regular_file",
     "read_toml",
     "resolve_scenario_path",
     "scenario_from_mapping",
     "scenario_to_toml",
+    "shipped_scenario_names",
     "smb_defaults",
     "windows_per_account",
 ]

@@ -7,6 +7,8 @@ where a name is close to an allowed one.
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -70,6 +72,8 @@ def parse_override(assignment: str) -> tuple[list[str], Any]:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw.strip()
+    except RecursionError:
+        raise ScenarioError(f"--set {path}: the value is nested too deeply") from None
     return keys, value
 
 
@@ -108,33 +112,107 @@ def scenario_from_mapping(raw: Mapping[str, Any], source: str = "<scenario>") ->
     return scenario
 
 
+MAX_SCENARIO_BYTES = 1 << 20
+"""The largest scenario file salesim reads (1 MiB; the shipped baseline, every field spelt out, is about 12 KiB)."""
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a directory",
+        stat.S_ISFIFO: "a named pipe",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "not a regular file")
+
+
+def read_regular_file(path: str | Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; a one-line :class:`ScenarioError` otherwise.
+
+    Opened without blocking and checked on the open descriptor, so a named pipe or a device is refused
+    instead of read forever, and a file swapped after the check is still the one checked.
+    """
+    p = Path(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise ScenarioError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise ScenarioError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError(f"{p}: {_file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > limit:
+            raise ScenarioError(f"{p}: {info.st_size:,} bytes, larger than the {limit:,} bytes salesim reads")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise ScenarioError(f"{p}: grew past the {limit:,} bytes salesim reads while being read")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ScenarioError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
     """Read a TOML file into a mapping, turning I/O and syntax problems into :class:`ScenarioError`."""
     p = Path(path)
+    raw = read_regular_file(p, MAX_SCENARIO_BYTES)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{p}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{p}: cannot read: {exc}") from None
-    try:
-        return tomllib.loads(text)
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{p}: cannot read: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{p}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{p}: not valid TOML: arrays or tables nested too deeply") from None
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
-    """Load, override and validate a scenario file. Names under ``scenarios/`` that ship work anywhere."""
+    """Load, override and validate a scenario file. Names of shipped scenarios work anywhere."""
     p = resolve_scenario_path(path)
-    return scenario_from_mapping(apply_overrides(read_toml(p), overrides), str(path))
+    try:
+        return scenario_from_mapping(apply_overrides(read_toml(p), overrides), str(path))
+    except RecursionError:
+        # A value nested hundreds deep (in the file or an override) that parsed but cannot be validated.
+        raise ScenarioError(f"{path}: a value is nested too deeply") from None
+
+
+SHIPPED_SCENARIOS = Path(__file__).parent.parent / "scenarios"
+
+
+def shipped_scenario_names() -> list[str]:
+    """The names of the scenarios that ship with salesim (``baseline``, …)."""
+    return sorted(p.stem for p in SHIPPED_SCENARIOS.glob("*.toml"))
 
 
 def resolve_scenario_path(path: str | Path) -> Path:
-    """A path as given if it exists, else a shipped scenario of that name (``baseline`` or ``baseline.toml``)."""
+    """The file a scenario argument names.
+
+    A file that exists is itself. A bare name (no folder, no ``.toml``) such as ``baseline`` is the shipped
+    scenario of that name. Anything else that does not exist is an error: a path the user typed never
+    silently becomes a shipped file of the same name.
+    """
     p = Path(path)
-    if p.exists():
+    bare = len(p.parts) == 1 and p.suffix != ".toml"
+    if p.is_file():
         return p
-    shipped = (
-        Path(__file__).parent.parent / "scenarios" / (p.name if p.suffix == ".toml" else f"{p.name}.toml")
-    )
-    return shipped if shipped.exists() else p
+    if bare and (SHIPPED_SCENARIOS / f"{p.name}.toml").is_file():
+        return SHIPPED_SCENARIOS / f"{p.name}.toml"
+    if p.exists():
+        return p  # a directory or a device: read_toml says why it cannot be read
+    if bare:
+        hint = did_you_mean(p.name, shipped_scenario_names())
+        raise ScenarioError(
+            f"{p}: no such file, and no shipped scenario of that name{hint}; "
+            f"shipped: {', '.join(shipped_scenario_names())}"
+        )
+    raise ScenarioError(f"{p}: no such file")

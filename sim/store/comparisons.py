@@ -2,21 +2,25 @@
 
 A comparison directory holds one run directory per (strategy, replication) at
 :func:`~sim.store.runs.replication_dir`, ``runs.parquet`` (one row of headline figures per run),
-``comparison.parquet`` (the table) and ``compare.json`` (what was compared), written last. A demo directory
-holds one comparison per market and ``demo.json`` (title, question and the markets' sub-directories).
+``comparison.parquet`` (the table) and ``compare.json`` (what was compared, and the SHA-256 of both tables),
+written last. A demo directory holds one comparison per market and ``demo.json`` (title, question and the
+markets' sub-directories). Both are built in a hidden temporary sibling and renamed into place whole
+(:func:`sim.store.directories.staged`); reading checks the tables against ``compare.json`` and every run
+directory (verified by :func:`~sim.store.runs.read_run`) against its row in ``runs.parquet``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from sim.store.files import StoreError, atomic_write_bytes, read_json_object, to_json
-from sim.store.parquet import read_table, write_table
-from sim.store.runs import is_run_dir, replication_dir
+from sim.store.files import StoreError, atomic_write_bytes, digest, read_bytes, read_json_object, to_json
+from sim.store.parquet import MAX_PARQUET_BYTES, read_table, write_table
+from sim.store.runs import StoredRun, is_run_dir, read_run, replication_dir
 
 COMPARE_FILE = "compare.json"
 RUNS_FILE = "runs.parquet"
@@ -35,10 +39,12 @@ def is_demo_dir(directory: Path) -> bool:
 
 
 def write_comparison(out: Path, runs: pl.DataFrame, table: pl.DataFrame, description: dict[str, Any]) -> None:
-    """Write ``runs.parquet``, ``comparison.parquet`` and, last, ``compare.json`` into a comparison directory."""
+    """Write ``runs.parquet``, ``comparison.parquet`` and, last, ``compare.json`` (with both tables' SHA-256)
+    into a comparison directory being built (see :func:`sim.store.directories.staged`)."""
     write_table(runs, out / RUNS_FILE)
     write_table(table, out / TABLE_FILE)
-    atomic_write_bytes(out / COMPARE_FILE, to_json(description))
+    files = {name: digest((out / name).read_bytes()) for name in (RUNS_FILE, TABLE_FILE)}
+    atomic_write_bytes(out / COMPARE_FILE, to_json({**description, "files": files}))
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,35 @@ class StoredComparison:
             for strategy, replication in self.runs.select("strategy", "replication").iter_rows()
         ]
 
+    def read_runs(self) -> Iterator[tuple[str, int, StoredRun]]:
+        """(strategy, replication, run) of every run, each verified and checked against its row."""
+        rows = self.runs.select("strategy", "replication", "seed", "events_sha256").iter_rows()
+        for strategy, replication, seed, events_sha256 in rows:
+            run = read_run(replication_dir(self.directory, strategy, replication))
+            if (run.seed, run.meta["events_sha256"]) != (seed, events_sha256):
+                raise StoreError(
+                    f"{run.directory}: does not match {RUNS_FILE}: the run is from another comparison"
+                )
+            yield strategy, replication, run
+
 
 def read_comparison(directory: Path) -> StoredComparison:
-    """Read a comparison directory, refusing one whose tables or run directories are missing."""
+    """Read a comparison directory, refusing one whose tables or run directories are missing, or whose tables
+    do not match ``compare.json``. Each run's own files are verified as it is read
+    (:func:`sim.store.runs.read_run`); :meth:`StoredComparison.check_run` ties it to its row."""
     info = read_json_object(directory / COMPARE_FILE)
+    digests = info.get("files")
+    if not isinstance(digests, dict):
+        raise StoreError(
+            f"{directory / COMPARE_FILE}: 'files' missing or not an object; the directory is damaged"
+        )
     for name in (RUNS_FILE, TABLE_FILE):
         if not (directory / name).exists():
             raise StoreError(f"{directory}: incomplete comparison (no {name})")
+        if digest(read_bytes(directory / name, MAX_PARQUET_BYTES)) != digests.get(name):
+            raise StoreError(
+                f"{directory}: {name} does not match {COMPARE_FILE}: edited, or from another comparison"
+            )
     stored = StoredComparison(
         directory, info, read_table(directory / RUNS_FILE), read_table(directory / TABLE_FILE)
     )

@@ -8,9 +8,11 @@ from pathlib import Path
 import polars as pl
 
 from sim.core.events import SCHEMA_VERSION
-from sim.store.files import atomic_write_bytes
+from sim.store.files import StoreError, atomic_write_bytes, check_regular_file
 
 METADATA_KEY = b"salesim.schema_version"
+MAX_PARQUET_BYTES = 4 << 30
+"""The largest Parquet file salesim reads (4 GiB; the largest market a scenario may describe logs less)."""
 
 
 class SchemaError(ValueError):
@@ -43,6 +45,7 @@ def read_events(path: Path) -> pl.DataFrame:
     """Read a stored log, refusing (with a clear message) one written under another schema version."""
     if not path.exists():
         raise SchemaError(f"{path}: no event log here")
+    check_regular_file(path, MAX_PARQUET_BYTES)
     try:
         version = schema_version_of(path)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
@@ -52,7 +55,10 @@ def read_events(path: Path) -> pl.DataFrame:
             f"{path}: event log schema version {version}, this salesim reads version {SCHEMA_VERSION}; "
             "re-run the scenario with this version"
         )
-    return pl.read_parquet(path)
+    try:
+        return pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise SchemaError(f"{path}: cannot read the event log: {exc}".splitlines()[0]) from None
 
 
 def write_table(frame: pl.DataFrame, path: Path) -> None:
@@ -63,5 +69,9 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
 
 
 def read_table(path: Path) -> pl.DataFrame:
-    """Read a table written by :func:`write_table`."""
-    return pl.read_parquet(path)
+    """Read a table written by :func:`write_table`; a :class:`StoreError` if it is not one."""
+    check_regular_file(path, MAX_PARQUET_BYTES)
+    try:
+        return pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise StoreError(f"{path}: not a readable Parquet table: {exc}".splitlines()[0]) from None

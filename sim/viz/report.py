@@ -1,6 +1,6 @@
 """The HTML report: one self-contained ``report.html`` for a run, a comparison or a demo directory.
 
-The report reads only what a directory holds (event logs, summaries, the comparison table), through
+The report reads only what a directory holds (verified event logs and the comparison tables), through
 :mod:`sim.store`, computes every
 figure through :mod:`sim.metrics`, draws it with :mod:`sim.viz.charts`, and writes a single file that works
 offline: plotly.js is inlined once, nothing is fetched from the network. The summary table uses the same
@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +28,9 @@ import polars as pl
 from sim import metrics
 from sim.format import comparison_header, comparison_rows, comparison_strategies, summary_rows
 from sim.store.comparisons import DEMO_FILE, StoredComparison, is_comparison_dir, read_comparison, read_demo
-from sim.store.files import atomic_write_bytes
+from sim.store.files import atomic_write_bytes, remove_stale_temporaries, temporary_sibling
 from sim.store.outputs import directory_kind
-from sim.store.runs import StoredRun, read_run, read_summary
+from sim.store.runs import read_run
 from sim.story import deal_events
 from sim.viz import charts
 from sim.viz.charts import Chart
@@ -187,8 +186,8 @@ def run_section(directory: Path) -> Section:
     """The section of a single run directory."""
     stored = read_run(directory)
     scenario, events = stored.scenario, stored.events
-    summary = read_summary(directory) or metrics.summary(events)
-    summary = {k: (float("nan") if v is None else v) for k, v in summary.items()}
+    # From the verified log, never from summary.json (an export for other tools, not the truth).
+    summary = {k: (float("nan") if v is None else v) for k, v in metrics.summary(events).items()}
     strategy = str(stored.meta.get("strategy") or scenario.strategy.preset)
     runs = pl.DataFrame([{"strategy": strategy, "replication": 0, **summary}], infer_schema_length=None)
     frames = _Frames()
@@ -217,8 +216,7 @@ def comparison_section(directory: Path, heading: str | None = None, key: str | N
     first_replication = {
         s: runs.filter(pl.col("strategy") == s)["replication"].min() for s in set(runs["strategy"])
     }
-    for strategy, replication, run_dir in stored.run_dirs():
-        run: StoredRun = read_run(run_dir)
+    for strategy, replication, run in stored.read_runs():
         if scenario is None:
             scenario = run.scenario
         frames.add(strategy, replication, run.events, showcase=replication == first_replication[strategy])
@@ -414,7 +412,9 @@ def write_pngs(report: Report, directory: Path, browser: str) -> Path:
 
     os.environ["BROWSER_PATH"] = browser
     target = directory / PNG_DIR
-    staging = Path(tempfile.mkdtemp(prefix=".png-", dir=directory))
+    remove_stale_temporaries(target)
+    staging = temporary_sibling(target)
+    staging.mkdir()
     try:
         figures, files = [], []
         for section in report.sections:
@@ -425,9 +425,11 @@ def write_pngs(report: Report, directory: Path, browser: str) -> Path:
             pio.write_images(figures, files, width=1200, scale=1)
         except Exception as exc:  # kaleido raises many kinds when the browser cannot start
             raise PngUnavailable(f"--png: PNG export failed with {browser}: {exc}".splitlines()[0]) from None
+        previous = temporary_sibling(target)
         if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
+            os.rename(target, previous)
+        os.rename(staging, target)
+        shutil.rmtree(previous, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
