@@ -71,7 +71,7 @@ def test_demo_report_renders_every_chart_in_chromium(tmp_path: Path) -> None:
 
     assert errors == []
     assert outside == []
-    assert expected == figures == 16  # two markets × eight charts
+    assert expected == figures == 18  # two markets × nine charts
     assert rendered == expected
     assert sankeys > 0
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
