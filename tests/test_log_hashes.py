@@ -15,19 +15,19 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "fe731879b29d805313a83ba3ba9fad6e0ec0211e98559a36075f846ba6ba1024", 212641),
-    "baseline-seed7": ((), 7, "6c85ff12688cea808c8c39d48e0a4428931ba42d69544a24657f32fb5260ed39", 214926),
+    "baseline-seed1": ((), 1, "e99003ea0880ccd4cd01848a8e1725637e4ce813aa9c595d902c93fd7bf87f51", 212484),
+    "baseline-seed7": ((), 7, "8259ad7b5da18393309a7bec4d06e7222d50d167511ac40c458032ad47e4e907", 215012),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "0b338f88c11e5a4be66f4f5caf4c991ff2838614e26f870f4c7e66ae57783b56",
-        241156,
+        "830d71443063c74a0265be2dbc301a793c7b76ef9172cfbf61461a9c04849554",
+        240990,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "83101bff963f4923ba81cc6faa4aae2995a9894dda488cc42e76f6e138437ab5",
-        36181,
+        "c6534c9f55a298453f13672746abb6f3891097eae9798885928302b5604091b9",
+        36270,
     ),
     "three-accounts": (
         (
@@ -43,8 +43,8 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "31d6a487aadb5e4029d87e0fcce23f247e2b5d9e06dd0f7c92261aff868d9052",
-        210913,
+        "34de65cebb8615aac2db658b76ec265de64cb921cc9f6c972cde778774832575",
+        210791,
     ),
 }
 

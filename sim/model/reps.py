@@ -15,7 +15,6 @@ from typing import Any
 import simpy
 
 from sim.core.state import WEEK_DAYS
-from sim.core.timing import DECISIONS, PriorityTimeout
 from sim.core.world import Process
 from sim.model.sales_world import SalesWorld
 
@@ -158,14 +157,9 @@ def spend(
                     reason=kind,
                 )
                 remaining = round(remaining - part, 6)
-        turn = _queue(world, seat, when_due)
-        if deadline == math.inf:
-            yield turn
-        else:
-            # The buyer's deadline falls at the end of its day, after the work served that day.
-            yield turn | PriorityTimeout(env, max(0.0, deadline - env.now), DECISIONS)
-            if not turn.triggered:
-                return None
+        # Wait for a morning with hours; the queue gives up on work whose deadline has passed by then.
+        if not (yield _queue(world, seat, when_due, deadline)):
+            return None
 
 
 def reserve_hours(world: SalesWorld, seat: int) -> float:
@@ -176,26 +170,36 @@ def reserve_hours(world: SalesWorld, seat: int) -> float:
     return world.scenario.sales_org.pipeline_reserve_hours * len(world.state.open_by_seat[seat])
 
 
-def _queue(world: SalesWorld, seat: int, due: float) -> simpy.Event:
-    """Join the seat's work queue; the event fires when the rep serves this work at the start of a week."""
+def _queue(world: SalesWorld, seat: int, due: float, deadline: float) -> simpy.Event:
+    """Join the seat's work queue; the event fires (True) when the rep serves this work on a morning, or
+    (False) on the first morning after its deadline."""
     turn = world.env.event()
     world.queued += 1
-    heapq.heappush(world.work_queue.setdefault(seat, []), (due, world.queued, turn))
+    heapq.heappush(world.work_queue.setdefault(seat, []), (due, world.queued, deadline, turn))
     return turn
 
 
 def serve_queue(world: SalesWorld, seat: int) -> Process:
     """Each morning, before anything else: let the waiting work take the day's hours in turn.
 
-    Work whose deadline has passed has already given up; the rest resumes in order of urgency (the events
-    fire in that order, so their processes run in that order), and whatever still does not fit queues again
-    for the next week.
+    Work whose deadline has passed gives up (the buyer moved on); the rest resumes in order of urgency (the
+    events fire in that order, so their processes run in that order) when the seat has a rep, and whatever
+    still does not fit queues again for the next morning. A vacant seat's work keeps waiting.
     """
     queue = world.work_queue.get(seat)
     if not queue:
         return
+    now, seated = world.env.now, world.state.holder(seat) is not None
     waiting = [heapq.heappop(queue) for _ in range(len(queue))]
-    for _, _, turn in waiting:
-        if not turn.triggered:
-            turn.succeed()
-    yield world.env.timeout(0)  # scheduled after the turns: the queued work runs before this process goes on
+    for entry in waiting:
+        _, _, deadline, turn = entry
+        if now > deadline:
+            turn.succeed(False)
+        elif seated:
+            turn.succeed(True)
+        else:
+            heapq.heappush(queue, entry)
+    if seated:
+        yield world.env.timeout(
+            0
+        )  # scheduled after the turns: the queued work runs before this process goes on

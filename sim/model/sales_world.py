@@ -36,8 +36,9 @@ class SalesWorld(World):
         self.min_title_rank = self.policy.min_title_rank
         self.full_capacity = org.hours_per_week * org.selling_share
         """A fully ramped rep's selling hours a week."""
-        self.work_queue: dict[int, list[tuple[float, int, simpy.Event]]] = {}
-        """Per seat, work waiting for next week's hours: (deadline, order queued, the event that resumes it)."""
+        self.work_queue: dict[int, list[tuple[float, int, float, simpy.Event]]] = {}
+        """Per seat, work waiting for a morning's hours: (due, order queued, deadline, the event that resumes
+        it)."""
         self.queued = 0
         targeted = dict(zip(SEGMENTS, self.policy.targeting.weights(), strict=True))
         self.inbound_segments = frozenset(

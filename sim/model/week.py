@@ -35,8 +35,6 @@ def week_process(world: SalesWorld, seat: int) -> Process:
         capacity = reps.open_week(world, seat, rep) if rep is not None else 0.0
         for day in range(int(WEEK_DAYS)):
             yield env.timeout(max(0.0, week_start + day - env.now))
-            if state.holder(seat) is None:
-                continue
             yield from reps.serve_queue(world, seat)
             if day == PROSPECTING_DAY and rep is not None and state.holder(seat) == rep:
                 yield from prospect_with_what_is_left(world, seat, rep, capacity)
