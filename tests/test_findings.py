@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from sim.config import load_scenario, shipped_scenario_names
 import pytest
 
+from sim.config import load_scenario, shipped_scenario_names
 from sim.findings import QUESTIONS, Question, findings_document, main
 
 SMALL = (
