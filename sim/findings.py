@@ -100,41 +100,22 @@ WATCHED_EVENTS = (
 
 
 def ending_figure(segment: str, ending: str) -> str:
-    return f"{SEGMENT_LABEL[segment]}: {ENDING_LABEL[ending]}"
+    return segment_figure(segment, ENDING_LABEL[ending])
 
 
-def revenue_figure(segment: str) -> str:
-    return f"{SEGMENT_LABEL[segment]}: revenue ($)"
+def segment_figure(segment: str, what: str) -> str:
+    """A figure of one segment: ``SMB: revenue ($)``."""
+    return f"{SEGMENT_LABEL[segment]}: {what}"
 
 
-def opened_figure(segment: str) -> str:
-    return f"{SEGMENT_LABEL[segment]}: opportunities opened"
-
-
-def decided_figure(segment: str) -> str:
-    return f"{SEGMENT_LABEL[segment]}: decided (won, lost, no decision)"
-
-
-def reputation_change_figure(reason: str) -> str:
-    return f"reputation change: {reason}"
-
-
-def win_rate_figure(segment: str) -> str:
-    return f"{SEGMENT_LABEL[segment]}: win rate of decided (won ÷ won, lost, no decision)"
-
-
-def discount_figure(segment: str) -> str:
-    return f"{SEGMENT_LABEL[segment]}: mean discount on won deals"
-
-
-def activity_figure(kind: str) -> str:
-    return f"hours on {kind}"
-
-
-def event_figure(kind: str) -> str:
-    return f"events: {kind}"
-
-
+REVENUE = "revenue ($)"
+OPENED = "opportunities opened"
+DECIDED_DEALS = "decided (won, lost, no decision)"
+WIN_RATE = "win rate of decided (won ÷ won, lost, no decision)"
+DISCOUNT = "mean discount on won deals"
+REPUTATION_CHANGE = "reputation change: "
+ACTIVITY = "hours on "
+EVENT = "events: "
 INBOUND = "contacts: inbound"
 OUTBOUND = "contacts: outbound"
 REPUTATION = "reputation at the horizon"
@@ -144,7 +125,7 @@ STALLED_DAYS = "deals with a stalling CIO: mean days open"
 STALLED_HOURS = "deals with a stalling CIO: mean rep hours"
 STALLED_SHARE = "share of selling hours on deals with a stalling CIO"
 
-ZERO_WHEN_ABSENT = ("hours on ", "reputation change: ")
+ZERO_WHEN_ABSENT = (ACTIVITY, REPUTATION_CHANGE)
 """Figures a run may lack because nothing happened (they are 0 there, not missing)."""
 
 _TERMINAL = {
@@ -188,24 +169,26 @@ def mechanism_figures(events: pl.DataFrame) -> dict[str, float | None]:
             if s == segment and e.split(":")[0] in ("won", "lost", "no_decision")
         )
         seg_won = won.filter(pl.col("segment") == segment)
-        out[opened_figure(segment)] = float(opened.get(segment, 0))
-        out[decided_figure(segment)] = float(decided)
-        out[revenue_figure(segment)] = float(seg_won["amount"].sum())
-        out[win_rate_figure(segment)] = seg_won.height / decided if decided else None
-        out[discount_figure(segment)] = _mean(seg_won["discount"])
+        out[segment_figure(segment, OPENED)] = float(opened.get(segment, 0))
+        out[segment_figure(segment, DECIDED_DEALS)] = float(decided)
+        out[segment_figure(segment, REVENUE)] = float(seg_won["amount"].sum())
+        out[segment_figure(segment, WIN_RATE)] = seg_won.height / decided if decided else None
+        out[segment_figure(segment, DISCOUNT)] = _mean(seg_won["discount"])
     out.update(hours_by_activity(events))
     kinds = dict(events.group_by("kind").len().iter_rows())
     for kind in WATCHED_EVENTS:
-        out[event_figure(kind)] = float(kinds.get(kind, 0))
+        out[EVENT + kind] = float(kinds.get(kind, 0))
     contacts = events.filter(pl.col("kind") == "ContactMade")
     inbound = contacts.filter(pl.col("reason") == "inbound").height
     out[INBOUND] = float(inbound)
     out[OUTBOUND] = float(contacts.height - inbound)
     moves = events.filter(pl.col("kind") == "ReputationChanged")
     out[REPUTATION] = float(moves["reputation"][-1]) if moves.height else None
-    for reason, change in moves.group_by("reason").agg(pl.col("reputation_change").sum()).iter_rows():
+    for reason, change in (
+        moves.group_by("reason").agg(pl.col("reputation_change").sum()).sort("reason").iter_rows()
+    ):
         if reason != "initial":
-            out[reputation_change_figure(reason)] = float(change)
+            out[REPUTATION_CHANGE + reason] = float(change)
     walked = events.filter(pl.col("kind") == "OpportunityWalkedAway")["days"]
     out[WALK_AWAY_DAYS] = _median(walked)
     stalled = opportunities(events).join(stall_requests_by_opportunity(events), on="opp", how="inner")
@@ -215,7 +198,9 @@ def mechanism_figures(events: pl.DataFrame) -> dict[str, float | None]:
     selling = events.filter(pl.col("hours").is_not_null() & (pl.col("kind") != "AdminHoursLogged"))
     total = float(selling["hours"].sum())
     out[STALLED_SHARE] = float(stalled["hours"].sum()) / total if total else None
-    return out
+    # polars sums in parallel, so a float sum's last bits depend on thread timing (as in sim.metrics.summary):
+    # twelve significant digits make the same log give the same figures in any process.
+    return {k: None if v is None else float(f"{v:.12g}") for k, v in out.items()}
 
 
 def hours_by_activity(events: pl.DataFrame) -> dict[str, float | None]:
@@ -234,7 +219,7 @@ def hours_by_activity(events: pl.DataFrame) -> dict[str, float | None]:
         .agg(pl.col("hours").sum())
         .sort("activity")
     )
-    return {activity_figure(a): float(h) for a, h in activity.iter_rows()}
+    return {ACTIVITY + a: float(h) for a, h in activity.iter_rows()}
 
 
 def _mean(values: pl.Series) -> float | None:
@@ -416,7 +401,7 @@ def ending_figures() -> list[str]:
 
 
 def activity_figures(evidence: Evidence) -> list[str]:
-    return [c for c in evidence.data.columns if c.startswith("hours on ")]
+    return sorted(c for c in evidence.data.columns if c.startswith(ACTIVITY))
 
 
 def hours_figures() -> list[str]:
@@ -442,8 +427,8 @@ def answer(evidence: Evidence) -> list[str]:
 def mechanism(evidence: Evidence) -> list[str]:
     """Sentences naming what moved, by segment, ending, hours category, activity and event."""
     lines: list[str] = []
-    segments = [revenue_figure(s) for s in SEGMENTS]
-    events = [event_figure(k) for k in WATCHED_EVENTS] + [INBOUND, OUTBOUND]
+    segments = [segment_figure(s, REVENUE) for s in SEGMENTS]
+    events = [EVENT + k for k in WATCHED_EVENTS] + [INBOUND, OUTBOUND]
     if not evidence.others:
         name = evidence.control
         ends = sorted(
@@ -456,7 +441,8 @@ def mechanism(evidence: Evidence) -> list[str]:
             + "."
         )
         rates = [
-            (f, evidence.mean(f, name)) for f in evidence.present([win_rate_figure(s) for s in SEGMENTS])
+            (f, evidence.mean(f, name))
+            for f in evidence.present([segment_figure(s, WIN_RATE) for s in SEGMENTS])
         ]
         lines.append("- " + "; ".join(f"{f} {said(iv)}" for f, iv in rates) + ".")
         selling = evidence.mean("selling_hours", name).mean
@@ -531,9 +517,9 @@ def tables(evidence: Evidence) -> list[str]:
         (
             "Revenue, win rate and discount by segment",
             [
-                f(s)
+                segment_figure(s, what)
                 for s in SEGMENTS
-                for f in (opened_figure, decided_figure, revenue_figure, win_rate_figure, discount_figure)
+                for what in (OPENED, DECIDED_DEALS, REVENUE, WIN_RATE, DISCOUNT)
             ],
             None,
         ),
@@ -545,10 +531,10 @@ def tables(evidence: Evidence) -> list[str]:
         ("Selling hours by activity", activity_figures(evidence), None),
         (
             "Events, contacts, reputation",
-            [event_figure(k) for k in WATCHED_EVENTS]
+            [EVENT + k for k in WATCHED_EVENTS]
             + [INBOUND, OUTBOUND, WALK_AWAY_DAYS, STALLED_DEALS, STALLED_DAYS, STALLED_HOURS, STALLED_SHARE]
             + [REPUTATION]
-            + [c for c in evidence.data.columns if c.startswith("reputation change: ")],
+            + sorted(c for c in evidence.data.columns if c.startswith(REPUTATION_CHANGE)),
             None,
         ),
     ]
@@ -629,8 +615,8 @@ def territory(ev: Evidence, strategy: str) -> str:
     return (
         f"{strategy} prospects {fmt(accounts)} accounts, {fmt(per_seat)} per rep seat; a replication makes "
         f"{_m(ev, OUTBOUND, strategy)} outbound and {_m(ev, INBOUND, strategy)} inbound contacts, puts "
-        f"{_m(ev, event_figure('AccountCooledOff'), strategy)} accounts in cool-off "
-        f"({fmt(ev.scenario.sales_org.cooloff_days)} days) and {_m(ev, event_figure('NurtureStarted'), strategy)} in "
+        f"{_m(ev, EVENT + 'AccountCooledOff', strategy)} accounts in cool-off "
+        f"({fmt(ev.scenario.sales_org.cooloff_days)} days) and {_m(ev, EVENT + 'NurtureStarted', strategy)} in "
         f"nurture, and leaves {_pct(idle)} of its selling hours idle"
     )
 
@@ -640,8 +626,8 @@ def read_numbers_vs_qualify(ev: Evidence) -> list[str]:
     for s in ev.others:
         idle = ev.diff("idle_hours", s)
         out.append(
-            f"{s} disqualifies {_m(ev, event_figure('ContactDisqualified'), s)} contacts below VP a replication "
-            f"(referred up {_m(ev, event_figure('ContactReferredUp'), s)} times) and walks away from "
+            f"{s} disqualifies {_m(ev, EVENT + 'ContactDisqualified', s)} contacts below VP a replication "
+            f"(referred up {_m(ev, EVENT + 'ContactReferredUp', s)} times) and walks away from "
             f"{_pct(ev.mean('walk_away_rate', s).mean)} of closed opportunities (median "
             f"{_m(ev, WALK_AWAY_DAYS, s)} idle days). Its win rate changes by {signed(ev.diff('win_rate', s))}, "
             f"the opportunities it opens by {signed(ev.diff('opportunities', s))}, its screening hours by "
@@ -661,16 +647,16 @@ def read_long_game(ev: Evidence) -> list[str]:
     out = []
     for s in ev.strategies:
         reasons = [
-            (c.removeprefix("reputation change: "), ev.mean(c, s).mean)
-            for c in ev.data.columns
-            if c.startswith("reputation change: ")
+            (c.removeprefix(REPUTATION_CHANGE), ev.mean(c, s).mean)
+            for c in sorted(ev.data.columns)
+            if c.startswith(REPUTATION_CHANGE)
         ]
         out.append(
             f"{s}: reputation at the horizon {said(ev.mean(REPUTATION, s))} (moved by "
             + ", ".join(f"{r} {v:+.2f}" for r, v in reasons if v)
-            + f"); referrals {_m(ev, event_figure('ReferralGiven'), s)}, failed adoptions "
-            f"{_m(ev, event_figure('AdoptionFailed'), s)}, enablement hours "
-            f"{_m(ev, activity_figure('BuyerEnabled'), s)}, walk-aways "
+            + f"); referrals {_m(ev, EVENT + 'ReferralGiven', s)}, failed adoptions "
+            f"{_m(ev, EVENT + 'AdoptionFailed', s)}, enablement hours "
+            f"{_m(ev, ACTIVITY + 'BuyerEnabled', s)}, walk-aways "
             f"{fmt(sum(ev.mean(ending_figure(seg, 'walked_away'), s).mean for seg in SEGMENTS))}, inbound "
             f"contacts {_m(ev, INBOUND, s)}, idle {_pct(ev.mean('idle_hours', s).mean / ev.mean('selling_hours', s).mean)} "
             "of selling hours a replication."
@@ -686,20 +672,20 @@ def read_long_game(ev: Evidence) -> list[str]:
 def read_pressure(ev: Evidence) -> list[str]:
     out = []
     for s in ev.others:
-        applied = ev.mean(event_figure("PressureApplied"), s).mean
-        worked = ev.mean(event_figure("PressureWorked"), s).mean
-        detected = ev.mean(event_figure("PressureDetected"), s).mean
-        smb_rev = ev.diff(revenue_figure("smb"), s)
-        smb_decided = ev.diff(decided_figure("smb"), s)
-        smb_rate = ev.diff(win_rate_figure("smb"), s)
+        applied = ev.mean(EVENT + "PressureApplied", s).mean
+        worked = ev.mean(EVENT + "PressureWorked", s).mean
+        detected = ev.mean(EVENT + "PressureDetected", s).mean
+        smb_rev = ev.diff(segment_figure("smb", REVENUE), s)
+        smb_decided = ev.diff(segment_figure("smb", DECIDED_DEALS), s)
+        smb_rate = ev.diff(segment_figure("smb", WIN_RATE), s)
         out.append(
             f"{s} applies invented urgency {fmt(applied)} times a replication: it rushes an owner "
             f"{fmt(worked)} times and procurement sees through it {fmt(detected)} times (repair hours "
-            f"{_m(ev, activity_figure('PressureDetected'), s)}, reputation "
-            f"{fmt(ev.mean(reputation_change_figure('pressure_detected'), s).mean)} from detections; "
+            f"{_m(ev, ACTIVITY + 'PressureDetected', s)}, reputation "
+            f"{fmt(ev.mean(REPUTATION_CHANGE + 'pressure_detected', s).mean)} from detections; "
             f"reputation at the horizon changes by {signed(ev.diff(REPUTATION, s))}). Revenue changes by "
-            f"SMB {signed(smb_rev)}, mid-market {signed(ev.diff(revenue_figure('mid_market'), s))}, Fortune "
-            f"1000 {signed(ev.diff(revenue_figure('f1000'), s))}. In SMB, where no procurement runs, the "
+            f"SMB {signed(smb_rev)}, mid-market {signed(ev.diff(segment_figure('mid_market', REVENUE), s))}, Fortune "
+            f"1000 {signed(ev.diff(segment_figure('f1000', REVENUE), s))}. In SMB, where no procurement runs, the "
             f"decided opportunities change by {signed(smb_decided)} and the win rate of decided by "
             f"{signed(smb_rate)}; inbound contacts by {signed(ev.diff(INBOUND, s))}."
         )
@@ -719,8 +705,8 @@ def read_smb_vs_f1000(ev: Evidence) -> list[str]:
     out = [f"{territory(ev, s)}." for s in ev.strategies]
     for s in ev.strategies:
         out.append(
-            f"{s}: revenue SMB {_m(ev, revenue_figure('smb'), s)}, Fortune 1000 "
-            f"{_m(ev, revenue_figure('f1000'), s)}; deals won SMB {_m(ev, ending_figure('smb', 'won'), s)}, "
+            f"{s}: revenue SMB {_m(ev, segment_figure('smb', REVENUE), s)}, Fortune 1000 "
+            f"{_m(ev, segment_figure('f1000', REVENUE), s)}; deals won SMB {_m(ev, ending_figure('smb', 'won'), s)}, "
             f"Fortune 1000 {_m(ev, ending_figure('f1000', 'won'), s)} (still open at the horizon "
             f"{_m(ev, ending_figure('f1000', 'open'), s)}); share of selling hours on deals with a stalling CIO "
             f"{_pct(ev.mean(STALLED_SHARE, s).mean)}."
@@ -741,15 +727,15 @@ def read_stalling_cio(ev: Evidence) -> list[str]:
     out = []
     for s in ev.strategies:
         out.append(
-            f"{s}: {_m(ev, event_figure('StallRequested'), s)} stall requests a replication costing "
-            f"{_m(ev, activity_figure('StallRequested'), s)} hours; {_m(ev, STALLED_DEALS, s)} deals with the "
+            f"{s}: {_m(ev, EVENT + 'StallRequested', s)} stall requests a replication costing "
+            f"{_m(ev, ACTIVITY + 'StallRequested', s)} hours; {_m(ev, STALLED_DEALS, s)} deals with the "
             f"CIO a replication, open {_m(ev, STALLED_DAYS, s)} days on average and taking "
             f"{_m(ev, STALLED_HOURS, s)} rep hours; endings a replication: no decision (further evaluation) "
             f"{_m(ev, ending_figure('f1000', 'no_decision:further_evaluation'), s)}, won "
             f"{_m(ev, ending_figure('f1000', 'won'), s)}, walked away "
             f"{_m(ev, ending_figure('f1000', 'walked_away'), s)} (median {_m(ev, WALK_AWAY_DAYS, s)} idle days), "
             f"still open {_m(ev, ending_figure('f1000', 'open'), s)}; contacts disqualified "
-            f"{_m(ev, event_figure('ContactDisqualified'), s)}."
+            f"{_m(ev, EVENT + 'ContactDisqualified', s)}."
         )
     out.append(
         "The CIO stretches the buyer's own cycle and answers each stage with requests that hold it for a "
