@@ -7,7 +7,9 @@ the rest from indecision; the stalling CIO's windows end in "further evaluation"
 a deal whose champion is spent is lost despite winning (``sim.model.champion``). A vendor that first reached
 the buyer after its shortlist was drawn up is not on it and loses when the buyer buys: buyers are far into
 their journey (about 12 of 18 months) before they talk to a vendor, so arriving late is a real way to lose
-(``docs/calibration.md``). A deal the rep had not caught up on by the decision is lost as not ready.
+(``docs/calibration.md``). A deal the rep had not caught up on, even with the buyer's patience, is lost as not
+ready: the rep's hours went elsewhere (DiModica: time spent on prospects who will never buy is time real buyers
+do not get).
 """
 
 from __future__ import annotations
