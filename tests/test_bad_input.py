@@ -92,6 +92,19 @@ RUN_CASES: dict[str, Case] = {
         GOOD_SCENARIO, args=("--set", "horizon_days"), mentions=("--set", "horizon_days"), names_file=False
     ),
     "missing_file": Case(None, mentions=("no such file",)),
+    "unknown_mechanism": Case(
+        "[mechanisms]\nturnovr = false\n", mentions=("mechanisms.turnovr", "did you mean", "'turnover'")
+    ),
+    "mechanism_not_a_switch": Case('[mechanisms]\nadoption = "maybe"\n', mentions=("mechanisms.adoption",)),
+    "unknown_inbound_segment": Case(
+        '[strategy]\ninbound_segments = ["smbb"]\n', mentions=("strategy.inbound_segments", "smbb")
+    ),
+    "negative_dark_after_days": Case(
+        "[sales_org]\ndark_after_days = -3\n", mentions=("sales_org.dark_after_days", "-3")
+    ),
+    "negative_decision_slip": Case(
+        "[buyer_response]\ndecision_slip_days = -1\n", mentions=("buyer_response.decision_slip_days", "-1")
+    ),
 }
 
 
