@@ -15,19 +15,19 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "e99003ea0880ccd4cd01848a8e1725637e4ce813aa9c595d902c93fd7bf87f51", 212484),
-    "baseline-seed7": ((), 7, "8259ad7b5da18393309a7bec4d06e7222d50d167511ac40c458032ad47e4e907", 215012),
+    "baseline-seed1": ((), 1, "ae1fc8291ef7c651b526800db9742417366c21967813265dba406edf954d0ca9", 213079),
+    "baseline-seed7": ((), 7, "a8506f13761b2459e63d79c5726d1135919e3b18380bb2b4e2993447ed6d40f4", 215488),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "830d71443063c74a0265be2dbc301a793c7b76ef9172cfbf61461a9c04849554",
-        240990,
+        "d929bf7948762ae8de74256963420720b281b5b2e5727dc7c8b817d01fdddb6c",
+        241448,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "c6534c9f55a298453f13672746abb6f3891097eae9798885928302b5604091b9",
-        36270,
+        "2dd09f161b26d3dcf53d460225ef93018abaaa688b165f2422d1671b86cc21b0",
+        36390,
     ),
     "three-accounts": (
         (
@@ -37,14 +37,14 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "6729c38f5ca9d092e29316bc4bab986100caeb7a5550ed3a560b87097c9cf4ff",
+        "7b6d1fdfadfe3794204e0723280847704ffa7cc9e33baad90f95b56f32f7df3f",
         496,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "34de65cebb8615aac2db658b76ec265de64cb921cc9f6c972cde778774832575",
-        210791,
+        "97c2f2e48907f4127cc64ac14d264046573b5a0946e32d7f31d5ca6d2d275971",
+        211064,
     ),
 }
 

@@ -360,7 +360,7 @@ class SalesOrgConfig(Model):
     reps: int = Field(20, ge=1, le=MAX_REPS, description="Rep seats (territories).")
     hours_per_week: Hours = Field(45.0, gt=0.0, description="Hours a rep works per week.")
     selling_share: Probability = Field(0.41, description="Share of a rep's hours available for selling.")
-    annual_quota: float = Field(420_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
+    annual_quota: float = Field(500_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
     review_period_days: Days = Field(
         30.4, ge=7.0, description="Days between quota reviews (monthly; at least 7)."
     )

@@ -131,5 +131,5 @@ def keyed_uniforms(key: int, *coordinates: np.ndarray | int) -> np.ndarray:
         for coordinate in arrays:
             z = _mix_array(z ^ _mix_array((coordinate + np.uint64(1)) * _GOLDEN_U64))
         z = _mix_array(z + _GOLDEN_U64)
-    uniforms: np.ndarray = ((z >> np.uint64(11)).astype(np.float64) + 0.5) * _TO_UNIT
+    uniforms: np.ndarray = ((z >> np.uint64(12)).astype(np.float64) + 0.5) * 2.0**-52  # exact: in (0, 1)
     return uniforms

@@ -9,7 +9,13 @@ the checkpoints each have a priority of their own.
 from __future__ import annotations
 
 import simpy
-from simpy.events import NORMAL, EventPriority
+from simpy.events import NORMAL, URGENT, EventPriority
+
+BUYER_FIRST = EventPriority(URGENT - 1)
+"""The buyer's happenings of a day: before anything else of that instant."""
+
+MORNING = URGENT
+"""The rep's morning: waiting work is served after the buyer's steps and before any other work of the instant."""
 
 DECISIONS = EventPriority(NORMAL + 1)
 """A buyer's decision falls at the end of its day: after the buyer's own steps (URGENT) and the reps' answers

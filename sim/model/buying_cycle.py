@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
-from simpy.events import URGENT
 
 from sim.core.columns import NULL_CODE, Column, NumberColumn, TextColumn
 from sim.core.events import BUYING_JOBS, MARKET_KINDS, Batch
-from sim.core.timing import PriorityTimeout
+from sim.core.timing import BUYER_FIRST, PriorityTimeout
 
 if TYPE_CHECKING:  # the market's windows are drawn from these jobs, so the market imports this module
     from sim.core.world import Process
@@ -190,7 +189,7 @@ class BuyerDay(PriorityTimeout):
     """
 
     def __init__(self, env: simpy.Environment, delay: float) -> None:
-        super().__init__(env, delay, URGENT)
+        super().__init__(env, delay, BUYER_FIRST)
 
 
 def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -> Process:

@@ -154,7 +154,7 @@ class Deal(Opportunity):
         signed = yield from self.spend(
             hours,
             "StageAdvanced",
-            deadline=math.inf if self.shared_plan else self.decision_time + WEEK_DAYS,
+            deadline=math.inf if self.shared_plan else max(self.decision_time, env.now) + WEEK_DAYS,
             stage="close",
         )
         if signed is None:

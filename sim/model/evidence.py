@@ -29,4 +29,4 @@ def evidence_setback(opp: Opportunity, stage: str) -> Process:
         failure if stage == "pilot" or opp.stream.chance(DEMO_OVERREACH_SHARE) else "disappointing_reference"
     )
     opp.emit("EvidenceFailed", stage=stage, reason=kind, days=opp.cfg.evidence_setback_days)
-    yield from opp.wait(min(opp.cfg.evidence_setback_days, opp.decision_time - opp.world.env.now))
+    yield from opp.wait(min(opp.cfg.evidence_setback_days, opp.buyer_waits_until() - opp.world.env.now))

@@ -104,6 +104,11 @@ class Opportunity:
             **fields,
         )
 
+    def buyer_waits_until(self) -> float:
+        """Until when the buyer holds its decision for what happens on its own side (a CIO's requests, an
+        evidence setback): its decision day, or for ever under a plan shared with the vendor."""
+        return math.inf if self.shared_plan else self.decision_time
+
     def stage_deadline(self) -> float:
         """How long the buyer waits for the stage the rep is working on.
 

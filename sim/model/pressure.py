@@ -65,8 +65,9 @@ def react_to_pressure(opp: Opportunity) -> Process:
             opp.decision_time = max(opp.decision_time, world.env.now) + proc.detected_delay_days
     else:
         speedup = world.scenario.buyer_response.pressure_smb_speedup_days
-        opp.emit("PressureWorked", days=speedup)
-        opp.decision_time = max(world.env.now, opp.consensus_starts(), opp.decision_time - speedup)
+        rushed = max(world.env.now, opp.consensus_starts(), opp.decision_time - speedup)
+        opp.emit("PressureWorked", days=round(max(0.0, opp.decision_time - rushed), 6))
+        opp.decision_time = rushed
 
 
 def period_end_discount(opp: Opportunity) -> None:

@@ -191,7 +191,8 @@ def inbound_inquiry(world: SalesWorld, account: int) -> Process:
     # shortlist without us.
     now = world.env.now
     window = market.window_for(account, now)
-    deadline = market.w_jobs[window][SHORTLIST_JOB - 1] if window is not None else now
+    shortlist = market.w_jobs[window][SHORTLIST_JOB - 1] if window is not None else now
+    deadline = math.nextafter(shortlist, -math.inf)  # answered on the shortlist day is too late
     rep = yield from reps.spend(
         world,
         seat,

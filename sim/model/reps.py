@@ -98,7 +98,7 @@ def close_week(world: SalesWorld, seat: int) -> None:
     rep, started, available = budget
     if world.state.holder(seat) != rep:
         return
-    elapsed = min(1.0, (world.env.now - started) / WEEK_DAYS)
+    elapsed = min(1.0, (world.env.now - started) / WORK_DAYS)  # hours come a working day at a time
     used = world.state.selling_hours_in_week_of(rep, started)
     idle = round(max(0.0, available * elapsed - used), 6)
     world.log.emit("IdleHoursLogged", rep=rep, hours=idle, day=started)
@@ -107,10 +107,11 @@ def close_week(world: SalesWorld, seat: int) -> None:
 def spend_if_free(world: SalesWorld, seat: int, hours: float, kind: str, **fields: Any) -> int | None:
     """Log an activity now if the seat's rep has the hours this week; otherwise it does not happen.
 
-    For low-value touches (check-ins) that a busy rep simply skips rather than queues.
+    For low-value touches (check-ins) that a busy rep simply skips rather than queues, and skips while live work
+    waits in the seat's queue.
     """
     rep = world.state.holder(seat)
-    if rep is None or free_hours(world, rep, world.env.now) < hours:
+    if rep is None or world.work_queue.get(seat) or free_hours(world, rep, world.env.now) < hours:
         return None
     world.log.emit(kind, rep=rep, hours=hours, **fields)
     return rep

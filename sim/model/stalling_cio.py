@@ -66,8 +66,8 @@ def stall_requests(opp: Opportunity, stage: str) -> Process:
         )
         if done is None:
             return False
-        yield from opp.wait(min(bc.stall_request_days, opp.decision_time - world.env.now))
-        if world.env.now >= opp.decision_time:
+        yield from opp.wait(min(bc.stall_request_days, opp.buyer_waits_until() - world.env.now))
+        if world.env.now >= opp.buyer_waits_until():
             return False
     return True
 

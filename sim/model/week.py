@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from sim.core.state import WEEK_DAYS
+from sim.core.timing import MORNING, PriorityTimeout
 from sim.core.world import Process
 from sim.model import reps
 from sim.model.prospecting import prospecting_pass
@@ -34,7 +35,7 @@ def week_process(world: SalesWorld, seat: int) -> Process:
         rep = state.holder(seat)
         capacity = reps.open_week(world, seat, rep) if rep is not None else 0.0
         for day in range(int(WEEK_DAYS)):
-            yield env.timeout(max(0.0, week_start + day - env.now))
+            yield PriorityTimeout(env, max(0.0, week_start + day - env.now), MORNING)
             yield from reps.serve_queue(world, seat)
             if day == PROSPECTING_DAY and rep is not None and state.holder(seat) == rep:
                 yield from prospect_with_what_is_left(world, seat, rep, capacity)
