@@ -11,6 +11,7 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Iterator
+from concurrent.futures import BrokenExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -65,9 +66,14 @@ MAX_ERROR_CHARS = 480
 """The longest error line printed: a long path or value is cut in the middle, keeping the reason at its end."""
 
 
+def printable(text: str) -> str:
+    """User text with control characters (terminal escape codes among them) shown escaped, not obeyed."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def one_line(message: str, limit: int = MAX_ERROR_CHARS) -> str:
     """A message as one printable line of at most ``limit`` characters (control characters escaped)."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    text = printable(message)
     if len(text) <= limit:
         return text
     tail = limit // 3
@@ -106,6 +112,8 @@ def clean_errors() -> Iterator[None]:
         fail(describe_os_error(exc))
     except RecursionError:
         fail("input nested too deeply to read")
+    except BrokenExecutor:
+        fail("a worker process died (out of memory, or killed); nothing was written, try fewer --workers")
 
 
 def summary_table(summary: dict[str, Any], title: str) -> Table:
@@ -141,7 +149,9 @@ def run(
         with claim(target), console.status(f"simulating {escape(sc.name)} ({sc.horizon_days:.0f} days)…"):
             result = run_scenario(sc, chosen)
             save_run(result, target)
-    console.print(summary_table(result.summary(), f"{sc.name} · {sc.strategy.preset} · seed {chosen}"))
+    console.print(
+        summary_table(result.summary(), printable(f"{sc.name} · {sc.strategy.preset} · seed {chosen}"))
+    )
     console.print(f"{result.events.height:,} events in {result.wall_seconds:.2f} s → {target}")
 
 
@@ -231,9 +241,11 @@ def run_comparison(
             progress=lambda done, total: bar.update(job, completed=done),
         )
     table = compare_table(runs)
-    console.print(comparison_table(table, f"{sc.name} · {replications} replications · seed {root}"))
+    console.print(
+        comparison_table(table, printable(f"{sc.name} · {replications} replications · seed {root}"))
+    )
     if sc.question:
-        console.print(f"question: {sc.question}")
+        console.print(printable(f"question: {sc.question}"))
     return runs, table
 
 

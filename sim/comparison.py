@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -73,6 +74,8 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="salesim-parent-watch", daemon=True).start()
+    # Ctrl-C reaches the whole process group; the parent stops its workers itself, so they stay quiet.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def parse_strategies(text: str | Sequence[str]) -> list[str]:
@@ -143,7 +146,6 @@ def run_task(task: RunTask) -> dict[str, Any]:
         "seed": task.seed,
         "run_dir": run_dir,
         "events_sha256": result.content_hash(),
-        "wall_seconds": result.wall_seconds,
         **result.summary(),
     }
 

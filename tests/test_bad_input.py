@@ -442,6 +442,14 @@ def test_a_scenario_name_with_markup_is_printed_as_text(tmp_path: Path, command:
     assert "x[/]y [bold]z" in proc.stdout
 
 
+def test_terminal_escape_codes_in_a_scenario_name_are_shown_not_obeyed(tmp_path: Path) -> None:
+    args = ["run", "baseline", *TINY_SETS, "--set", 'name="a\\u001b[31mred"', "--out", str(tmp_path / "out")]
+    proc = run_cli(args, cwd=tmp_path, env={"COLUMNS": "200"})
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout
+    assert "a\\x1b[31mred" in proc.stdout
+
+
 def test_a_bare_shipped_name_still_means_the_shipped_scenario(tmp_path: Path) -> None:
     proc = run_cli(["run", "baseline", *TINY_SETS, "--out", str(tmp_path / "out")], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

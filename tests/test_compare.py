@@ -15,7 +15,7 @@ from sim.core.events import MARKET_KINDS
 from sim.stats import mean_interval, paired_difference
 from sim.store.parquet import read_events
 
-VOLATILE = ("wall_seconds", "run_dir")
+VOLATILE = ("run_dir",)
 
 
 @pytest.fixture(scope="module")

@@ -149,6 +149,11 @@ TAMPERS: dict[str, tuple[Callable[[Path], None], type[Exception], tuple[str, ...
         RunDirError,
         ("scenario.toml does not match meta.json",),
     ),
+    "meta_strategy": (
+        lambda d: _edit_meta(d, strategy="qualify-hard"),
+        RunDirError,
+        ("scenario.toml does not match meta.json", "strategy"),
+    ),
 }
 
 
@@ -216,6 +221,8 @@ def test_compare_writes_a_complete_comparison_directory(comparison: Path) -> Non
         "runs.parquet",
     ]
     assert stored.runs["run_dir"].to_list()[0] == str(comparison / "numbers-game" / "rep-000")
+    # The table holds no wall-clock figure, so two identical comparisons write identical tables.
+    assert "wall_seconds" not in stored.runs.columns
 
 
 def test_a_run_swapped_between_comparisons_is_refused(comparison: Path, tmp_path: Path) -> None:

@@ -176,6 +176,11 @@ def read_run(directory: str | Path) -> StoredRun:
         raise RunDirError(str(exc)) from None
     if scenario.seed != seed:
         raise _mismatch(d, f"{SCENARIO_FILE} does not match {META_FILE}: seed {scenario.seed}, not {seed}")
+    for field, value in (("scenario", scenario.name), ("strategy", scenario.strategy.preset)):
+        if field in meta and meta[field] != value:
+            raise _mismatch(
+                d, f"{SCENARIO_FILE} does not match {META_FILE}: {field} {value!r}, not {meta[field]!r}"
+            )
     events = read_events(d / EVENTS_FILE)
     verify_log(d, events, meta)
     return StoredRun(d, scenario, meta, seed, wall, events)

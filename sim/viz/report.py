@@ -188,7 +188,7 @@ def run_section(directory: Path) -> Section:
     scenario, events = stored.scenario, stored.events
     # From the verified log, never from summary.json (an export for other tools, not the truth).
     summary = {k: (float("nan") if v is None else v) for k, v in metrics.summary(events).items()}
-    strategy = str(stored.meta.get("strategy") or scenario.strategy.preset)
+    strategy = scenario.strategy.preset  # from the verified scenario.toml, never from meta.json alone
     runs = pl.DataFrame([{"strategy": strategy, "replication": 0, **summary}], infer_schema_length=None)
     frames = _Frames()
     frames.add(strategy, 0, events, showcase=True)
