@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import sim
+from sim.argtypes import positive
 from sim.cli import DEMO_MARKETS, DEMO_STRATEGIES
 from sim.config import load_scenario
 
@@ -114,27 +115,16 @@ def verdict(label: str, ok: bool, seconds: float, extra: str = "") -> None:
     print(f"  target {label}: {'met' if ok else 'NOT met'} ({seconds:.1f} s{more})")
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: a positive integer (argparse turns the error into exit code 2)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} must be positive")
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--repeat", type=positive_int, default=2, help="demo runs in a row (default 2)")
+    parser.add_argument("--repeat", type=positive(int), default=2, help="demo runs in a row (default 2)")
     parser.add_argument(
-        "--replications", type=positive_int, default=None, help="demo replications (default: the demo's own)"
+        "--replications", type=positive(int), default=None, help="demo replications (default: the demo's own)"
     )
     parser.add_argument(
-        "--workers", type=positive_int, default=None, help="worker processes (default: the demo's own)"
+        "--workers", type=positive(int), default=None, help="worker processes (default: the demo's own)"
     )
     parser.add_argument("--no-scenarios", action="store_true", help="skip the shipped-scenario timings")
     args = parser.parse_args(argv)

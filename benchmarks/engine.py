@@ -37,6 +37,7 @@ from typing import Any
 import simpy
 
 import sim
+from sim.argtypes import positive
 from sim.config import Scenario, load_scenario
 from sim.results import run
 
@@ -192,21 +193,6 @@ def profile_model(scenario: Scenario, seed: int, top: int) -> str:
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)
     return out.getvalue()
-
-
-def positive(kind: type[int] | type[float]) -> Any:
-    """An argparse type: a positive number of ``kind`` (argparse turns the error into exit code 2)."""
-
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text} must be positive")
-        return value
-
-    return parse
 
 
 def main(argv: list[str] | None = None) -> int:

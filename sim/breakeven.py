@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import polars as pl
 
+from sim.argtypes import positive
 from sim.config import load_scenario
 from sim.engine import simulate
 from sim.stats import paired_difference
@@ -50,8 +51,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seeds", type=int, default=12, help="paired replications per level (default 12)")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument(
+        "--seeds", type=positive(int), default=12, help="paired replications per level (default 12)"
+    )
+    parser.add_argument("--workers", type=positive(int), default=2, help="worker processes (default 2)")
     parser.add_argument("--levels", type=float, nargs="+", default=list(LEVELS), help="enablement hours")
     args = parser.parse_args()
     print("| enablement hours | help-them-buy revenue | minus numbers-game (paired, 95% CI) |")

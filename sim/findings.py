@@ -33,6 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sim.argtypes import positive
 from sim.comparison import compare, compare_table
 from sim.config import SEGMENTS, Scenario, StrategyConfig, load_scenario, shipped_scenario_names
 from sim.core.events import SCHEMA_VERSION
@@ -844,8 +845,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sim.findings", description="Write docs/findings.md (Markdown, to stdout)."
     )
-    parser.add_argument("--replications", type=int, default=DEFAULT_REPLICATIONS)
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--replications", type=positive(int), default=DEFAULT_REPLICATIONS)
+    parser.add_argument("--workers", type=positive(int), default=DEFAULT_WORKERS)
     parser.add_argument("--seed", type=int, default=None, help="root seed (default: each scenario's own)")
     parser.add_argument("--scenarios", default=None, help="comma-separated subset of the shipped scenarios")
     args = parser.parse_args(argv)

@@ -81,3 +81,21 @@ def test_benchmark_refuses_bad_arguments(args: list[str], expected: str) -> None
     result = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["-m", "sim.breakeven", "--seeds", "0"], "--seeds: 0 must be positive"),
+        (["-m", "sim.breakeven", "--workers", "two"], "--workers: 'two' is not a number"),
+        (["-m", "sim.findings", "--replications", "-3"], "--replications: -3 must be positive"),
+        (
+            [str(Path(__file__).resolve().parent.parent / "benchmarks" / "demo.py"), "--repeat", "0"],
+            "must be positive",
+        ),
+    ],
+)
+def test_scripts_refuse_bad_counts_before_running(command: list[str], expected: str) -> None:
+    result = subprocess.run([sys.executable, *command], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert expected in result.stderr and "Traceback" not in result.stderr
