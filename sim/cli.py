@@ -188,9 +188,16 @@ def comparison_table(table: Any, title: str) -> Table:
     return out
 
 
+def arms_note(arms: list[Any]) -> str | None:
+    """One line naming each arm's preset and overrides, when any arm has overrides or a name of its own."""
+    if all(arm.name == arm.preset and not arm.overrides for arm in arms):
+        return None
+    return "arms: " + "; ".join(f"{arm.name} = {arm.described}" for arm in arms)
+
+
 def run_comparison(
     scenario_path: Path,
-    strategies: str,
+    arm_specs: list[str],
     replications: int,
     seed: int | None,
     overrides: list[str],
@@ -200,17 +207,20 @@ def run_comparison(
     """Shared by ``compare`` and ``demo``: run, write the comparison directory (all or nothing), print the table."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from sim.comparison import check_counts, compare_table, parse_strategies, unshared_overrides
+    from sim.arms import arm_scenario, unshared_overrides
+    from sim.comparison import as_arms, check_counts, compare_table
     from sim.comparison import compare as run_compare
 
     check_counts(replications, workers)
-    names = parse_strategies(strategies)
+    arms = as_arms(arm_specs)
     sc = load_scenario(scenario_path, overrides)
+    for arm in arms:
+        arm_scenario(sc, arm)  # a bad override is reported before any run starts
     check_seed(seed)
-    unshared = unshared_overrides(sc, names)
+    unshared = unshared_overrides(sc, arms)
     if unshared:
-        others = [name for name in names if name != sc.strategy.preset]
-        plain = "runs as a plain preset" if len(others) == 1 else "run as plain presets"
+        others = [arm.name for arm in arms if arm.preset != sc.strategy.preset]
+        plain = "starts from its preset" if len(others) == 1 else "start from their presets"
         console.print(
             Text.assemble(
                 ("note:", "yellow"),
@@ -228,12 +238,12 @@ def run_comparison(
         transient=True,
     ) as bar:
         job = bar.add_task(
-            escape(f"{sc.name}: {len(names)} strategies × {replications} replications"),
-            total=len(names) * replications,
+            escape(f"{sc.name}: {len(arms)} arms × {replications} replications"),
+            total=len(arms) * replications,
         )
         runs = run_compare(
             sc,
-            names,
+            arms,
             replications,
             seed=root,
             out=out,
@@ -244,6 +254,9 @@ def run_comparison(
     console.print(
         comparison_table(table, printable(f"{sc.name} · {replications} replications · seed {root}"))
     )
+    note = arms_note(arms)
+    if note:
+        console.print(printable(note))
     if sc.question:
         console.print(printable(f"question: {sc.question}"))
     return runs, table
@@ -253,11 +266,20 @@ def run_comparison(
 def compare(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file (or the name of a shipped scenario).")],
     strategies: Annotated[
-        str, typer.Option(help="Comma-separated strategy presets; the first is the control.")
-    ],
-    replications: Annotated[
-        int, typer.Option(help="Replications per strategy (same seeds for every strategy).")
-    ] = 10,
+        str | None,
+        typer.Option(
+            help="Comma-separated strategy presets, each an arm of its own name; the first is the control."
+        ),
+    ] = None,
+    arm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arm",
+            help="An arm: name=preset[:dotted.path=value…], e.g. walk60=numbers-game:strategy.walk_away_days=60 "
+            "(repeatable; after any --strategies; the first arm is the control).",
+        ),
+    ] = None,
+    replications: Annotated[int, typer.Option(help="Replications per arm (same seeds for every arm).")] = 10,
     seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
     set_: SetOption = None,
     out: Annotated[
@@ -267,13 +289,23 @@ def compare(
         int | None, typer.Option(help="Worker processes (default: all cores; 1 = serial).")
     ] = None,
 ) -> None:
-    """Compare strategies on the same simulated market, with 95% intervals and paired differences."""
+    """Compare arms (strategy presets, or presets with overrides) on the same simulated market, with 95%
+    intervals and paired differences against the first."""
     from sim.comparison import StrategyError
 
     with clean_errors():
         try:
+            if strategies is None and not arm:
+                raise UsageError(
+                    "compare: give --strategies a,b or one --arm name=preset[:path=value…] per arm"
+                )
+            specs = [s for s in (strategies or "").split(",") if s.strip()]
+            if specs:
+                from sim.comparison import parse_strategies
+
+                parse_strategies(specs)
             target = out or Path("runs") / f"{Path(str(scenario)).stem}-compare"
-            run_comparison(scenario, strategies, replications, seed, set_ or [], target, workers)
+            run_comparison(scenario, [*specs, *(arm or [])], replications, seed, set_ or [], target, workers)
         except StrategyError as exc:
             raise UsageError(str(exc)) from None
     console.print(f"runs and tables → {target}")
@@ -370,7 +402,7 @@ def demo(
                     settings = [*overrides, f'name="demo-{key}"', f'question="{question}"']
                     run_comparison(
                         Path("baseline"),
-                        DEMO_STRATEGIES,
+                        DEMO_STRATEGIES.split(","),
                         replications,
                         seed,
                         settings,

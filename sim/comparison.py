@@ -1,26 +1,23 @@
-"""Strategy comparison: every strategy on the same market draws, replicated, in parallel, with intervals.
+"""Comparison: every arm (a strategy preset plus overrides, :mod:`sim.arms`) on the same market draws,
+replicated, in parallel, with intervals.
 
-Replication *r* gets one seed, spawned from the root seed, and every strategy runs on that seed, so each
-replication's strategies face the same accounts, needs and buying windows (common random numbers). Runs are
+Replication *r* gets one seed, spawned from the root seed, and every arm runs on that seed, so each
+replication's arms face the same accounts, needs and buying windows (common random numbers). Runs are
 independent tasks for any ``concurrent.futures.Executor`` (a process pool by default); results are put back
-in (strategy, replication) order, so a parallel comparison equals a serial one.
+in (arm, replication) order, so a parallel comparison equals a serial one.
 
-A comparison directory holds one run directory per (strategy, replication), ``runs.parquet`` (one row of
-headline figures per run), ``comparison.parquet`` (the table) and ``compare.json`` (what was compared); its
-layout is :mod:`sim.store.comparisons`' business. It is built in a hidden temporary sibling and renamed into
-place whole, so a comparison killed at any moment leaves nothing behind. Pool workers exit when the process
-that started them dies (:func:`die_with_parent`), so a killed comparison leaves no workers either.
+A comparison directory holds one run directory per (arm, replication), ``runs.parquet`` (one row of
+headline figures per run, with the arm's preset and overrides), ``comparison.parquet`` (the table) and
+``compare.json`` (what was compared); its layout is :mod:`sim.store.comparisons`' business. It is built in a
+hidden temporary sibling and renamed into place whole, so a comparison killed at any moment leaves nothing
+behind. Pool workers exit when the process that started them dies (:func:`sim.workers.die_with_parent`), so
+a killed comparison leaves no workers either.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-import threading
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +25,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from sim.config import Scenario, StrategyConfig, _did_you_mean
+from sim.arms import Arm, arm_scenario, parse_arms
+from sim.config import Scenario, did_you_mean
 from sim.format import strategy_order
 from sim.metrics import TABLE_METRICS, display_scale
 from sim.model.strategy import PRESETS
@@ -37,15 +35,13 @@ from sim.stats import mean_interval, paired_difference
 from sim.store import comparisons as store
 from sim.store.directories import staged
 from sim.store.runs import replication_dir
+from sim.workers import process_pool
 
 MAX_REPLICATIONS = 10_000
 """The most replications a comparison runs per strategy (a 95% interval barely narrows after a few hundred)."""
 
 MAX_WORKERS = 256
 """The most worker processes a comparison starts."""
-
-PARENT_POLL_SECONDS = 0.25
-"""How often a pool worker checks that the process that started it is alive."""
 
 
 class StrategyError(ValueError):
@@ -60,24 +56,6 @@ def check_counts(replications: int, workers: int | None) -> None:
         raise StrategyError(f"--workers {workers}: must be from 1 to {MAX_WORKERS}")
 
 
-def die_with_parent(parent: int) -> None:
-    """Pool worker initializer: exit as soon as ``parent`` (the process that started the pool) is gone.
-
-    A parent killed outright (SIGKILL, the OOM killer) cannot shut its pool down; without this its workers
-    would finish their runs into a directory nobody will rename and then wait forever for the next task.
-    Polling ``getppid`` works wherever the pool runs; the thread is a daemon, so it never keeps a worker alive.
-    """
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="salesim-parent-watch", daemon=True).start()
-    # Ctrl-C reaches the whole process group; the parent stops its workers itself, so they stay quiet.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def parse_strategies(text: str | Sequence[str]) -> list[str]:
     """Split and check a strategy list; unknown names are an error naming the valid ones."""
     names = [s.strip() for s in text.split(",")] if isinstance(text, str) else [s.strip() for s in text]
@@ -87,48 +65,42 @@ def parse_strategies(text: str | Sequence[str]) -> list[str]:
     for name in names:
         if name not in PRESETS:
             raise StrategyError(
-                f"--strategies: unknown strategy {name!r}{_did_you_mean(name, PRESETS)}; valid: {', '.join(PRESETS)}"
+                f"--strategies: unknown strategy {name!r}{did_you_mean(name, PRESETS)}; valid: {', '.join(PRESETS)}"
             )
     if len(set(names)) != len(names):
-        raise StrategyError(f"--strategies: a strategy is listed twice in {','.join(names)!r}")
+        raise StrategyError(
+            f"--strategies: a strategy is listed twice in {','.join(names)!r}; to compare variants of one "
+            "preset, name them with --arm (e.g. --arm control=numbers-game --arm walk60=numbers-game:"
+            "strategy.walk_away_days=60)"
+        )
     return names
 
 
 def replication_seeds(root: int, replications: int) -> list[int]:
-    """One seed per replication, spawned from the root seed (the same for every strategy)."""
+    """One seed per replication, spawned from the root seed (the same for every arm).
+
+    ``SeedSequence.spawn`` numbers its children, so the first *k* seeds of *n* replications are the seeds of
+    *k*: adding replications later keeps the earlier ones.
+    """
     return [
         int(s.generate_state(1, dtype=np.uint32)[0]) for s in np.random.SeedSequence(root).spawn(replications)
     ]
 
 
-def with_strategy(scenario: Scenario, strategy: str) -> Scenario:
-    """The scenario under another preset; the file's own overrides apply only to the preset it names."""
-    if scenario.strategy.preset == strategy:
-        return scenario
-    return scenario.model_copy(update={"strategy": StrategyConfig(preset=strategy)})
-
-
-def unshared_overrides(scenario: Scenario, strategies: list[str]) -> list[str]:
-    """Strategy fields the scenario sets that only its own preset will see (empty if every strategy sees them).
-
-    ``compare`` runs the other strategies as plain presets (:func:`with_strategy`), so a user who set, say,
-    ``strategy.walk_away_days`` should be told it does not reach them.
-    """
-    if [name for name in strategies if name != scenario.strategy.preset] == []:
-        return []
-    return sorted(
-        f"{name}={value}"
-        for name, value in scenario.strategy.model_dump(exclude_none=True).items()
-        if name != "preset"
-    )
+def as_arms(strategies: str | Sequence[str | Arm]) -> list[Arm]:
+    """Arms from a comparison's request: preset names (checked as ``--strategies``) or arm specs."""
+    items = [s.strip() for s in strategies.split(",")] if isinstance(strategies, str) else list(strategies)
+    if all(isinstance(item, str) and "=" not in item and ":" not in item for item in items):
+        return [Arm(name, name) for name in parse_strategies([str(item) for item in items])]
+    return parse_arms(items)
 
 
 @dataclass(frozen=True, slots=True)
 class RunTask:
-    """One (strategy, replication) run; picklable so any executor can carry it."""
+    """One (arm, replication) run; picklable so any executor can carry it."""
 
     scenario: Scenario
-    strategy: str
+    arm: Arm
     replication: int
     seed: int
     out: str | None
@@ -136,12 +108,14 @@ class RunTask:
 
 def run_task(task: RunTask) -> dict[str, Any]:
     """Run one task (in a worker), write its run directory if asked, return its headline figures."""
-    result = run(with_strategy(task.scenario, task.strategy), task.seed)
+    result = run(task.scenario, task.seed)
     run_dir = None
     if task.out is not None:
-        run_dir = str(save_run(result, replication_dir(Path(task.out), task.strategy, task.replication)))
+        run_dir = str(save_run(result, replication_dir(Path(task.out), task.arm.name, task.replication)))
     return {
-        "strategy": task.strategy,
+        "arm": task.arm.name,
+        "strategy": task.arm.preset,
+        "overrides": ":".join(task.arm.overrides),
         "replication": task.replication,
         "seed": task.seed,
         "run_dir": run_dir,
@@ -152,7 +126,7 @@ def run_task(task: RunTask) -> dict[str, Any]:
 
 def compare(
     scenario: Scenario,
-    strategies: Sequence[str],
+    strategies: str | Sequence[str | Arm],
     replications: int,
     seed: int | None = None,
     out: str | Path | None = None,
@@ -160,51 +134,51 @@ def compare(
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> pl.DataFrame:
-    """Run every strategy on the same replications; one row of headline figures per run.
+    """Run every arm on the same replications; one row of headline figures per run.
 
-    ``workers=1`` runs serially in this process; otherwise a process pool with ``workers`` processes
+    ``strategies`` names the arms: preset names (``["numbers-game", "qualify-hard"]``), arm specs
+    (``"walk60=numbers-game:strategy.walk_away_days=60"``) or :class:`~sim.arms.Arm` objects; the first is the
+    control. ``workers=1`` runs serially in this process; otherwise a process pool with ``workers`` processes
     (default: all cores), unless an ``executor`` is given. ``progress(done, total)`` is called as runs finish.
     With ``out``, the whole comparison directory (runs, tables, ``compare.json``) is written all or nothing;
     ``out`` must be new or empty and not being written by another process.
     """
-    names = parse_strategies(list(strategies))
+    arms = as_arms(strategies)
     check_counts(replications, workers)
+    scenarios = [arm_scenario(scenario, arm) for arm in arms]
     root = scenario.seed if seed is None else seed
     if out is None:
         return _run_tasks(
-            _tasks(scenario, names, replications, root, None), names, workers, executor, progress
+            _tasks(scenarios, arms, replications, root, None), arms, workers, executor, progress
         )
     final = Path(out)
     with staged(final) as building:
         runs = _run_tasks(
-            _tasks(scenario, names, replications, root, building), names, workers, executor, progress
+            _tasks(scenarios, arms, replications, root, building), arms, workers, executor, progress
         )
         runs = runs.with_columns(
             pl.Series(
                 "run_dir",
-                [
-                    str(replication_dir(final, s, r))
-                    for s, r in runs.select("strategy", "replication").iter_rows()
-                ],
+                [str(replication_dir(final, a, r)) for a, r in runs.select("arm", "replication").iter_rows()],
             )
         )
-        write_comparison(building, scenario, names, replications, root, runs)
+        write_comparison(building, scenario, arms, replications, root, runs)
     return runs
 
 
 def _tasks(
-    scenario: Scenario, names: list[str], replications: int, root: int, out: Path | None
+    scenarios: list[Scenario], arms: list[Arm], replications: int, root: int, out: Path | None
 ) -> list[RunTask]:
     return [
-        RunTask(scenario, name, r, s, None if out is None else str(out))
+        RunTask(sc, arm, r, s, None if out is None else str(out))
         for r, s in enumerate(replication_seeds(root, replications))
-        for name in names
+        for sc, arm in zip(scenarios, arms, strict=True)
     ]
 
 
 def _run_tasks(
     tasks: list[RunTask],
-    names: list[str],
+    arms: list[Arm],
     workers: int | None,
     executor: Executor | None,
     progress: Callable[[int, int], None] | None,
@@ -216,32 +190,14 @@ def _run_tasks(
             if progress:
                 progress(len(rows), len(tasks))
     else:
-        own = None
-        if executor is None:
-            # Spawned, not forked: forking a process whose polars thread pool is running can deadlock the child.
-            own = executor = ProcessPoolExecutor(
-                max_workers=min(workers or os.cpu_count() or 1, len(tasks)),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=die_with_parent,
-                initargs=(os.getpid(),),
-            )
-        try:
-            futures = [executor.submit(run_task, task) for task in tasks]
+        with process_pool(workers, len(tasks), executor) as pool:
+            futures = [pool.submit(run_task, task) for task in tasks]
             for future in futures:
                 rows.append(future.result())
                 if progress:
                     progress(len(rows), len(tasks))
-        except BaseException:
-            if own is not None:
-                # Interrupted or failed: stop the runs in progress instead of waiting for them to finish.
-                for process in list((getattr(own, "_processes", None) or {}).values()):
-                    process.terminate()
-            raise
-        finally:
-            if own is not None:
-                own.shutdown(cancel_futures=True)
-    order = {name: i for i, name in enumerate(names)}
-    rows.sort(key=lambda row: (order[row["strategy"]], row["replication"]))
+    order = {arm.name: i for i, arm in enumerate(arms)}
+    rows.sort(key=lambda row: (order[row["arm"]], row["replication"]))
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
@@ -257,7 +213,7 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
         by = {
             name: [
                 None if v is None else float(v) * scale
-                for v in runs.filter(pl.col("strategy") == name).sort("replication")[metric].to_list()
+                for v in runs.filter(pl.col("arm") == name).sort("replication")[metric].to_list()
             ]
             for name in strategies
         }
@@ -271,7 +227,7 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
                 {
                     "metric": metric,
                     "label": TABLE_METRICS.get(metric, (metric, True))[0],
-                    "strategy": name,
+                    "arm": name,
                     "n": m.n,
                     "mean": m.mean,
                     "ci_low": m.low,
@@ -285,14 +241,14 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
 
 
 def write_comparison(
-    out: Path, scenario: Scenario, strategies: Sequence[str], replications: int, seed: int, runs: pl.DataFrame
+    out: Path, scenario: Scenario, arms: Sequence[Arm], replications: int, seed: int, runs: pl.DataFrame
 ) -> pl.DataFrame:
     """Compute the table and write it, the runs and ``compare.json`` into a comparison directory being built."""
     table = compare_table(runs)
     description = {
         "scenario": scenario.name,
         "question": scenario.question,
-        "strategies": list(strategies),
+        "arms": [{"name": a.name, "preset": a.preset, "overrides": list(a.overrides)} for a in arms],
         "replications": replications,
         "seed": seed,
     }

@@ -259,7 +259,7 @@ class Evidence:
 
     def values(self, figure: str, strategy: str) -> list[float]:
         """The figure per replication (NaN where a run has none), in replication order."""
-        rows = self.data.filter(pl.col("strategy") == strategy).sort("replication")[figure].to_list()
+        rows = self.data.filter(pl.col("arm") == strategy).sort("replication")[figure].to_list()
         return [math.nan if v is None else float(v) for v in rows]
 
     def mean(self, figure: str, strategy: str) -> Interval:
@@ -316,15 +316,15 @@ def gather(
         )
         log(f"\r{scenario.name}: {runs.height} runs in {time.perf_counter() - started:.0f} s; reading logs\n")
         rows = []
-        for strategy, replication, run_dir in runs.select("strategy", "replication", "run_dir").iter_rows():
+        for strategy, replication, run_dir in runs.select("arm", "replication", "run_dir").iter_rows():
             figures = mechanism_figures(load_run(run_dir).events)
-            rows.append({"strategy": strategy, "replication": replication, **figures})
+            rows.append({"arm": strategy, "replication": replication, **figures})
     keys = list(dict.fromkeys(k for row in rows for k in row))
     figures_frame = pl.DataFrame(
         [{k: row.get(k, 0.0 if k.startswith(ZERO_WHEN_ABSENT) else None) for k in keys} for row in rows],
         infer_schema_length=None,
     )
-    data = runs.drop("run_dir").join(figures_frame, on=["strategy", "replication"], how="left")
+    data = runs.drop("run_dir").join(figures_frame, on=["arm", "replication"], how="left")
     return Evidence(question, scenario, strategies, data, root)
 
 

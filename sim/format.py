@@ -37,7 +37,7 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
 def strategy_order(frame: pl.DataFrame) -> list[str]:
     """Strategies of a frame with a ``strategy`` column, in the order they first appear: the order they were
     given in, so the first is the control (of a comparison table, a chart's runs, ``runs.parquet``)."""
-    return list(dict.fromkeys(frame["strategy"].to_list())) if frame.height else []
+    return list(dict.fromkeys(frame["arm"].to_list())) if frame.height else []
 
 
 def comparison_strategies(table: pl.DataFrame) -> list[str]:
@@ -62,7 +62,7 @@ def comparison_rows(table: pl.DataFrame) -> list[list[str]]:
     strategies = comparison_strategies(table)
     rows = []
     for metric in dict.fromkeys(table["metric"].to_list()):
-        by = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
+        by = {r["arm"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
         cells = [by[strategies[0]]["label"]]
         for i, name in enumerate(strategies):
             r = by[name]

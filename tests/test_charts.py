@@ -198,7 +198,7 @@ def test_waste_chart_averages_replications(log: pl.DataFrame) -> None:
 
 
 def test_hours_from_run_summaries_equal_the_log_projection(log: pl.DataFrame) -> None:
-    runs = pl.DataFrame([{"strategy": "numbers-game", "replication": 0, **metrics.summary(log)}])
+    runs = pl.DataFrame([{"arm": "numbers-game", "replication": 0, **metrics.summary(log)}])
     from_summary = charts.hours_from_summaries(runs)
     expected = dict(metrics.hours_by_category(log).select("category", "hours").iter_rows())
     got = dict(from_summary.select("category", "hours").iter_rows())
@@ -416,7 +416,7 @@ def test_reputation_chart_is_the_step_function_of_reputation_changes(log: pl.Dat
 def test_hours_per_dollar_bars_are_the_comparison_table_figures() -> None:
     runs = pl.DataFrame(
         {
-            "strategy": ["numbers-game"] * 3 + ["qualify-hard"] * 3,
+            "arm": ["numbers-game"] * 3 + ["qualify-hard"] * 3,
             "replication": [0, 1, 2] * 2,
             "hours_per_won_dollar": [0.010, 0.012, 0.011, 0.004, 0.005, None],
         }
@@ -424,7 +424,7 @@ def test_hours_per_dollar_bars_are_the_comparison_table_figures() -> None:
     chart = charts.hours_per_dollar_chart(runs)
     (bars,) = chart.figure.data
     table = compare_table(runs, ["hours_per_won_dollar"])
-    by = {r["strategy"]: r for r in table.iter_rows(named=True)}
+    by = {r["arm"]: r for r in table.iter_rows(named=True)}
     assert list(bars.x) == ["numbers-game", "qualify-hard"]
     assert list(bars.y) == pytest.approx([by["numbers-game"]["mean"], by["qualify-hard"]["mean"]])
     upper = [m + e for m, e in zip(bars.y, bars.error_y.array, strict=True)]
@@ -438,7 +438,7 @@ def test_hours_per_dollar_bars_are_the_comparison_table_figures() -> None:
 
 
 def all_charts(log: pl.DataFrame, strategies: tuple[str, ...]) -> list[Chart]:
-    runs = pl.DataFrame([{"strategy": s, "replication": 0, **metrics.summary(log)} for s in strategies])
+    runs = pl.DataFrame([{"arm": s, "replication": 0, **metrics.summary(log)} for s in strategies])
     deal = deal_events(log, 101)
     assert deal is not None
     return [
@@ -521,7 +521,7 @@ def test_charts_survive_an_empty_strategy_run() -> None:
     assert list(revenue.figure.data[0].y)[-1] == 0.0
     reputation = charts.reputation_chart(tag(metrics.reputation_path(quiet), "pressure"))
     assert reputation.figure.data == ()
-    runs = pl.DataFrame([{"strategy": "pressure", "replication": 0, **metrics.summary(quiet)}])
+    runs = pl.DataFrame([{"arm": "pressure", "replication": 0, **metrics.summary(quiet)}])
     bars = charts.hours_per_dollar_chart(runs).figure.data[0]
     assert list(bars.y) == [None]
     assert math.isnan(metrics.summary(quiet)["hours_per_won_dollar"])

@@ -10,7 +10,8 @@ import pytest
 from conftest import SMALL, run_cli, small_scenario
 
 import sim
-from sim.comparison import compare, compare_table, replication_seeds, unshared_overrides
+from sim.arms import parse_arms, unshared_overrides
+from sim.comparison import compare, compare_table, replication_seeds
 from sim.core.events import MARKET_KINDS
 from sim.stats import mean_interval, paired_difference
 from sim.store.parquet import read_events
@@ -65,14 +66,12 @@ def test_paired_difference_is_the_mean_of_per_replication_differences(
 ) -> None:
     serial, _, _ = serial_and_parallel
     table = compare_table(serial)
-    row = table.filter((pl.col("metric") == "revenue") & (pl.col("strategy") == "qualify-hard")).row(
-        0, named=True
-    )
-    a = serial.filter(pl.col("strategy") == "qualify-hard").sort("replication")["revenue"].to_list()
-    b = serial.filter(pl.col("strategy") == "numbers-game").sort("replication")["revenue"].to_list()
+    row = table.filter((pl.col("metric") == "revenue") & (pl.col("arm") == "qualify-hard")).row(0, named=True)
+    a = serial.filter(pl.col("arm") == "qualify-hard").sort("replication")["revenue"].to_list()
+    b = serial.filter(pl.col("arm") == "numbers-game").sort("replication")["revenue"].to_list()
     assert row["diff"] == pytest.approx(sum(x - y for x, y in zip(a, b, strict=True)) / len(a))
     assert row["mean"] == pytest.approx(sum(a) / len(a))
-    control = table.filter((pl.col("metric") == "revenue") & (pl.col("strategy") == "numbers-game")).row(
+    control = table.filter((pl.col("metric") == "revenue") & (pl.col("arm") == "numbers-game")).row(
         0, named=True
     )
     assert control["diff"] is None
@@ -98,7 +97,7 @@ def test_python_api_compare_returns_one_row_per_run() -> None:
         small_scenario("horizon_days=120"), ["numbers-game", "pressure"], replications=2, workers=1
     )
     assert runs.height == 4
-    assert runs["strategy"].to_list() == ["numbers-game", "numbers-game", "pressure", "pressure"]
+    assert runs["arm"].to_list() == ["numbers-game", "numbers-game", "pressure", "pressure"]
     assert {"revenue", "win_rate", "wasted_hours", "no_decision_rate"} <= set(runs.columns)
 
 
@@ -168,9 +167,10 @@ def test_scenarios_command_lists_every_shipped_scenario_with_its_question(tmp_pa
 
 def test_overrides_that_reach_only_the_files_preset_are_named() -> None:
     scenario = small_scenario("strategy.preset=qualify-hard", "strategy.walk_away_days=30")
-    assert unshared_overrides(scenario, ["numbers-game", "qualify-hard"]) == ["walk_away_days=30.0"]
-    assert unshared_overrides(scenario, ["qualify-hard"]) == []
-    assert unshared_overrides(small_scenario(), ["numbers-game", "qualify-hard"]) == []
+    both = parse_arms("numbers-game,qualify-hard")
+    assert unshared_overrides(scenario, both) == ["walk_away_days=30.0"]
+    assert unshared_overrides(scenario, parse_arms("qualify-hard")) == []
+    assert unshared_overrides(small_scenario(), both) == []
 
 
 def test_cli_compare_warns_when_a_strategy_override_reaches_one_preset_only(tmp_path: Path) -> None:
@@ -185,5 +185,5 @@ def test_cli_compare_warns_when_a_strategy_override_reaches_one_preset_only(tmp_
     )
     assert result.returncode == 0, result.stderr
     assert (
-        "walk_away_days=30.0 apply to numbers-game only; qualify-hard runs as a plain preset" in result.stdout
+        "walk_away_days=30.0 apply to numbers-game only; qualify-hard starts from its preset" in result.stdout
     )

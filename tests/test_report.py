@@ -130,7 +130,7 @@ def test_report_table_shows_the_comparison_figures_as_the_cli_printed_them(
     metrics_in_order = list(dict.fromkeys(table["metric"].to_list()))
     assert len(body) == len(metrics_in_order) >= 8
     for cells, metric in zip(body, metrics_in_order, strict=True):
-        by = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
+        by = {r["arm"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
         control, other = by["numbers-game"], by["qualify-hard"]
         assert cells == [
             control["label"],

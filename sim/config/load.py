@@ -60,35 +60,35 @@ def describe_validation_error(error: ValidationError, source: str) -> str:
     return f"{source}: {path}: {msg}{suffix}"
 
 
-def parse_override(assignment: str) -> tuple[list[str], Any]:
-    """Split ``a.b.c=value`` into a path and a TOML-typed value (bare words stay strings)."""
+def parse_override(assignment: str, flag: str = "--set") -> tuple[list[str], Any]:
+    """Split ``a.b.c=value`` into a path and a TOML-typed value (bare words stay strings); errors name ``flag``."""
     if "=" not in assignment:
-        raise ScenarioError(f"--set {assignment!r}: expected dotted.path=value")
+        raise ScenarioError(f"{flag} {assignment!r}: expected dotted.path=value")
     path, raw = assignment.split("=", 1)
     keys = [k.strip() for k in path.split(".")]
     if not all(keys):
-        raise ScenarioError(f"--set {assignment!r}: empty field name in {path!r}")
+        raise ScenarioError(f"{flag} {assignment!r}: empty field name in {path!r}")
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw.strip()
     except RecursionError:
-        raise ScenarioError(f"--set {path}: the value is nested too deeply") from None
+        raise ScenarioError(f"{flag} {path}: the value is nested too deeply") from None
     return keys, value
 
 
-def apply_overrides(raw: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
-    """Return a copy of a raw scenario mapping with ``--set`` assignments applied."""
+def apply_overrides(raw: dict[str, Any], overrides: Sequence[str], flag: str = "--set") -> dict[str, Any]:
+    """Return a copy of a raw scenario mapping with ``--set`` assignments applied (errors name ``flag``)."""
     import copy
 
     data = copy.deepcopy(raw)
     for assignment in overrides:
-        keys, value = parse_override(assignment)
+        keys, value = parse_override(assignment, flag)
         node = data
         for key in keys[:-1]:
             child = node.setdefault(key, {})
             if not isinstance(child, dict):
-                raise ScenarioError(f"--set {assignment!r}: {key!r} is a value, not a section")
+                raise ScenarioError(f"{flag} {assignment!r}: {key!r} is a value, not a section")
             node = child
         node[keys[-1]] = value
     return data

@@ -60,12 +60,12 @@ class StoredComparison:
         """(strategy, replication, run directory) of every run, in ``runs.parquet`` order."""
         return [
             (strategy, replication, replication_dir(self.directory, strategy, replication))
-            for strategy, replication in self.runs.select("strategy", "replication").iter_rows()
+            for strategy, replication in self.runs.select("arm", "replication").iter_rows()
         ]
 
     def read_runs(self) -> Iterator[tuple[str, int, StoredRun]]:
         """(strategy, replication, run) of every run, each verified and checked against its row."""
-        rows = self.runs.select("strategy", "replication", "seed", "events_sha256").iter_rows()
+        rows = self.runs.select("arm", "replication", "seed", "events_sha256").iter_rows()
         for strategy, replication, seed, events_sha256 in rows:
             run = read_run(replication_dir(self.directory, strategy, replication))
             if (run.seed, run.meta["events_sha256"]) != (seed, events_sha256):

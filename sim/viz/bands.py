@@ -17,7 +17,7 @@ from sim.viz.style import rgba, strategy_colour
 def tag(frame: pl.DataFrame, strategy: str, replication: int = 0) -> pl.DataFrame:
     """A metric frame of one run, with its ``strategy`` and ``replication`` as leading columns."""
     return frame.select(
-        pl.lit(strategy, dtype=pl.String).alias("strategy"),
+        pl.lit(strategy, dtype=pl.String).alias("arm"),
         pl.lit(replication, dtype=pl.Int64).alias("replication"),
         pl.all(),
     )
@@ -26,19 +26,19 @@ def tag(frame: pl.DataFrame, strategy: str, replication: int = 0) -> pl.DataFram
 def replication_band(frame: pl.DataFrame, x: str, y: str) -> pl.DataFrame:
     """Per strategy and ``x``: mean of ``y`` over replications and its 95% interval (NaN with one run)."""
     rows = []
-    for (strategy, xv), group in frame.group_by(["strategy", x], maintain_order=True):
+    for (strategy, xv), group in frame.group_by(["arm", x], maintain_order=True):
         interval = mean_interval([v for v in group[y].to_list() if v is not None])
         rows.append(
-            {"strategy": strategy, x: xv, "n": interval.n, "mean": interval.mean}
+            {"arm": strategy, x: xv, "n": interval.n, "mean": interval.mean}
             | {"low": interval.low, "high": interval.high}
         )
-    schema: dict[str, Any] = {"strategy": pl.String, x: frame.schema[x], "n": pl.Int64}
+    schema: dict[str, Any] = {"arm": pl.String, x: frame.schema[x], "n": pl.Int64}
     schema |= {"mean": pl.Float64, "low": pl.Float64, "high": pl.Float64}
     order = {name: i for i, name in enumerate(strategy_order(frame))}
     # Strategies stay in the order given (the control first), each along its own x.
     return (
         pl.DataFrame(rows, schema=schema)
-        .with_columns(pl.col("strategy").replace_strict(order, return_dtype=pl.Int64).alias("_order"))
+        .with_columns(pl.col("arm").replace_strict(order, return_dtype=pl.Int64).alias("_order"))
         .sort("_order", x)
         .drop("_order")
     )
@@ -48,7 +48,7 @@ def band_traces(fig: go.Figure, band: pl.DataFrame, x: str, hover: str) -> None:
     """Mean line per strategy, with its 95% band shaded where there are two or more replications."""
     for name in strategy_order(band):
         colour = strategy_colour(name)
-        part = band.filter(pl.col("strategy") == name).sort(x)
+        part = band.filter(pl.col("arm") == name).sort(x)
         xs = part[x].to_list()
         n = int(part["n"].max() or 0)  # type: ignore[arg-type]
         if n >= 2:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from sim import metrics
+from sim.arms import Arm
 from sim.format import comparison_header, comparison_rows, comparison_strategies, summary_rows
 from sim.store.comparisons import DEMO_FILE, StoredComparison, is_comparison_dir, read_comparison, read_demo
 from sim.store.files import atomic_write_bytes, remove_stale_temporaries, temporary_sibling
@@ -156,7 +157,7 @@ def comparison_table_html(table: pl.DataFrame) -> str:
     rows = comparison_rows(table)
     classes: list[list[str]] = []
     for metric in dict.fromkeys(table["metric"].to_list()):
-        by = {r["strategy"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
+        by = {r["arm"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
         more_is_better = metrics.TABLE_METRICS.get(metric, ("", True))[1]
         row_classes = [""]
         for i, name in enumerate(strategies):
@@ -189,7 +190,7 @@ def run_section(directory: Path) -> Section:
     # From the verified log, never from summary.json (an export for other tools, not the truth).
     summary = {k: (float("nan") if v is None else v) for k, v in metrics.summary(events).items()}
     strategy = scenario.strategy.preset  # from the verified scenario.toml, never from meta.json alone
-    runs = pl.DataFrame([{"strategy": strategy, "replication": 0, **summary}], infer_schema_length=None)
+    runs = pl.DataFrame([{"arm": strategy, "replication": 0, **summary}], infer_schema_length=None)
     frames = _Frames()
     frames.add(strategy, 0, events, showcase=True)
     table = _html_table(["figure", "value"], [list(r) for r in summary_rows(summary)])
@@ -213,9 +214,7 @@ def comparison_section(directory: Path, heading: str | None = None, key: str | N
     info, runs, table = stored.info, stored.runs, stored.table
     frames = _Frames()
     scenario: Scenario | None = None
-    first_replication = {
-        s: runs.filter(pl.col("strategy") == s)["replication"].min() for s in set(runs["strategy"])
-    }
+    first_replication = {s: runs.filter(pl.col("arm") == s)["replication"].min() for s in set(runs["arm"])}
     for strategy, replication, run in stored.read_runs():
         if scenario is None:
             scenario = run.scenario
@@ -227,6 +226,9 @@ def comparison_section(directory: Path, heading: str | None = None, key: str | N
         f"{' vs '.join(strategies)} · {info.get('replications')} replications each on common random "
         f"numbers · root seed {info.get('seed')} · {scenario.horizon_days:.0f} simulated days"
     )
+    arms = stored_arms(info)
+    if any(arm.overrides or arm.name != arm.preset for arm in arms):
+        details += " · arms: " + "; ".join(f"{arm.name} = {arm.described}" for arm in arms)
     return Section(
         key=key or _anchor(str(info.get("scenario", directory.name))),
         heading=heading or f"{info.get('scenario', directory.name)}: {' vs '.join(strategies)}",
@@ -235,6 +237,18 @@ def comparison_section(directory: Path, heading: str | None = None, key: str | N
         table_html=comparison_table_html(table),
         charts=_charts(frames, runs, _expected_cycles(scenario)),
     )
+
+
+def stored_arms(info: dict[str, Any]) -> list[Arm]:
+    """The arms ``compare.json`` lists (none for a comparison written before arms had overrides)."""
+    records = info.get("arms")
+    if not isinstance(records, list):
+        return []
+    return [
+        Arm(str(r.get("name")), str(r.get("preset")), tuple(str(o) for o in r.get("overrides") or []))
+        for r in records
+        if isinstance(r, dict)
+    ]
 
 
 def _anchor(text: str) -> str:

@@ -50,7 +50,7 @@ def cycle_chart(cycles: pl.DataFrame, expected: Mapping[str, float] | None = Non
                 f"{name}: sales cycle (opened → decided)",
                 strategy_colour(name),
                 "sales",
-                cycles.filter((pl.col("strategy") == name) & (pl.col("cycle") == "sales")),
+                cycles.filter((pl.col("arm") == name) & (pl.col("cycle") == "sales")),
             )
         )
     fig = go.Figure()

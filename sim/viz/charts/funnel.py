@@ -91,7 +91,7 @@ def funnel_chart(flows: pl.DataFrame) -> Chart:
     fig = go.Figure()
     annotations = []
     for i, name in enumerate(strategies):
-        part = flows.filter(pl.col("strategy") == name)
+        part = flows.filter(pl.col("arm") == name)
         n = part["replication"].n_unique()
         links = part.group_by("source", "target", maintain_order=True).agg(
             (pl.col("count").sum() / n).alias("value")

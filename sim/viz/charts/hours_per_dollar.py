@@ -23,7 +23,7 @@ def hours_per_dollar_chart(runs: pl.DataFrame) -> Chart:
     scale = display_scale("hours_per_won_dollar")
     means, lows, highs, ns = [], [], [], []
     for name in strategies:
-        values = runs.filter(pl.col("strategy") == name)["hours_per_won_dollar"].to_list()
+        values = runs.filter(pl.col("arm") == name)["hours_per_won_dollar"].to_list()
         interval = mean_interval([scale * v for v in values if v is not None])
         means.append(interval.mean)
         lows.append(interval.low)
@@ -66,7 +66,7 @@ def hours_per_dollar_chart(runs: pl.DataFrame) -> Chart:
                 font={"color": strategy_colour(name), "size": 14},
             )
     layout(fig, "How many selling hours does each won $1,000 cost?", 400)
-    fig.update_xaxes(title="strategy")
+    fig.update_xaxes(title="arm (strategy)")
     fig.update_yaxes(title="selling hours per won $1,000", rangemode="tozero")
     return Chart(
         "hours_per_dollar",

@@ -30,7 +30,7 @@ def quota_chart(attainment: pl.DataFrame) -> Chart:
     months_all = sorted(set(attainment["day"].to_list()))
     rows_per = []
     for i, name in enumerate(strategies):
-        part = attainment.filter(pl.col("strategy") == name)
+        part = attainment.filter(pl.col("arm") == name)
         records = part.to_dicts()
         days = sorted({r["day"] for r in records})
         keys = sorted({r[row_key] for r in records if r[row_key] is not None})

@@ -15,11 +15,11 @@ def revenue_chart(revenue: pl.DataFrame) -> Chart:
     ``revenue``: :func:`sim.metrics.revenue_over_time` of each run, :func:`tag`-ged and concatenated.
     """
     start = (
-        revenue.select("strategy", "replication")
+        revenue.select("arm", "replication")
         .unique(maintain_order=True)
         .with_columns(pl.lit(0.0).alias("day"), pl.lit(0.0).alias("cumulative"))
     )
-    curve = pl.concat([start, revenue.select("strategy", "replication", "day", "cumulative")])
+    curve = pl.concat([start, revenue.select("arm", "replication", "day", "cumulative")])
     band = replication_band(curve, "day", "cumulative")
     fig = go.Figure()
     band_traces(fig, band, "day", "day %{x:.0f}: $%{y:,.0f}<extra></extra>")

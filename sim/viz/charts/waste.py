@@ -17,13 +17,13 @@ def hours_from_summaries(runs: pl.DataFrame) -> pl.DataFrame:
     columns = {c.figure: c.key for c in HOURS_CATEGORIES}
     present = [c for c in columns if c in runs.columns]
     return (
-        runs.select("strategy", "replication", *present)
-        .unpivot(index=["strategy", "replication"], variable_name="column", value_name="hours")
+        runs.select("arm", "replication", *present)
+        .unpivot(index=["arm", "replication"], variable_name="column", value_name="hours")
         .with_columns(
             pl.col("column").replace_strict(columns, return_dtype=pl.String).alias("category"),
             pl.col("hours").cast(pl.Float64).fill_null(0.0),
         )
-        .select("strategy", "replication", "category", "hours")
+        .select("arm", "replication", "category", "hours")
     )
 
 
@@ -35,9 +35,9 @@ def waste_chart(hours: pl.DataFrame) -> Chart:
     :func:`sim.metrics.hours_by_category`.
     """
     strategies = strategy_order(hours)
-    runs = hours.select("strategy", "replication").unique()
-    n_runs = {s: runs.filter(pl.col("strategy") == s).height for s in strategies}
-    totals = hours.group_by("strategy", "category").agg(pl.col("hours").sum())
+    runs = hours.select("arm", "replication").unique()
+    n_runs = {s: runs.filter(pl.col("arm") == s).height for s in strategies}
+    totals = hours.group_by("arm", "category").agg(pl.col("hours").sum())
     summed = {(s, c): h for s, c, h in totals.iter_rows()}
 
     def mean_hours(strategy: str, category: str) -> float:
@@ -89,7 +89,7 @@ def waste_chart(hours: pl.DataFrame) -> Chart:
     )
     fig.update_layout(legend={"traceorder": "reversed", "title": {"text": "selling hours"}})
     fig.update_yaxes(title="share of selling hours (booked + idle)", tickformat=".0%", range=[0, 1.08])
-    fig.update_xaxes(title="strategy")
+    fig.update_xaxes(title="arm (strategy)")
     return Chart(
         "waste",
         fig,
