@@ -4,6 +4,8 @@ import sim
 res = sim.run(sim.load_scenario("scenarios/baseline.toml"), seed=1)
 res.events          # the append-only event log (polars)
 res.summary()       # headline figures, all computed from the log
+sim.compare(scenario, ["control=numbers-game", "walk60=numbers-game:strategy.walk_away_days=60"], 10)
+sim.experiment("walk_away_sweep", out="runs/walk")   # one row per run, every factor a column
 
 The public names load on first use (PEP 562), so ``import sim.metrics`` or ``import sim.viz`` does not pull
 in the engine and the model.
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from sim.config import Scenario, ScenarioError, load_scenario
     from sim.core.state import State, replay
     from sim.results import RunResult, load_run, run, save_run
+    from sim.study import experiment
 
 #: Where each public name lives; imported when first asked for.
 _HOMES: dict[str, str] = {
@@ -29,6 +32,7 @@ _HOMES: dict[str, str] = {
     "State": "sim.core.state",
     "compare": "sim.comparison",
     "compare_table": "sim.comparison",
+    "experiment": "sim.study",
     "load_run": "sim.results",
     "load_scenario": "sim.config",
     "replay": "sim.core.state",
@@ -43,6 +47,7 @@ __all__ = [
     "State",
     "compare",
     "compare_table",
+    "experiment",
     "load_run",
     "load_scenario",
     "metrics",

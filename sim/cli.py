@@ -429,6 +429,155 @@ def demo(
     console.print(f"report → {(target / page.name).resolve()}")
 
 
+experiment_app = typer.Typer(
+    no_args_is_help=True,
+    help="Experiments: designs over market uncertainties and strategy levers, many replications, resumable.",
+)
+app.add_typer(experiment_app, name="experiment")
+
+
+@experiment_app.command("run")
+def experiment_run(
+    file: Annotated[Path, typer.Argument(help="Experiment TOML file (or the name of a shipped experiment).")],
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores; 1 = serial in this process).")
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Run on Dask: 'local' (a LocalCluster of --workers processes) or tcp://HOST:PORT."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Experiment directory (default: runs/<file>-experiment); rerun to resume."),
+    ] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Run failed runs again.")] = False,
+    until_half_width: Annotated[
+        float | None,
+        typer.Option(help="Add replications until every 95% half-width is at most this share of its mean."),
+    ] = None,
+    max_replications: Annotated[
+        int | None, typer.Option(help="With --until-half-width: the most replications per point.")
+    ] = None,
+) -> None:
+    """Run an experiment (or resume one killed part-way): finished runs are kept, the rest are run."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from sim.study.runner import ExperimentError, check_experiment_file, run_experiment
+
+    with clean_errors():
+        try:
+            loaded = check_experiment_file(file)
+            if max_replications is not None and not 1 <= max_replications <= 10_000:
+                raise UsageError(f"--max-replications {max_replications}: must be from 1 to 10,000")
+            target = out or Path("runs") / f"{Path(str(file)).stem}-experiment"
+            with Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[failed]} failed"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            ) as bar:
+                job = bar.add_task(escape(loaded.experiment.name), total=None, failed=0)
+
+                def progress(done: int, failed: int, total: int) -> None:
+                    bar.update(job, completed=done, total=total, failed=failed)
+
+                run_experiment(
+                    loaded,
+                    target,
+                    workers=workers,
+                    cluster=cluster,
+                    progress=progress,
+                    retry_failed=retry_failed,
+                    until_half_width=until_half_width,
+                    max_replications=max_replications,
+                )
+        except ExperimentError as exc:
+            raise UsageError(str(exc)) from None
+    print_status(target)
+    console.print(f"summarise: salesim experiment summarize {target}")
+
+
+def print_status(directory: Path) -> None:
+    """Runs done, failed and pending, and the first failures' messages."""
+    from sim.store.experiments import read_experiment_info
+    from sim.study.analysis import manifest_frame
+
+    info = read_experiment_info(directory)
+    manifest = manifest_frame(directory)
+    counts = {s: manifest.filter(manifest["status"] == s).height for s in ("done", "failed", "pending")}
+    console.print(
+        printable(
+            f"{info.get('name')}: {manifest.height:,} runs ({info.get('points')} design points × "
+            f"{info.get('replications')} replications): {counts['done']:,} done, {counts['failed']:,} failed, "
+            f"{counts['pending']:,} pending"
+        )
+    )
+    failures = manifest.filter(manifest["status"] == "failed").head(5)
+    for row in failures.iter_rows(named=True):
+        console.print(
+            printable(f"  failed: point {row['point']} replication {row['replication']}: {row['error']}")
+        )
+
+
+@experiment_app.command("status")
+def experiment_status(
+    directory: Annotated[Path, typer.Argument(help="An experiment directory.")],
+) -> None:
+    """How far an experiment got: runs done, failed (with their errors) and pending."""
+    with clean_errors():
+        print_status(directory)
+
+
+@experiment_app.command("summarize")
+def experiment_summarize(
+    directory: Annotated[Path, typer.Argument(help="An experiment directory.")],
+    output_format: Annotated[
+        str, typer.Option("--format", help="table (the terminal), csv or json (machine-readable, on stdout).")
+    ] = "table",
+) -> None:
+    """Per design point: mean and 95% interval of each kept figure; paired lever differences; sensitivity
+    indices (Morris, Sobol). Writes them under summary/ in the directory."""
+    from sim.store.experiments import read_experiment_info, write_summary
+    from sim.study.analysis import lever_differences, point_summary, sensitivity
+
+    if output_format not in ("table", "csv", "json"):
+        fail(f"--format {output_format!r}: must be table, csv or json")
+    with clean_errors():
+        info = read_experiment_info(directory)
+        tables = {
+            "points": point_summary(directory),
+            "differences": lever_differences(directory),
+            "sensitivity": sensitivity(directory),
+        }
+        present = {name: t for name, t in tables.items() if t.height}
+        write_summary(directory, present)
+    if output_format == "csv":
+        typer.echo(tables["points"].write_csv(), nl=False)
+        return
+    if output_format == "json":
+        import json
+
+        typer.echo(json.dumps({name: t.to_dicts() for name, t in present.items()}, default=str))
+        return
+    from sim.study.tables import summary_tables
+
+    for table in summary_tables(info, present):
+        console.print(table)
+    console.print(f"tables → {directory / 'summary'}")
+
+
 @app.command("scenarios")
 def list_scenarios() -> None:
     """List the scenarios that ship with salesim and the question each answers."""

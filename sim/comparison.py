@@ -28,7 +28,7 @@ import polars as pl
 from sim.arms import Arm, arm_scenario, parse_arms
 from sim.config import Scenario, did_you_mean
 from sim.format import strategy_order
-from sim.metrics import TABLE_METRICS, display_scale
+from sim.metrics import TABLE_METRICS, bounds, display_scale
 from sim.model.strategy import PRESETS
 from sim.results import run, save_run
 from sim.stats import mean_interval, paired_difference
@@ -210,6 +210,8 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
         if metric not in runs.columns:
             continue
         scale = display_scale(metric)
+        low, high = bounds(metric)
+        limits = (low * scale, high * scale)
         by = {
             name: [
                 None if v is None else float(v) * scale
@@ -218,10 +220,11 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
             for name in strategies
         }
         for name in strategies:
-            m = mean_interval([v for v in by[name] if v is not None])
+            m = mean_interval([v for v in by[name] if v is not None], limits=limits)
             d = paired_difference(
                 [np.nan if v is None else v for v in by[name]],
                 [np.nan if v is None else v for v in by[control_name]],
+                limits=limits,
             )
             records.append(
                 {

@@ -12,7 +12,10 @@ import polars as pl
 
 
 def fmt(value: Any) -> str:
-    """A figure as a table cell: thousands separated from 1,000 up, three significant digits below, – for NaN."""
+    """A figure as a table cell: thousands separated from 1,000 up, three significant digits below, – for NaN
+    or a missing value."""
+    if value is None:
+        return "–"
     if isinstance(value, float):
         if value != value:
             return "–"
@@ -25,7 +28,9 @@ def fmt(value: Any) -> str:
 
 
 def interval(mean: Any, low: Any, high: Any) -> str:
-    """``mean [low, high]``, each part formatted by :func:`fmt`."""
+    """``mean [low, high]``, each part formatted by :func:`fmt`; just – when there is no mean."""
+    if mean is None or (isinstance(mean, float) and mean != mean):
+        return "–"
     return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
 
 

@@ -24,8 +24,30 @@ class Interval:
     high: float
 
 
-def mean_interval(values: Sequence[float], confidence: float = 0.95) -> Interval:
-    """Mean and t-interval of the finite values (NaN bounds with fewer than two)."""
+Bounds = tuple[float, float]
+"""The range a mean can take: an interval is clipped to it (a share's interval stays inside [0, 1])."""
+
+
+def clip(value: float, limits: Bounds | None) -> float:
+    """``value`` inside ``limits`` (NaN stays NaN)."""
+    if limits is None or value != value:
+        return value
+    return min(max(value, limits[0]), limits[1])
+
+
+def difference_bounds(limits: Bounds | None) -> Bounds | None:
+    """The range of a difference of two means in ``limits``: [low - high, high - low]."""
+    return None if limits is None else (limits[0] - limits[1], limits[1] - limits[0])
+
+
+def mean_interval(
+    values: Sequence[float], confidence: float = 0.95, limits: Bounds | None = None
+) -> Interval:
+    """Mean and t-interval of the finite values (NaN bounds with fewer than two), clipped to ``limits``.
+
+    A t-interval of a share near 0 or 1 reaches past the bound; the part outside is impossible, so it is cut
+    (the interval's coverage can only rise).
+    """
     x = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=float)
     n = int(x.size)
     if n == 0:
@@ -37,16 +59,20 @@ def mean_interval(values: Sequence[float], confidence: float = 0.95) -> Interval
 
     sem = float(x.std(ddof=1)) / math.sqrt(n)
     half = float(sps.t.ppf(0.5 + confidence / 2, n - 1)) * sem
-    return Interval(n, mean, mean - half, mean + half)
+    return Interval(n, mean, clip(mean - half, limits), clip(mean + half, limits))
 
 
 def paired_difference(
-    treatment: Sequence[float], control: Sequence[float], confidence: float = 0.95
+    treatment: Sequence[float],
+    control: Sequence[float],
+    confidence: float = 0.95,
+    limits: Bounds | None = None,
 ) -> Interval:
-    """Interval of the mean of ``treatment[i] - control[i]`` over pairs where both are finite."""
+    """Interval of the mean of ``treatment[i] - control[i]`` over pairs where both are finite; with the
+    ``limits`` of the figure itself, the interval stays inside the range a difference can take."""
     diffs = [
         t - c
         for t, c in zip(treatment, control, strict=True)
         if t is not None and c is not None and math.isfinite(t) and math.isfinite(c)
     ]
-    return mean_interval(diffs, confidence)
+    return mean_interval(diffs, confidence, difference_bounds(limits))

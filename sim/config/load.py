@@ -21,10 +21,12 @@ from sim.config.scenario import MAX_BUYING_WINDOWS, Scenario, windows_per_accoun
 from sim.config.schema import Model
 
 
-def _fields_at(loc: Sequence[int | str]) -> list[str]:
-    """Names of the fields allowed at a location in the schema (for 'did you mean')."""
-    model: Any = Scenario
+def _fields_at(loc: Sequence[int | str], root: type[Model] | None = None) -> list[str]:
+    """Names of the fields allowed at a location in the schema (for 'did you mean'); list indexes pass."""
+    model: Any = root or Scenario
     for part in loc:
+        if isinstance(part, int):
+            continue
         fields = getattr(model, "model_fields", None)
         if fields is None or part not in fields:
             return []
@@ -42,13 +44,13 @@ def _fields_at(loc: Sequence[int | str]) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def describe_validation_error(error: ValidationError, source: str) -> str:
+def describe_validation_error(error: ValidationError, source: str, root: type[Model] | None = None) -> str:
     """One line for the first problem in a pydantic error: file, field path, what is allowed."""
     first = error.errors()[0]
     loc = [p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
     path = ".".join(str(p) for p in loc) or "(top level)"
     if first["type"] == "extra_forbidden":
-        allowed = _fields_at(loc[:-1])
+        allowed = _fields_at(loc[:-1], root)
         hint = did_you_mean(str(loc[-1]), allowed)
         msg = f"unknown field{hint}; allowed here: {', '.join(allowed)}"
     else:

@@ -40,21 +40,34 @@ from sim.metrics.quota import (
 )
 from sim.metrics.reputation import reputation_over_time, reputation_path
 from sim.metrics.revenue import MONTH_DAYS, forecast_vs_actual, revenue, revenue_over_time
-from sim.metrics.summary import DISPLAY_SCALE, TABLE_METRICS, display_scale, summary
+from sim.metrics.summary import (
+    BOUNDED_FIGURES,
+    DISPLAY_SCALE,
+    FIGURES,
+    SEGMENT_FIGURES,
+    TABLE_METRICS,
+    bounds,
+    display_scale,
+    summary,
+)
 
 __all__ = [
+    "BOUNDED_FIGURES",
     "CATEGORY_OF_ENDING",
     "DECIDED",
     "DISPLAY_SCALE",
+    "FIGURES",
     "FUNNEL_NODES",
     "FUNNEL_STAGES",
     "HOURS_CATEGORIES",
     "MONTH_DAYS",
     "OUTCOMES",
     "OUTCOME_OF_KIND",
+    "SEGMENT_FIGURES",
     "TABLE_METRICS",
     "HoursCategory",
     "Log",
+    "bounds",
     "categorised_hours",
     "cycle_lengths",
     "discounts",

@@ -39,6 +39,72 @@ TABLE_METRICS: dict[str, tuple[str, bool]] = {
 more is better."""
 
 
+FIGURES: tuple[str, ...] = (
+    "revenue",
+    "deals_won",
+    "closed",
+    "win_rate",
+    "loss_rate",
+    "no_decision_rate",
+    "walk_away_rate",
+    "no_decision_share_of_decided",
+    "selling_hours",
+    "booked_hours",
+    "admin_hours",
+    "utilisation",
+    "selling_share",
+    "wasted_hours",
+    "wasted_share",
+    "won_hours",
+    "lost_competitor_hours",
+    "lost_after_shortlist_hours",
+    "lost_not_ready_hours",
+    "lost_despite_winning_hours",
+    "no_decision_status_quo_hours",
+    "no_decision_indecision_hours",
+    "no_decision_further_evaluation_hours",
+    "no_decision_went_dark_hours",
+    "walked_away_hours",
+    "still_open_hours",
+    "screening_hours",
+    "idle_hours",
+    "hours_per_won_dollar",
+    "median_discount",
+    "share_making_quota",
+    "mean_quota_attainment",
+    "opportunities",
+)
+"""The figures every run's summary holds, in its order (experiments name the ones they keep)."""
+
+SEGMENT_FIGURES: tuple[str, ...] = tuple(
+    figure
+    for cycle in ("buying", "sales", "sales_won")
+    for figure in (f"median_{cycle}_cycle", f"{cycle}_cycles")
+)
+"""Figures a summary holds per segment with a cycle (``median_sales_cycle_f1000``, ``sales_cycles_f1000``)."""
+
+BOUNDED_FIGURES: frozenset[str] = frozenset(
+    {
+        "win_rate",
+        "loss_rate",
+        "no_decision_rate",
+        "walk_away_rate",
+        "no_decision_share_of_decided",
+        "utilisation",
+        "selling_share",
+        "wasted_share",
+        "median_discount",
+        "share_making_quota",
+    }
+)
+"""Shares: figures that lie in [0, 1], so their intervals are kept inside [0, 1] (differences inside [-1, 1])."""
+
+
+def bounds(figure: str) -> tuple[float, float]:
+    """The range a figure's mean can take: [0, 1] for a share, [0, ∞) for the rest (all are non-negative)."""
+    return (0.0, 1.0) if figure in BOUNDED_FIGURES else (0.0, float("inf"))
+
+
 def display_scale(figure: str) -> float:
     """The factor a summary figure is shown at (see :data:`DISPLAY_SCALE`)."""
     return DISPLAY_SCALE.get(figure, 1.0)

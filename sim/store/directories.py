@@ -119,8 +119,9 @@ def check_free(target: Path) -> None:
 
 
 @contextmanager
-def claim(target: Path) -> Iterator[Path]:
-    """Hold ``target`` for this process: locked, checked free, stale temporaries removed.
+def claim(target: Path, must_be_free: bool = True) -> Iterator[Path]:
+    """Hold ``target`` for this process: locked, checked free (unless ``must_be_free`` is False: an experiment
+    directory is resumed in place), stale temporaries removed.
 
     A second writer gets a :class:`StoreError` naming the holder's PID. Folders made for the lock file are
     removed again if the claim ends in failure.
@@ -138,7 +139,8 @@ def claim(target: Path) -> Iterator[Path]:
     _held[key] = fd
     try:
         remove_stale_temporaries(key)
-        check_free(target)
+        if must_be_free:
+            check_free(target)
         yield target
     except BaseException:
         del _held[key]

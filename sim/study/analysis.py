@@ -1,0 +1,299 @@
+"""Statistics of an experiment, from lazy scans of its run files: memory follows the summary, not the runs.
+
+- :func:`results_frame`: one row per run of the design (finished or not), every factor a column: what
+  :func:`sim.experiment` returns;
+- :func:`point_summary`: per design point and figure, the mean and its 95% t-interval;
+- :func:`lever_differences`: per uncertainty sample, each lever combination minus the first (the control),
+  paired by replication on common random numbers;
+- :func:`sensitivity`: Morris μ*, σ and Sobol first-order and total indices over the uncertainties, with
+  their 95% intervals (SALib), per lever combination and figure.
+
+Intervals of shares stay inside [0, 1], and of non-negative figures above 0 (:func:`sim.metrics.bounds`).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from sim.metrics import bounds
+from sim.stats import difference_bounds
+from sim.store import experiments as store
+from sim.study.design import salib_problem
+from sim.study.spec import Experiment
+
+CONFIDENCE = 0.95
+
+
+def expected_runs(info: dict[str, Any]) -> int:
+    """How many runs the design holds now: points × replications."""
+    return int(info["points"]) * int(info["replications"])
+
+
+def spec_of(info: dict[str, Any]) -> Experiment:
+    """The experiment an ``experiment.json`` records."""
+    return Experiment.model_validate(info["experiment"])
+
+
+def factor_names(spec: Experiment) -> list[str]:
+    """The factors' column names: uncertainties first, then levers."""
+    return [f.name for f in (*spec.uncertainties, *spec.levers)]
+
+
+def _grid(directory: Path, info: dict[str, Any]) -> pl.LazyFrame:
+    from sim.comparison import replication_seeds
+
+    spec = spec_of(info)
+    design = store.read_design(directory).lazy()
+    seeds = replication_seeds(int(info["seed"]), int(info["replications"]))
+    reps = pl.LazyFrame(
+        {"replication": list(range(len(seeds))), "seed": seeds},
+        schema={"replication": pl.Int64, "seed": pl.Int64},
+    )
+    columns = ["point", "uncertainty_point", "lever_point", *factor_names(spec)]
+    return design.select(columns).join(reps, how="cross")
+
+
+def results_frame(directory: Path, with_figures: bool = True) -> pl.DataFrame:
+    """One row per run of the design: point, factors, replication, seed, status, error, event hash, figures.
+
+    A run with no finished row is ``pending``; rows are in (point, replication) order.
+    """
+    info = store.read_experiment_info(directory)
+    spec = spec_of(info)
+    grid = _grid(directory, info)
+    results = store.scan_results(directory)
+    keep = ["status", "error"] + (["events", "events_sha256", *spec.metrics] if with_figures else [])
+    if results is None:
+        schema: dict[str, Any] = {"status": pl.String, "error": pl.String}
+        if with_figures:
+            schema |= {
+                "events": pl.Int64,
+                "events_sha256": pl.String,
+                **{m: pl.Float64 for m in spec.metrics},
+            }
+        frame = grid.collect().with_columns([pl.lit(None, dtype=t).alias(c) for c, t in schema.items()])
+    else:
+        frame = grid.join(
+            results.select(["point", "replication", *keep]), on=["point", "replication"], how="left"
+        ).collect()
+    return frame.with_columns(pl.col("status").fill_null("pending")).sort("point", "replication")
+
+
+def manifest_frame(directory: Path) -> pl.DataFrame:
+    """``manifest.parquet``: every run's point, factors, replication, seed, status and error."""
+    return results_frame(directory, with_figures=False)
+
+
+def status_counts(directory: Path) -> dict[str, int]:
+    """Runs pending, done and failed."""
+    counts = manifest_frame(directory)["status"].value_counts()
+    found = dict(zip(counts["status"].to_list(), counts["count"].to_list(), strict=True))
+    return {status: int(found.get(status, 0)) for status in store.STATUSES}
+
+
+def _t_half(std: np.ndarray, n: np.ndarray) -> np.ndarray:
+    from scipy import stats as sps
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quantile = sps.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n - 1, 1))
+        return np.where(n >= 2, quantile * std / np.sqrt(n), np.nan)
+
+
+def _interval_columns(long: pl.DataFrame, difference: bool) -> pl.DataFrame:
+    """Add ``ci_low``, ``ci_high`` and ``half_width`` to a long frame of metric, n, mean, std."""
+    if long.height == 0:
+        return long.with_columns(
+            [pl.lit(None, dtype=pl.Float64).alias(c) for c in ("ci_low", "ci_high", "half_width")]
+        )
+    half = _t_half(long["std"].to_numpy().astype(float), long["n"].to_numpy().astype(float))
+    mean = long["mean"].to_numpy().astype(float)
+    limits = [bounds(m) for m in long["metric"].to_list()]
+    if difference:
+        limits = [difference_bounds(b) or b for b in limits]
+    low = np.array([lo for lo, _ in limits])
+    high = np.array([hi for _, hi in limits])
+    return long.with_columns(
+        pl.Series("ci_low", np.clip(mean - half, low, high)),
+        pl.Series("ci_high", np.clip(mean + half, low, high)),
+        pl.Series("half_width", half),
+    )
+
+
+def _long(wide: pl.DataFrame, keys: list[str], metrics: list[str]) -> pl.DataFrame:
+    """Per-key aggregates ``<metric>__mean``, ``__std``, ``__n`` as one row per key and metric."""
+    parts = [
+        wide.select(
+            *keys,
+            pl.lit(m).alias("metric"),
+            pl.col(f"{m}__n").cast(pl.Int64).alias("n"),
+            pl.col(f"{m}__mean").alias("mean"),
+            pl.col(f"{m}__std").alias("std"),
+        )
+        for m in metrics
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame()
+
+
+def _aggregates(metrics: list[str]) -> list[pl.Expr]:
+    out = []
+    for m in metrics:
+        value = pl.col(m).fill_nan(None)
+        out += [
+            value.mean().alias(f"{m}__mean"),
+            value.std().alias(f"{m}__std"),
+            value.count().alias(f"{m}__n"),
+        ]
+    return out
+
+
+def point_summary(directory: Path) -> pl.DataFrame:
+    """Per design point and kept figure: its factors, n, mean, 95% interval (within the figure's bounds)."""
+    info = store.read_experiment_info(directory)
+    spec = spec_of(info)
+    results = store.scan_results(directory)
+    design = store.read_design(directory).select(
+        "point", "uncertainty_point", "lever_point", *factor_names(spec)
+    )
+    if results is None:
+        return pl.DataFrame()
+    wide = (
+        results.filter(pl.col("status") == "done").group_by("point").agg(_aggregates(spec.metrics)).collect()
+    )
+    long = _interval_columns(_long(wide, ["point"], spec.metrics), difference=False).drop("std")
+    return design.join(long, on="point", how="inner").sort("point", "metric")
+
+
+def lever_differences(directory: Path) -> pl.DataFrame:
+    """Per uncertainty sample and lever combination: the paired difference from the first lever combination.
+
+    Runs are paired by replication (the same seed, so the same market draws); empty with one combination.
+    """
+    info = store.read_experiment_info(directory)
+    spec = spec_of(info)
+    results = store.scan_results(directory)
+    if results is None or int(info["lever_points"]) < 2:
+        return pl.DataFrame()
+    design = store.read_design(directory)
+    keys = design.lazy().select("point", "uncertainty_point", "lever_point")
+    runs = results.filter(pl.col("status") == "done").join(keys, on="point")
+    control = runs.filter(pl.col("lever_point") == 0).select(
+        "uncertainty_point", "replication", *[pl.col(m).alias(f"{m}__control") for m in spec.metrics]
+    )
+    paired = (
+        runs.filter(pl.col("lever_point") > 0)
+        .join(control, on=["uncertainty_point", "replication"])
+        .select(
+            "uncertainty_point",
+            "lever_point",
+            *[(pl.col(m) - pl.col(f"{m}__control")).alias(m) for m in spec.metrics],
+        )
+    )
+    wide = paired.group_by("uncertainty_point", "lever_point").agg(_aggregates(spec.metrics)).collect()
+    long = _interval_columns(_long(wide, ["uncertainty_point", "lever_point"], spec.metrics), difference=True)
+    labels = design.select("uncertainty_point", "lever_point", *factor_names(spec)).unique(
+        subset=["uncertainty_point", "lever_point"]
+    )
+    return (
+        labels.join(long.drop("std"), on=["uncertainty_point", "lever_point"], how="inner")
+        .rename({"mean": "diff", "ci_low": "diff_low", "ci_high": "diff_high"})
+        .sort("uncertainty_point", "lever_point", "metric")
+    )
+
+
+def sensitivity(directory: Path) -> pl.DataFrame:
+    """Morris or Sobol indices of each uncertainty, per lever combination and kept figure (empty for other
+    designs). The response of an uncertainty sample is its figure's mean over replications; a figure with a
+    sample that has no value (no finished run, or no deal to take a median of) is left out."""
+    info = store.read_experiment_info(directory)
+    spec = spec_of(info)
+    if spec.design.kind not in ("morris", "sobol"):
+        return pl.DataFrame()
+    summary = point_summary(directory)
+    if summary.height == 0:
+        return pl.DataFrame()
+    design = store.read_design(directory)
+    problem = salib_problem(spec.uncertainties)
+    x_columns = [f"x.{f.name}" for f in spec.uncertainties]
+    samples = design.filter(pl.col("lever_point") == 0).sort("uncertainty_point").select(x_columns).to_numpy()
+    seed = spec.seed % 2**32 if spec.design.seed is None else spec.design.seed
+    rows: list[dict[str, Any]] = []
+    for lever in range(int(info["lever_points"])):
+        for metric in spec.metrics:
+            part = summary.filter((pl.col("lever_point") == lever) & (pl.col("metric") == metric)).sort(
+                "uncertainty_point"
+            )
+            y = part["mean"].to_numpy().astype(float)
+            if part.height != samples.shape[0] or not np.isfinite(y).all():
+                continue
+            rows += _indices(spec, problem, samples, y, seed, lever, metric)
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def _indices(
+    spec: Experiment,
+    problem: dict[str, Any],
+    x: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    lever: int,
+    metric: str,
+) -> list[dict[str, Any]]:
+    base = {"lever_point": lever, "metric": metric}
+    if spec.design.kind == "morris":
+        from SALib.analyze import morris
+
+        res = morris.analyze(problem, x, y, num_levels=spec.design.levels, conf_level=CONFIDENCE, seed=seed)
+        return [
+            {
+                **base,
+                "factor": name,
+                "mu_star": float(res["mu_star"][i]),
+                "mu_star_conf": float(res["mu_star_conf"][i]),
+                "sigma": float(res["sigma"][i]),
+                "mu": float(res["mu"][i]),
+            }
+            for i, name in enumerate(problem["names"])
+        ]
+    from SALib.analyze import sobol
+
+    res = sobol.analyze(problem, y, calc_second_order=False, conf_level=CONFIDENCE, seed=seed)
+    return [
+        {
+            **base,
+            "factor": name,
+            "S1": float(res["S1"][i]),
+            "S1_conf": float(res["S1_conf"][i]),
+            "ST": float(res["ST"][i]),
+            "ST_conf": float(res["ST_conf"][i]),
+        }
+        for i, name in enumerate(problem["names"])
+    ]
+
+
+def half_widths_needed(directory: Path, share: float) -> int:
+    """Replications per point needed for every figure's half-width to be at most ``share`` of its mean.
+
+    From the current spread: n · (half-width ÷ target)², the usual sequential estimate; figures with a mean of
+    zero have no relative precision and are left out. At least the current replications.
+    """
+    info = store.read_experiment_info(directory)
+    current = int(info["replications"])
+    summary = point_summary(directory)
+    if summary.height == 0:
+        return current
+    wanted = current
+    for n, mean, half in summary.select("n", "mean", "half_width").iter_rows():
+        if mean is None or mean == 0 or not math.isfinite(mean):
+            continue
+        if half is None or not math.isfinite(half):
+            wanted = max(wanted, 2)
+            continue
+        target = share * abs(mean)
+        if half > target:
+            wanted = max(wanted, math.ceil(n * (half / target) ** 2))
+    return wanted
