@@ -27,6 +27,7 @@ import polars as pl
 
 from sim.arms import Arm, arm_scenario, parse_arms
 from sim.config import Scenario, did_you_mean
+from sim.core.rng import replication_seeds
 from sim.format import strategy_order
 from sim.metrics import TABLE_METRICS, bounds, display_scale
 from sim.model.strategy import PRESETS
@@ -74,17 +75,6 @@ def parse_strategies(text: str | Sequence[str]) -> list[str]:
             "strategy.walk_away_days=60)"
         )
     return names
-
-
-def replication_seeds(root: int, replications: int) -> list[int]:
-    """One seed per replication, spawned from the root seed (the same for every arm).
-
-    ``SeedSequence.spawn`` numbers its children, so the first *k* seeds of *n* replications are the seeds of
-    *k*: adding replications later keeps the earlier ones.
-    """
-    return [
-        int(s.generate_state(1, dtype=np.uint32)[0]) for s in np.random.SeedSequence(root).spawn(replications)
-    ]
 
 
 def as_arms(strategies: str | Sequence[str | Arm]) -> list[Arm]:

@@ -31,6 +31,8 @@ NEVER: dict[str, tuple[str, ...]] = {
     "sim.viz": ("sim.engine", "sim.model", "sim.cli"),
     "sim.metrics": ("sim.engine", "sim.model", "sim.viz", "sim.cli", "sim.store"),
     "sim.store": ("sim.engine", "sim.model", "sim.viz", "sim.cli"),
+    "sim.study": ("sim.viz", "sim.cli"),
+    "sim.study.analysis": ("sim.engine", "sim.model", "sim.viz", "sim.cli"),
 }
 """Layers that must not import these, directly or through anything they import at run time."""
 

@@ -27,6 +27,17 @@ _GOLDEN = 0x9E3779B97F4A7C15
 _TO_UNIT = 2.0**-53
 
 
+def replication_seeds(root: int, replications: int) -> list[int]:
+    """One seed per replication, spawned from the root seed (the same for every arm and design point).
+
+    ``SeedSequence.spawn`` numbers its children, so the first *k* seeds of *n* replications are the seeds of
+    *k*: adding replications later keeps the earlier ones.
+    """
+    return [
+        int(s.generate_state(1, dtype=np.uint32)[0]) for s in np.random.SeedSequence(root).spawn(replications)
+    ]
+
+
 def generator(seed: int, purpose: int, *key: int) -> np.random.Generator:
     """A numpy generator for ``purpose`` (and an actor ``key``), for vectorised draws (the market)."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, purpose, *key])))

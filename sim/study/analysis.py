@@ -45,7 +45,7 @@ def factor_names(spec: Experiment) -> list[str]:
 
 
 def _grid(directory: Path, info: dict[str, Any]) -> pl.LazyFrame:
-    from sim.comparison import replication_seeds
+    from sim.core.rng import replication_seeds
 
     spec = spec_of(info)
     design = store.read_design(directory).lazy()

@@ -1,7 +1,7 @@
 """Design points: the uncertainties sampled by the experiment's design, crossed with every lever combination.
 
 Point ``u × L + l`` is uncertainty sample *u* under lever combination *l* (of *L*). Every point runs the same
-replications on the same seeds (:func:`sim.comparison.replication_seeds`), and market draws are keyed by
+replications on the same seeds (:func:`sim.core.rng.replication_seeds`), and market draws are keyed by
 account, so two points differ by their factors, not by their dice: a lever's effect is estimated paired,
 uncertainty sample by uncertainty sample.
 

@@ -27,8 +27,8 @@ from typing import Any
 
 import polars as pl
 
-from sim.comparison import replication_seeds
 from sim.config import ScenarioError, apply_overrides, scenario_from_mapping
+from sim.core.rng import replication_seeds
 from sim.store import experiments as store
 from sim.store.directories import claim
 from sim.study.analysis import expected_runs, half_widths_needed, manifest_frame
