@@ -230,27 +230,23 @@ def sensitivity(directory: Path) -> pl.DataFrame:
             y = part["mean"].to_numpy().astype(float)
             if part.height != samples.shape[0] or not np.isfinite(y).all():
                 continue
-            rows += _indices(spec, problem, samples, y, seed, lever, metric)
+            base = {"lever_point": lever, "metric": metric}
+            rows += [{**base, **row} for row in sensitivity_indices(spec, problem, samples, y, seed)]
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
-def _indices(
-    spec: Experiment,
-    problem: dict[str, Any],
-    x: np.ndarray,
-    y: np.ndarray,
-    seed: int,
-    lever: int,
-    metric: str,
+def sensitivity_indices(
+    spec: Experiment, problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed: int
 ) -> list[dict[str, Any]]:
-    base = {"lever_point": lever, "metric": metric}
+    """One row per uncertainty: Morris μ*, its 95% interval's half-width, σ and μ; or Sobol S1 and ST with
+    theirs (bootstrap, SALib). ``x`` holds the samples as :func:`sim.study.design.sample_uncertainties`
+    drew them, ``y`` the response of each."""
     if spec.design.kind == "morris":
         from SALib.analyze import morris
 
         res = morris.analyze(problem, x, y, num_levels=spec.design.levels, conf_level=CONFIDENCE, seed=seed)
         return [
             {
-                **base,
                 "factor": name,
                 "mu_star": float(res["mu_star"][i]),
                 "mu_star_conf": float(res["mu_star_conf"][i]),
@@ -264,7 +260,6 @@ def _indices(
     res = sobol.analyze(problem, y, calc_second_order=False, conf_level=CONFIDENCE, seed=seed)
     return [
         {
-            **base,
             "factor": name,
             "S1": float(res["S1"][i]),
             "S1_conf": float(res["S1_conf"][i]),
