@@ -9,12 +9,14 @@ from pathlib import Path
 
 from sim.store.comparisons import COMPARE_FILE, DEMO_FILE, is_comparison_dir, is_demo_dir
 from sim.store.directories import check_free
+from sim.store.experiments import EXPERIMENT_FILE, is_experiment_dir
 from sim.store.files import StoreError
 from sim.store.runs import META_FILE, is_run_dir
 
 
 def directory_kind(directory: Path) -> str:
-    """``run``, ``comparison`` or ``demo``, by the file that marks each complete; a :class:`StoreError` else."""
+    """``run``, ``comparison``, ``demo`` or ``experiment``, by the file that marks each (complete, or for an
+    experiment, started: it is filled run by run); a :class:`StoreError` else."""
     if not directory.exists():
         raise StoreError(f"{directory}: no such directory")
     if not directory.is_dir():
@@ -25,8 +27,11 @@ def directory_kind(directory: Path) -> str:
         return "comparison"
     if is_run_dir(directory):
         return "run"
+    if is_experiment_dir(directory):
+        return "experiment"
     raise StoreError(
-        f"{directory}: not a run, comparison or demo directory (no {META_FILE}, {COMPARE_FILE} or {DEMO_FILE})"
+        f"{directory}: not a run, comparison or demo directory, nor an experiment "
+        f"(no {META_FILE}, {COMPARE_FILE}, {DEMO_FILE} or {EXPERIMENT_FILE})"
     )
 
 

@@ -1,4 +1,4 @@
-"""The HTML report: one self-contained ``report.html`` for a run, a comparison or a demo directory.
+"""The HTML report: one self-contained ``report.html`` for a run, a comparison, a demo or an experiment directory.
 
 The report reads only what a directory holds (verified event logs and the comparison tables), through
 :mod:`sim.store`, computes every
@@ -10,7 +10,9 @@ Directory kinds, recognised by the file that marks them complete:
 
 - a run directory (``meta.json``), written by ``salesim run``;
 - a comparison directory (``compare.json``), written by ``salesim compare``: ``<strategy>/rep-NNN`` runs;
-- a demo directory (``demo.json``), written by ``salesim demo``: one comparison per market.
+- a demo directory (``demo.json``), written by ``salesim demo``: one comparison per market;
+- an experiment directory (``experiment.json``), written by ``salesim experiment run``: drawn from its
+  summaries (:mod:`sim.study.analysis`), so a running experiment is drawn as far as it has got.
 """
 
 from __future__ import annotations
@@ -29,10 +31,13 @@ from sim import metrics
 from sim.arms import Arm
 from sim.format import comparison_header, comparison_rows, comparison_strategies, summary_rows
 from sim.store.comparisons import DEMO_FILE, StoredComparison, is_comparison_dir, read_comparison, read_demo
+from sim.store.experiments import read_experiment_info
 from sim.store.files import atomic_write_bytes, remove_stale_temporaries, temporary_sibling
 from sim.store.outputs import directory_kind
 from sim.store.runs import read_run
 from sim.story import deal_events
+from sim.study.analysis import expected_runs, factor_names, point_summary, sensitivity, spec_of, status_counts
+from sim.study.tables import MAX_ROWS, _wide
 from sim.viz import charts
 from sim.viz.charts import Chart
 
@@ -41,6 +46,8 @@ if TYPE_CHECKING:
 
 REPORT_NAME = "report.html"
 PNG_DIR = "png"
+EXPERIMENT_CHART_METRICS = 4
+"""An experiment's figures that get charts: the first it keeps (the table shows them all)."""
 
 
 class ReportError(ValueError):
@@ -251,6 +258,73 @@ def stored_arms(info: dict[str, Any]) -> list[Arm]:
     ]
 
 
+def experiment_table_html(points: pl.DataFrame, factors: list[str], kept: list[str]) -> str:
+    """Figures per design point, cell for cell what ``salesim experiment summarize`` prints, cut to its first
+    :data:`~sim.study.tables.MAX_ROWS` points (the summary's Parquet tables hold every one)."""
+    rows = _wide(points.sort("point"), ["point", *factors], kept, "mean", "ci_low", "ci_high")
+    header = ["point", *factors, *[f"{m}\nmean [95% CI]" for m in kept]]
+    note = ""
+    if len(rows) > MAX_ROWS:
+        note = (
+            f'<p class="legend">The first {MAX_ROWS} of {len(rows):,} design points; '
+            "<code>salesim experiment summarize</code> writes all of them.</p>"
+        )
+    return f'<div class="table-wrap summary">{note}{_html_table(header, rows[:MAX_ROWS])}</div>'
+
+
+def experiment_section(directory: Path) -> Section:
+    """The section of an experiment directory: its design, figures per design point and their charts.
+
+    For the first :data:`EXPERIMENT_CHART_METRICS` figures: the figure against the first numeric factor that
+    varies, one line per combination of the other levers (the choices a reader compares); a heatmap over that
+    factor and the next that varies; and, for a Morris or Sobol design, the uncertainties ranked by their
+    indices. Everything is read from the run files' summaries, never rerun.
+    """
+    info = read_experiment_info(directory)
+    spec = spec_of(info)
+    points = point_summary(directory)
+    if points.height == 0:
+        raise ReportError(f"{directory}: the experiment has no finished runs yet")
+    factors = factor_names(spec)
+    varied = [f for f in factors if points[f].n_unique() > 1]
+    numeric = [f for f in varied if points[f].dtype.is_numeric()]
+    x = next(iter(numeric or varied), None)
+    arms = [f.name for f in spec.levers if f.name in varied and f.name != x]
+    across = [f for f in varied if f != x]
+    indices = sensitivity(directory)
+    out: list[Chart] = []
+    for metric in spec.metrics[:EXPERIMENT_CHART_METRICS]:
+        if x is not None:
+            out.append(charts.factor_chart(points, x, metric, arms))
+            if across:
+                out.append(charts.heatmap_chart(points, x, across[0], metric))
+        if indices.height and metric in indices["metric"]:
+            out.append(charts.sensitivity_chart(indices, metric))
+    counts = status_counts(directory)
+
+    def many(key: str, what: str) -> str:
+        return f"{int(info[key]):,} {what}{'' if int(info[key]) == 1 else 's'}"
+
+    details = (
+        f"{spec.design.kind.replace('_', ' ')} design · {many('points', 'point')} "
+        f"({many('uncertainty_points', 'uncertainty sample')} × {many('lever_points', 'lever combination')}) "
+        f"· {many('replications', 'replication')} each on common random numbers · root seed {info['seed']} "
+        f"· {counts['done']:,} of {expected_runs(info):,} runs done"
+        + (f", {counts['failed']:,} failed" if counts["failed"] else "")
+    )
+    for kind, group in (("uncertainties", spec.uncertainties), ("levers", spec.levers)):
+        if group:
+            details += f" · {kind}: " + ", ".join(f.name for f in group)
+    return Section(
+        key=_anchor(spec.name),
+        heading=spec.name,
+        question=spec.question,
+        details=details,
+        table_html=experiment_table_html(points, factors, list(spec.metrics)),
+        charts=out,
+    )
+
+
 def _anchor(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "section"
 
@@ -271,14 +345,13 @@ class Report:
 
 
 def load_report(directory: str | Path) -> Report:
-    """Read a run, comparison or demo directory into a :class:`Report` (figures built, nothing written)."""
+    """Read a run, comparison, demo or experiment directory into a :class:`Report` (figures built, nothing
+    written)."""
     d = Path(directory)
     kind = directory_kind(d)
-    if kind == "run":
-        section = run_section(d)
-        return Report(f"salesim report · {section.heading}", section.question, "", [section])
-    if kind == "comparison":
-        section = comparison_section(d)
+    if kind in ("run", "comparison", "experiment"):
+        read = {"run": run_section, "comparison": comparison_section, "experiment": experiment_section}[kind]
+        section = read(d)
         return Report(f"salesim report · {section.heading}", section.question, "", [section])
     demo = read_demo(d)
     sections = []
@@ -450,7 +523,7 @@ def write_pngs(report: Report, directory: Path, browser: str) -> Path:
 
 
 def build_report(directory: str | Path, png: bool = False) -> Path:
-    """Write ``report.html`` (atomically) into a run, comparison or demo directory and return its path.
+    """Write ``report.html`` (atomically) into a run, comparison, demo or experiment directory; return its path.
 
     With ``png``, also export every chart as a PNG under ``png/`` (needs kaleido and Chromium); if that is
     not possible nothing is written.

@@ -8,12 +8,14 @@ one-sentence caption saying what to look for; a strategy has the same colour in 
 :mod:`sim.viz.bands`.
 
 Where a chart summarises replications it shows the mean and a 95% t-interval (:func:`sim.stats.mean_interval`,
-the same interval as the comparison table).
+the same interval as the comparison table). The experiment charts (:mod:`sim.viz.charts.experiment`) take an
+experiment's summary tables (:mod:`sim.study.analysis`) instead, and show the intervals those hold.
 """
 
 from sim.viz.bands import replication_band, tag
 from sim.viz.charts.cycles import box_stats, cycle_chart
 from sim.viz.charts.deal import deal_timeline_chart
+from sim.viz.charts.experiment import factor_chart, heatmap_chart, sensitivity_chart
 from sim.viz.charts.funnel import funnel_chart
 from sim.viz.charts.hours_per_dollar import hours_per_dollar_chart
 from sim.viz.charts.quota import quota_chart
@@ -40,7 +42,9 @@ __all__ = [
     "box_stats",
     "cycle_chart",
     "deal_timeline_chart",
+    "factor_chart",
     "funnel_chart",
+    "heatmap_chart",
     "hours_from_summaries",
     "hours_per_dollar_chart",
     "quota_chart",
@@ -48,6 +52,7 @@ __all__ = [
     "reputation_chart",
     "revenue_chart",
     "segment_label",
+    "sensitivity_chart",
     "strategy_colour",
     "tag",
     "utilisation_chart",
