@@ -5,11 +5,13 @@ Functions accept a ``DataFrame`` or a ``LazyFrame`` log; they are the single pla
 it is shown at) is defined, so tables, charts and reports call these rather than computing their own.
 
 One module per subject: :mod:`~sim.metrics.opportunities` (outcomes, discounts, stall requests),
-:mod:`~sim.metrics.revenue` (bookings, forecast), :mod:`~sim.metrics.hours` (where every selling hour went),
+:mod:`~sim.metrics.revenue` (bookings, per quarter and quota year, forecast), :mod:`~sim.metrics.calendar`
+(the warm-up, quota years and quarters), :mod:`~sim.metrics.hours` (where every selling hour went),
 :mod:`~sim.metrics.cycles`, :mod:`~sim.metrics.quota`, :mod:`~sim.metrics.funnel`,
 :mod:`~sim.metrics.reputation`, and :mod:`~sim.metrics.summary` (a run's headline figures).
 """
 
+from sim.metrics.calendar import MONTH_DAYS, WARM_UP, QuotaClock, quota_calendar, quota_clock
 from sim.metrics.cycles import cycle_lengths, median_cycle_by_segment
 from sim.metrics.funnel import FUNNEL_NODES, FUNNEL_STAGES, funnel, funnel_flows, funnel_node_totals
 from sim.metrics.hours import (
@@ -39,7 +41,14 @@ from sim.metrics.quota import (
     share_making_quota,
 )
 from sim.metrics.reputation import reputation_over_time, reputation_path
-from sim.metrics.revenue import MONTH_DAYS, forecast_vs_actual, revenue, revenue_over_time
+from sim.metrics.revenue import (
+    bookings_by_quarter,
+    bookings_by_quota_year,
+    forecast_vs_actual,
+    forecast_vs_actual_by_month,
+    revenue,
+    revenue_over_time,
+)
 from sim.metrics.summary import (
     BOUNDED_FIGURES,
     DISPLAY_SCALE,
@@ -65,14 +74,19 @@ __all__ = [
     "OUTCOME_OF_KIND",
     "SEGMENT_FIGURES",
     "TABLE_METRICS",
+    "WARM_UP",
     "HoursCategory",
     "Log",
+    "QuotaClock",
+    "bookings_by_quarter",
+    "bookings_by_quota_year",
     "bounds",
     "categorised_hours",
     "cycle_lengths",
     "discounts",
     "display_scale",
     "forecast_vs_actual",
+    "forecast_vs_actual_by_month",
     "funnel",
     "funnel_flows",
     "funnel_node_totals",
@@ -85,6 +99,8 @@ __all__ = [
     "outcome_rates",
     "quota_attainment",
     "quota_attainment_by_seat",
+    "quota_calendar",
+    "quota_clock",
     "quota_years",
     "reputation_over_time",
     "reputation_path",

@@ -16,8 +16,10 @@ from sim.viz.bands import replication_band, tag
 from sim.viz.charts.cycles import box_stats, cycle_chart
 from sim.viz.charts.deal import deal_timeline_chart
 from sim.viz.charts.experiment import factor_chart, heatmap_chart, sensitivity_chart
+from sim.viz.charts.forecast import forecast_takeaway, forecast_vs_actual_chart
 from sim.viz.charts.funnel import funnel_chart
 from sim.viz.charts.hours_per_dollar import hours_per_dollar_chart
+from sim.viz.charts.quarters import bookings_by_quarter_chart, quarter_takeaway
 from sim.viz.charts.quota import quota_chart
 from sim.viz.charts.reputation import reputation_chart
 from sim.viz.charts.revenue import revenue_chart
@@ -39,14 +41,18 @@ __all__ = [
     "STALL_COLOUR",
     "STRATEGY_COLOURS",
     "Chart",
+    "bookings_by_quarter_chart",
     "box_stats",
     "cycle_chart",
     "deal_timeline_chart",
     "factor_chart",
+    "forecast_takeaway",
+    "forecast_vs_actual_chart",
     "funnel_chart",
     "heatmap_chart",
     "hours_from_summaries",
     "hours_per_dollar_chart",
+    "quarter_takeaway",
     "quota_chart",
     "replication_band",
     "reputation_chart",
