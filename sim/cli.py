@@ -8,6 +8,7 @@ Text from the user (scenario names, questions, paths) is printed as text, never 
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from sim.config import ScenarioError, load_scenario
-from sim.format import comparison_header, comparison_rows, summary_rows
+from sim.format import comparison_header, comparison_rows, curated_comparisons, headline_rows, summary_rows
 
 app = typer.Typer(
     add_completion=False,
@@ -31,10 +33,23 @@ app = typer.Typer(
     help="salesim: simulate IT and professional-services sales cycles, event by event.",
     pretty_exceptions_enable=False,
 )
-# Tables are wide; when output is piped (CI logs, files) do not squeeze them into 80 columns.
+# The curated tables fit 80 columns; piped output (CI logs, files) is 80 wide unless COLUMNS says otherwise.
 # markup=False: a scenario named ``x[/]y`` is printed as it is, not parsed as rich markup.
-console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+# soft_wrap: a long path is printed whole (the terminal wraps it), never broken across lines.
+console = Console(
+    width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 80), markup=False, soft_wrap=True
+)
+wide_console = Console(width=None if sys.stdout.isatty() else 200, markup=False)
+"""For the full figure lists (``--all``) and experiment tables, which are wider than 80 columns."""
 err_console = Console(stderr=True, soft_wrap=True, markup=False)
+
+AllOption = Annotated[
+    bool, typer.Option("--all", help="Every figure of the summary, not just the headline figures.")
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", help="table (for people), csv or json (machine-readable, on stdout).")
+]
+OUTPUT_FORMATS = ("table", "csv", "json")
 
 SetOption = Annotated[
     list[str] | None,
@@ -116,14 +131,59 @@ def clean_errors() -> Iterator[None]:
         fail("a worker process died (out of memory, or killed); nothing was written, try fewer --workers")
 
 
-def summary_table(summary: dict[str, Any], title: str) -> Table:
-    """A two-column table of headline figures."""
-    table = Table(title=title, show_header=True, header_style="bold")
+def check_format(output_format: str) -> None:
+    """``--format`` must be table, csv or json."""
+    if output_format not in OUTPUT_FORMATS:
+        raise UsageError(f"--format {output_format!r}: must be one of {', '.join(OUTPUT_FORMATS)}")
+
+
+def summary_table(summary: dict[str, Any], title: str, everything: bool = False) -> Table:
+    """The run's headline figures, grouped (bookings, pipeline, time, people, money), with units; every
+    figure by name with ``everything``."""
+    from sim.metrics import DISPLAY_SCALE
+
+    table = Table(title=title, show_header=True, header_style="bold", box=box.SIMPLE_HEAD)
+    if everything:
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        for figure, value in summary_rows(summary):
+            table.add_row(figure, value)
+        return table
     table.add_column("figure")
     table.add_column("value", justify="right")
-    for figure, value in summary_rows(summary):
-        table.add_row(figure, value)
+    for group, figure, value in headline_rows(summary, DISPLAY_SCALE):
+        if group:
+            table.add_row(Text(group.upper(), style="bold"), "")
+        table.add_row(f"  {figure}", value)
     return table
+
+
+def print_machine_readable(records: list[dict[str, Any]] | dict[str, Any], output_format: str) -> None:
+    """``--format csv`` (a table, one record a row) or ``json``, on stdout, nothing else."""
+    if output_format == "json":
+        typer.echo(_json(records))
+        return
+    import polars
+
+    rows = records if isinstance(records, list) else [{"figure": k, "value": v} for k, v in records.items()]
+    typer.echo(polars.DataFrame(rows, infer_schema_length=None).write_csv(), nl=False)
+
+
+def _json(records: Any) -> str:
+    """JSON with NaN written as null (strict JSON has no NaN)."""
+    import json
+    import math
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(records))
 
 
 @app.command()
@@ -134,24 +194,42 @@ def run(
     out: Annotated[
         Path | None, typer.Option(help="Run directory to write (default: runs/<name>-seed<N>).")
     ] = None,
+    everything: AllOption = False,
+    output_format: FormatOption = "table",
 ) -> None:
-    """Run one scenario, write a self-describing run directory, print its summary."""
+    """Run one scenario, write a self-describing run directory, print its headline figures."""
+    from contextlib import nullcontext
+
+    from sim.narrative import run_headline
     from sim.results import run as run_scenario
     from sim.results import save_run
     from sim.store.directories import claim
 
     with clean_errors():
+        check_format(output_format)
         check_seed(seed)
         sc = load_scenario(scenario, set_ or [])
         chosen = sc.seed if seed is None else seed
         target = out or Path("runs") / f"{Path(str(scenario)).stem}-seed{chosen}"
+        quiet = output_format != "table"
+        spinner = (
+            nullcontext()
+            if quiet
+            else console.status(f"simulating {escape(sc.name)} ({sc.horizon_days:.0f} days)…")
+        )
         # Claimed before simulating, so a second writer is told at once, not after its own simulation.
-        with claim(target), console.status(f"simulating {escape(sc.name)} ({sc.horizon_days:.0f} days)…"):
+        with claim(target), spinner:
             result = run_scenario(sc, chosen)
             save_run(result, target)
-    console.print(
-        summary_table(result.summary(), printable(f"{sc.name} · {sc.strategy.preset} · seed {chosen}"))
-    )
+    summary = result.summary()
+    if quiet:
+        print_machine_readable(summary, output_format)
+        return
+    console.print(printable(run_headline(summary, sc.strategy.preset)))
+    title = printable(f"{sc.name} · {sc.strategy.preset} · seed {chosen}")
+    (wide_console if everything else console).print(summary_table(summary, title, everything))
+    if not everything:
+        console.print("every figure: --all (and summary.json in the run directory)")
     console.print(f"{result.events.height:,} events in {result.wall_seconds:.2f} s → {target}")
 
 
@@ -203,13 +281,17 @@ def run_comparison(
     overrides: list[str],
     out: Path,
     workers: int | None,
+    everything: bool = False,
+    output_format: str = "table",
 ) -> tuple[Any, Any]:
-    """Shared by ``compare`` and ``demo``: run, write the comparison directory (all or nothing), print the table."""
+    """Shared by ``compare`` and ``demo``: run, write the comparison directory (all or nothing), print the
+    headline and the table (or, with ``output_format`` csv or json, only the table, machine-readable)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from sim.arms import arm_scenario, unshared_overrides
     from sim.comparison import as_arms, check_counts, compare_table
     from sim.comparison import compare as run_compare
+    from sim.narrative import comparison_headline
 
     check_counts(replications, workers)
     arms = as_arms(arm_specs)
@@ -217,8 +299,9 @@ def run_comparison(
     for arm in arms:
         arm_scenario(sc, arm)  # a bad override is reported before any run starts
     check_seed(seed)
+    quiet = output_format != "table"
     unshared = unshared_overrides(sc, arms)
-    if unshared:
+    if unshared and not quiet:
         others = [arm.name for arm in arms if arm.preset != sc.strategy.preset]
         plain = "starts from its preset" if len(others) == 1 else "start from their presets"
         console.print(
@@ -236,6 +319,7 @@ def run_comparison(
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        disable=quiet,
     ) as bar:
         job = bar.add_task(
             escape(f"{sc.name}: {len(arms)} arms × {replications} replications"),
@@ -251,15 +335,45 @@ def run_comparison(
             progress=lambda done, total: bar.update(job, completed=done),
         )
     table = compare_table(runs)
-    console.print(
-        comparison_table(table, printable(f"{sc.name} · {replications} replications · seed {root}"))
-    )
+    if quiet:
+        records = table.to_dicts()
+        print_machine_readable(
+            {"headline": comparison_headline(table), "table": records}
+            if output_format == "json"
+            else records,
+            output_format,
+        )
+        return runs, table
+    title = printable(f"{sc.name} · {replications} replications · seed {root}")
+    if sc.question:
+        console.print(printable(f"question: {sc.question}"))
+    console.print(Text(printable(comparison_headline(table)), style="bold"))
+    if everything:
+        wide_console.print(comparison_table(table, title))
+    else:
+        for curated in curated_comparisons(table):
+            console.print(curated_table(curated, title))
     note = arms_note(arms)
     if note:
         console.print(printable(note))
-    if sc.question:
-        console.print(printable(f"question: {sc.question}"))
+    if not everything:
+        console.print("every figure: --all; machine-readable: --format csv|json")
     return runs, table
+
+
+def curated_table(curated: Any, title: str) -> Table:
+    """A curated comparison (headline figures, mean over its interval) as a rich table that fits 80 columns."""
+    out = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_lines=False)
+    out.caption = "mean over its 95% CI" + (
+        "; last column: paired diff from the control" if len(curated.header) == 4 else ""
+    )
+    for i, heading in enumerate(curated.header):
+        out.add_column(heading, justify="left" if i == 0 else "right", ratio=3 if i == 0 else 2)
+    for group, cells in zip(curated.groups, curated.rows, strict=True):
+        if group:
+            out.add_row(Text(group.upper(), style="bold"), *[""] * (len(cells) - 1))
+        out.add_row(*cells)
+    return out
 
 
 @app.command()
@@ -288,6 +402,8 @@ def compare(
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: all cores; 1 = serial).")
     ] = None,
+    everything: AllOption = False,
+    output_format: FormatOption = "table",
 ) -> None:
     """Compare arms (strategy presets, or presets with overrides) on the same simulated market, with 95%
     intervals and paired differences against the first."""
@@ -304,21 +420,33 @@ def compare(
                 from sim.comparison import parse_strategies
 
                 parse_strategies(specs)
+            check_format(output_format)
             target = out or Path("runs") / f"{Path(str(scenario)).stem}-compare"
-            run_comparison(scenario, [*specs, *(arm or [])], replications, seed, set_ or [], target, workers)
+            run_comparison(
+                scenario,
+                [*specs, *(arm or [])],
+                replications,
+                seed,
+                set_ or [],
+                target,
+                workers,
+                everything,
+                output_format,
+            )
         except StrategyError as exc:
             raise UsageError(str(exc)) from None
-    console.print(f"runs and tables → {target}")
+    if output_format == "table":
+        console.print(f"runs and tables → {target}")
 
 
 @app.command()
 def report(
-    directory: Annotated[Path, typer.Argument(help="A run, comparison or demo directory.")],
+    directory: Annotated[Path, typer.Argument(help="A run, comparison, demo or experiment directory.")],
     png: Annotated[
         bool, typer.Option("--png", help="Also export every chart as PNG under png/ (kaleido + Chromium).")
     ] = False,
 ) -> None:
-    """Write a self-contained report.html (works offline) for a run, comparison or demo directory."""
+    """Write a self-contained report.html (works offline) for a run, comparison, demo or experiment directory."""
     from sim.store.files import StoreError
     from sim.viz.report import PNG_DIR, ReportError, build_report
 

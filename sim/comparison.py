@@ -30,6 +30,7 @@ from sim.config import Scenario, did_you_mean
 from sim.core.rng import replication_seeds
 from sim.format import strategy_order
 from sim.metrics import TABLE_METRICS, bounds, display_scale
+from sim.metrics.headlines import HEADLINE_BY_KEY, HEADLINES
 from sim.model.strategy import PRESETS
 from sim.results import run, save_run
 from sim.stats import mean_interval, paired_difference
@@ -191,9 +192,30 @@ def _run_tasks(
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
-def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRICS)) -> pl.DataFrame:
-    """Per strategy and figure: mean, 95% interval, and the paired difference against the first strategy."""
+NOT_FIGURES = frozenset({"replication", "seed"})
+"""Numeric columns of ``runs.parquet`` that are not figures of a run."""
+
+
+def table_figures(runs: pl.DataFrame) -> list[str]:
+    """Every figure of the runs, headline figures first (in reading order), then the comparison's classic
+    figures, then the rest in the summary's order."""
+    numeric = [c for c, t in runs.schema.items() if t.is_numeric() and c not in NOT_FIGURES]
+    ordered = [h.key for h in HEADLINES] + list(TABLE_METRICS) + numeric
+    return [f for f in dict.fromkeys(ordered) if f in numeric]
+
+
+def figure_label(figure: str) -> str:
+    """A figure's label in tables: the headline label, the classic label, or its name in words."""
+    if figure in HEADLINE_BY_KEY:
+        return HEADLINE_BY_KEY[figure].label
+    return TABLE_METRICS.get(figure, (figure.replace("_", " "), True))[0]
+
+
+def compare_table(runs: pl.DataFrame, metrics: Sequence[str] | None = None) -> pl.DataFrame:
+    """Per arm and figure (default: every figure of the runs): mean, 95% interval, and the paired difference
+    against the first arm."""
     strategies = strategy_order(runs)
+    metrics = table_figures(runs) if metrics is None else metrics
     control_name = strategies[0]
     records = []
     for metric in metrics:
@@ -219,7 +241,7 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] = tuple(TABLE_METRI
             records.append(
                 {
                     "metric": metric,
-                    "label": TABLE_METRICS.get(metric, (metric, True))[0],
+                    "label": figure_label(metric),
                     "arm": name,
                     "n": m.n,
                     "mean": m.mean,

@@ -560,7 +560,7 @@ def section(evidence: Evidence, replications: int) -> list[str]:
     ]
     lines += ["### Answer", ""]
     lines += [*answer(evidence), ""]
-    table = compare_table(evidence.data)
+    table = compare_table(evidence.data, list(TABLE_METRICS))
     lines += [*markdown_table(comparison_header(table), comparison_rows(table)), ""]
     lines += ["### Mechanism", ""]
     if q.reading is not None:

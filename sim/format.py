@@ -6,6 +6,7 @@ from :func:`comparison_rows`, so the two can never disagree on a number.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -76,3 +77,146 @@ def comparison_rows(table: pl.DataFrame) -> list[list[str]]:
                 cells.append(interval(r["diff"], r["diff_low"], r["diff_high"]))
         rows.append(cells)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Headline figures, written with their units (the curated summary: terminal, report, 80 columns)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def money(value: float, signed: bool = False) -> str:
+    """Dollars, short: $950, $12.3k, $4.56M, $1.2B (a sign in front when ``signed``)."""
+    sign = ("+" if value > 0 else "−" if value < 0 else "") if signed else ("−" if value < 0 else "")
+    v = abs(value)
+    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if v >= threshold:
+            scaled = v / threshold
+            return f"{sign}${scaled:.3g}{suffix}" if scaled < 100 else f"{sign}${scaled:,.0f}{suffix}"
+    return f"{sign}${v:,.0f}"
+
+
+def by_unit(value: Any, unit: str, signed: bool = False) -> str:
+    """A figure written in its unit: ``$12.5M``, ``61%``, ``12,345 h``, ``120 days``, ``1,234``; – if missing.
+
+    With ``signed`` (a difference), a share is written in percentage points (``+5.1 pts``).
+    """
+    if _missing(value):
+        return "–"
+    v = float(value)
+    sign = "+" if signed and v > 0 else ("−" if v < 0 else "")
+    a = abs(v)
+    if unit == "usd":
+        return money(v, signed)
+    if unit == "share":
+        digits = 1 if 0 < a < 0.1 else 0
+        return f"{sign}{a * 100:.{digits}f} pts" if signed else f"{sign}{a * 100:.{digits}f}%"
+    if unit == "hours":
+        return f"{sign}{a:,.0f} h"
+    if unit == "hours_per_1k":
+        return f"{sign}{a:.3g} h"
+    if unit == "days":
+        return f"{sign}{a:,.0f} days"
+    return f"{sign}{a:,.0f}" if a >= 100 or a == int(a) else f"{sign}{a:.3g}"
+
+
+_SUFFIX = {
+    "share": ("%", " pts"),
+    "hours": (" h", " h"),
+    "hours_per_1k": (" h", " h"),
+    "days": (" days", " days"),
+}
+
+
+def range_by_unit(low: Any, high: Any, unit: str, signed: bool = False) -> str:
+    """A 95% interval in the figure's unit, its suffix written once: ``$11.2M–$13.8M``, ``8.4–32%``,
+    ``−13 to +0.4 pts``; empty when it cannot be computed."""
+    if _missing(low) or _missing(high):
+        return ""
+    lo, hi = by_unit(low, unit, signed), by_unit(high, unit, signed)
+    suffix = _SUFFIX.get(unit, ("", ""))[1 if signed else 0]
+    if suffix and lo.endswith(suffix):
+        lo = lo[: -len(suffix)]
+    return f"{lo} to {hi}" if signed else f"{lo}–{hi}"
+
+
+def headline_rows(
+    summary: dict[str, Any], scale: dict[str, float] | None = None
+) -> list[tuple[str, str, str]]:
+    """(group, figure, value) of a run's headline figures, grouped, in reading order; the group named on the
+    first row of each. Figures the run lacks are left out; ``scale`` multiplies a stored figure for display."""
+    from sim.metrics.headlines import HEADLINES
+
+    rows: list[tuple[str, str, str]] = []
+    last = ""
+    for h in HEADLINES:
+        if h.key not in summary or _missing(summary[h.key]):
+            continue
+        value = float(summary[h.key]) * (scale or {}).get(h.key, 1.0)
+        rows.append((h.group if h.group != last else "", h.label, by_unit(value, h.unit)))
+        last = h.group
+    return rows
+
+
+@dataclass(frozen=True)
+class CuratedTable:
+    """A table of headline figures: its header, its rows, and the group each row opens ("" if none)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    groups: list[str]
+
+
+def _stacked(first: str, second: str) -> str:
+    return f"{first}\n{second}" if second else first
+
+
+def curated_comparison(table: pl.DataFrame, arms: list[str] | None = None) -> CuratedTable:
+    """A comparison's headline figures for ``arms`` (default: all; the first is the control): each cell the
+    mean over its 95% interval, on two lines, so the table fits 80 columns; a column per arm, then the paired
+    difference from the control when there are two arms (more arms: one table per arm against the control)."""
+    from sim.metrics.headlines import HEADLINES
+
+    names = arms or comparison_strategies(table)
+    control = names[0]
+    with_diff = len(names) == 2
+    header = ["figure", *names] + ([f"{names[1]} − {control}"] if with_diff else [])
+    rows: list[list[str]] = []
+    groups: list[str] = []
+    last = ""
+    for h in HEADLINES:
+        by = {r["arm"]: r for r in table.filter(pl.col("metric") == h.key).iter_rows(named=True)}
+        if all(n not in by or _missing(by[n]["mean"]) for n in names):
+            continue
+        cells = [h.label]
+        for n in names:
+            r = by.get(n)
+            cells.append(
+                "–"
+                if r is None
+                else _stacked(by_unit(r["mean"], h.unit), range_by_unit(r["ci_low"], r["ci_high"], h.unit))
+            )
+        if with_diff:
+            r = by.get(names[1])
+            cells.append(
+                "–"
+                if r is None
+                else _stacked(
+                    by_unit(r["diff"], h.unit, signed=True),
+                    range_by_unit(r["diff_low"], r["diff_high"], h.unit, signed=True),
+                )
+            )
+        rows.append(cells)
+        groups.append(h.group if h.group != last else "")
+        last = h.group
+    return CuratedTable(header, rows, groups)
+
+
+def curated_comparisons(table: pl.DataFrame) -> list[CuratedTable]:
+    """The curated comparison as tables of at most two arms each: every arm against the control."""
+    names = comparison_strategies(table)
+    if len(names) <= 2:
+        return [curated_comparison(table, names)]
+    return [curated_comparison(table, [names[0], name]) for name in names[1:]]

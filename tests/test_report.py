@@ -14,13 +14,15 @@ from conftest import SMALL, chromium, run_cli
 
 from sim import metrics
 from sim.cli import demo_directory
-from sim.format import fmt
+from sim.format import by_unit, curated_comparison, fmt, interval
 from sim.store.parquet import read_events
 from sim.viz.report import interesting_deal, load_report
 
 STRATEGIES = ("numbers-game", "qualify-hard")
 CHART_KEYS = [
     "revenue",
+    "bookings_by_quarter",
+    "forecast_vs_actual",
     "waste",
     "utilisation",
     "hours_per_dollar",
@@ -119,8 +121,29 @@ def test_report_table_shows_the_comparison_figures_as_the_cli_printed_them(
 ) -> None:
     out, printed = comparison
     table = pl.read_parquet(out / "comparison.parquet")
-    (rows,) = parse(comparison_report).tables
-    header, body = rows[0], rows[1:]
+    curated, everything = parse(comparison_report).tables
+    # The headline figures, grouped, each cell the mean over its interval: as `salesim compare` printed them.
+    expected = curated_comparison(table)
+    assert (
+        curated[0]
+        == expected.header
+        == [
+            "figure",
+            "numbers-game",
+            "qualify-hard",
+            "qualify-hard − numbers-game",
+        ]
+    )
+    figures = [row for row in curated[1:] if len(row) > 1]
+    groups = [row[0] for row in curated[1:] if len(row) == 1]
+    assert figures == expected.rows and len(figures) >= 10
+    assert groups == [g for g in expected.groups if g] == ["bookings", "pipeline", "time", "people", "money"]
+    lines = printed.splitlines()
+    for cells in expected.rows:
+        means = [cell.split("\n")[0] for cell in cells[1:]]
+        assert any(all(m in line for m in means) and cells[0].split()[0] in line for line in lines), cells
+    # Every figure, folded below: the full table `salesim compare --all` prints.
+    header, body = everything[0], everything[1:]
     assert header == [
         "figure",
         "numbers-game\nmean [95% CI]",
@@ -128,19 +151,16 @@ def test_report_table_shows_the_comparison_figures_as_the_cli_printed_them(
         "qualify-hard − numbers-game\npaired diff [95% CI]",
     ]
     metrics_in_order = list(dict.fromkeys(table["metric"].to_list()))
-    assert len(body) == len(metrics_in_order) >= 8
+    assert len(body) == len(metrics_in_order) >= 40
     for cells, metric in zip(body, metrics_in_order, strict=True):
         by = {r["arm"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
         control, other = by["numbers-game"], by["qualify-hard"]
         assert cells == [
             control["label"],
-            f"{fmt(control['mean'])} [{fmt(control['ci_low'])}, {fmt(control['ci_high'])}]",
-            f"{fmt(other['mean'])} [{fmt(other['ci_low'])}, {fmt(other['ci_high'])}]",
-            f"{fmt(other['diff'])} [{fmt(other['diff_low'])}, {fmt(other['diff_high'])}]",
+            interval(control["mean"], control["ci_low"], control["ci_high"]),
+            interval(other["mean"], other["ci_low"], other["ci_high"]),
+            interval(other["diff"], other["diff_low"], other["diff_high"]),
         ]
-        # ...and `salesim compare` printed the same row.
-        printed_row = next(line for line in printed.splitlines() if f" {cells[0]} " in line)
-        assert [c.strip() for c in printed_row.strip("│┃ ").split("│")] == cells
 
 
 def test_report_is_self_contained_with_plotly_inlined_once(comparison_report: Path) -> None:
@@ -197,8 +217,9 @@ def test_run_report_tells_the_story_of_the_most_stalled_deal(
     assert done.returncode == 0, done.stderr
     page = parse(run_dir / "report.html")
     assert page.figures == CHART_KEYS
-    (rows,) = page.tables
+    curated, rows = page.tables
     summary = json.loads((run_dir / "summary.json").read_text())
+    assert curated[0] == ["figure", "value"] and ["bookings", by_unit(summary["revenue"], "usd")] in curated
     assert rows[0] == ["figure", "value"]
     assert dict((r[0], r[1]) for r in rows[1:])["revenue"] == fmt(float(summary["revenue"]))
 
@@ -317,4 +338,4 @@ def test_default_demo_runs_twice_in_a_row_into_fresh_directories(tmp_path: Path)
         report = tmp_path / expected / "report.html"
         assert done.stdout.strip().splitlines()[-1] == f"report → {report.resolve()}"
         page = parse(report)
-        assert len(page.tables) == 2 and len(page.figures) == 2 * len(CHART_KEYS)
+        assert len(page.tables) == 2 * 2 and len(page.figures) == 2 * len(CHART_KEYS)

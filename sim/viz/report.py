@@ -29,7 +29,16 @@ import polars as pl
 
 from sim import metrics
 from sim.arms import Arm
-from sim.format import comparison_header, comparison_rows, comparison_strategies, summary_rows
+from sim.format import (
+    comparison_header,
+    comparison_rows,
+    comparison_strategies,
+    curated_comparisons,
+    headline_rows,
+    summary_rows,
+)
+from sim.metrics.headlines import HEADLINE_BY_KEY, HEADLINES
+from sim.narrative import comparison_headline, run_headline
 from sim.store.comparisons import DEMO_FILE, StoredComparison, is_comparison_dir, read_comparison, read_demo
 from sim.store.experiments import read_experiment_info
 from sim.store.files import atomic_write_bytes, remove_stale_temporaries, temporary_sibling
@@ -68,6 +77,8 @@ class Section:
     details: str
     table_html: str
     charts: list[Chart] = field(default_factory=list)
+    headline: str = ""
+    """The answer, in one sentence with its interval, shown on top of the section."""
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -89,6 +100,8 @@ class _Frames:
     reputation: list[pl.DataFrame] = field(default_factory=list)
     utilisation: list[pl.DataFrame] = field(default_factory=list)
     quota: list[pl.DataFrame] = field(default_factory=list)
+    quarters: list[pl.DataFrame] = field(default_factory=list)
+    forecast: list[pl.DataFrame] = field(default_factory=list)
     showcase: list[tuple[str, pl.DataFrame]] = field(default_factory=list)
 
     def add(self, strategy: str, replication: int, events: pl.DataFrame, showcase: bool) -> None:
@@ -98,6 +111,8 @@ class _Frames:
         self.flows.append(tag(metrics.funnel_flows(events), strategy, replication))
         self.reputation.append(tag(metrics.reputation_path(events), strategy, replication))
         self.utilisation.append(tag(metrics.utilisation_over_time(events), strategy, replication))
+        self.quarters.append(tag(metrics.bookings_by_quarter(events), strategy, replication))
+        self.forecast.append(tag(metrics.forecast_vs_actual_by_month(events), strategy, replication))
         if showcase:
             self.quota.append(tag(metrics.quota_attainment_by_seat(events), strategy, replication))
             self.showcase.append((strategy, events))
@@ -121,6 +136,8 @@ def interesting_deal(events: pl.DataFrame) -> tuple[int, int, float] | None:
 def _charts(frames: _Frames, runs: pl.DataFrame, expected: dict[str, float]) -> list[Chart]:
     out = [
         charts.revenue_chart(pl.concat(frames.revenue)),
+        charts.bookings_by_quarter_chart(pl.concat(frames.quarters)),
+        charts.forecast_vs_actual_chart(pl.concat(frames.forecast)),
         charts.waste_chart(charts.hours_from_summaries(runs)),
         charts.utilisation_chart(pl.concat(frames.utilisation)),
         charts.hours_per_dollar_chart(runs),
@@ -155,8 +172,57 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]], classes: A
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def _more_is_better(metric: str) -> bool | None:
+    headline = HEADLINE_BY_KEY.get(metric)
+    return headline.more_is_better if headline else metrics.TABLE_METRICS.get(metric, ("", True))[1]
+
+
+def _diff_class(row: dict[str, Any] | None, more_is_better: bool | None) -> str:
+    """``better`` / ``worse`` when the paired difference's interval excludes zero (and the figure has a good
+    direction), else nothing."""
+    if row is None or more_is_better is None:
+        return ""
+    low, high = row["diff_low"], row["diff_high"]
+    if low is None or high is None or low != low or high != high or not (low > 0 or high < 0):
+        return ""
+    return "better" if (low > 0) == more_is_better else "worse"
+
+
+def curated_table_html(table: pl.DataFrame) -> str:
+    """The headline figures of a comparison as HTML, grouped, cell for cell what ``salesim compare`` prints
+    (mean over its 95% interval); a difference whose interval excludes zero is marked better or worse."""
+    parts = []
+    for curated in curated_comparisons(table):
+        arms = curated.header[1:3]
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in curated.header)
+        body = []
+        for group, cells in zip(curated.groups, curated.rows, strict=True):
+            if group:
+                body.append(f'<tr class="group"><th colspan="{len(cells)}">{html.escape(group)}</th></tr>')
+            key = next(h.key for h in HEADLINES if h.label == cells[0])
+            diff_row = None
+            if len(arms) == 2:
+                part = table.filter((pl.col("metric") == key) & (pl.col("arm") == arms[1]))
+                diff_row = part.row(0, named=True) if part.height else None
+            cls = _diff_class(diff_row, _more_is_better(key))
+            tds = [f'<th scope="row">{html.escape(cells[0])}</th>']
+            for j, cell in enumerate(cells[1:], start=1):
+                attr = f' class="{cls}"' if cls and j == len(cells) - 1 and len(arms) == 2 else ""
+                first, _, second = cell.partition("\n")
+                inner = html.escape(first) + (
+                    f'<br><span class="ci">{html.escape(second)}</span>' if second else ""
+                )
+                tds.append(f"<td{attr}>{inner}</td>")
+            body.append("<tr>" + "".join(tds) + "</tr>")
+        parts.append(
+            f'<table class="curated"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        )
+    return "".join(parts)
+
+
 def comparison_table_html(table: pl.DataFrame) -> str:
-    """The comparison table as HTML, cell for cell what ``salesim compare`` prints.
+    """The comparison's headline figures (as ``salesim compare`` prints them), and every figure folded below
+    (as ``salesim compare --all`` prints them).
 
     A paired difference whose interval excludes zero is marked better or worse (by the figure's direction).
     """
@@ -165,16 +231,12 @@ def comparison_table_html(table: pl.DataFrame) -> str:
     classes: list[list[str]] = []
     for metric in dict.fromkeys(table["metric"].to_list()):
         by = {r["arm"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
-        more_is_better = metrics.TABLE_METRICS.get(metric, ("", True))[1]
+        more_is_better = _more_is_better(metric)
         row_classes = [""]
         for i, name in enumerate(strategies):
             row_classes.append("")
             if i:
-                low, high = by[name]["diff_low"], by[name]["diff_high"]
-                cls = ""
-                if low is not None and high is not None and (low > 0 or high < 0):
-                    cls = "better" if (low > 0) == more_is_better else "worse"
-                row_classes.append(cls)
+                row_classes.append(_diff_class(by.get(name), more_is_better))
         classes.append(row_classes)
     header = comparison_header(table)
     out = _html_table(header, rows, classes)
@@ -184,9 +246,10 @@ def comparison_table_html(table: pl.DataFrame) -> str:
     )
     return (
         f'<div class="table-wrap comparison" data-strategies="{html.escape(",".join(strategies))}">'
-        f'<p class="legend">{swatches}· the first strategy is the control; a paired difference in '
-        f'<span class="better">green</span> / <span class="worse">red</span> has a 95% interval that '
-        f"excludes zero (better / worse).</p>{out}</div>"
+        f'<p class="legend">{swatches}· the first arm is the control; each cell is the mean over its 95% '
+        f'interval; a paired difference in <span class="better">green</span> / <span class="worse">red</span> '
+        f"has a 95% interval that excludes zero (better / worse).</p>{curated_table_html(table)}"
+        f"<details><summary>every figure</summary>{out}</details></div>"
     )
 
 
@@ -200,7 +263,16 @@ def run_section(directory: Path) -> Section:
     runs = pl.DataFrame([{"arm": strategy, "replication": 0, **summary}], infer_schema_length=None)
     frames = _Frames()
     frames.add(strategy, 0, events, showcase=True)
-    table = _html_table(["figure", "value"], [list(r) for r in summary_rows(summary)])
+    curated = "".join(
+        (f'<tr class="group"><th colspan="2">{html.escape(group)}</th></tr>' if group else "")
+        + f'<tr><th scope="row">{html.escape(figure)}</th><td>{html.escape(value)}</td></tr>'
+        for group, figure, value in headline_rows(summary, metrics.DISPLAY_SCALE)
+    )
+    full = _html_table(["figure", "value"], [list(r) for r in summary_rows(summary)])
+    table = (
+        f'<table class="curated"><thead><tr><th>figure</th><th>value</th></tr></thead><tbody>{curated}</tbody>'
+        f"</table><details><summary>every figure</summary>{full}</details>"
+    )
     details = (
         f"strategy {strategy} · seed {stored.seed} · {scenario.horizon_days:.0f} simulated days · "
         f"{events.height:,} events"
@@ -212,6 +284,7 @@ def run_section(directory: Path) -> Section:
         details=details,
         table_html=f'<div class="table-wrap summary">{table}</div>',
         charts=_charts(frames, runs, _expected_cycles(scenario)),
+        headline=run_headline(summary, strategy),
     )
 
 
@@ -243,6 +316,7 @@ def comparison_section(directory: Path, heading: str | None = None, key: str | N
         details=details,
         table_html=comparison_table_html(table),
         charts=_charts(frames, runs, _expected_cycles(scenario)),
+        headline=comparison_headline(table),
     )
 
 
@@ -337,6 +411,7 @@ class Report:
     question: str
     intro: str
     sections: list[Section]
+    footer: str = "Written by salesim from the event logs in this directory; every figure is a projection of those logs."
 
     @property
     def charts(self) -> list[Chart]:
@@ -352,7 +427,13 @@ def load_report(directory: str | Path) -> Report:
     if kind in ("run", "comparison", "experiment"):
         read = {"run": run_section, "comparison": comparison_section, "experiment": experiment_section}[kind]
         section = read(d)
-        return Report(f"salesim report · {section.heading}", section.question, "", [section])
+        report = Report(f"salesim report · {section.heading}", section.question, "", [section])
+        if kind == "experiment":
+            report.footer = (
+                "Written by salesim from the run tables in this directory (runs/, one row of figures per run, "
+                "each with its event log's hash); every figure is computed from those tables."
+            )
+        return report
     demo = read_demo(d)
     sections = []
     for market in demo.get("markets", []):
@@ -386,6 +467,15 @@ header.page h1 { font-size: 26px; margin: 0 0 6px; }
 .question { font-size: 18px; margin: 6px 0 10px; }
 .question::before { content: "Question: "; font-weight: 600; }
 .details, .intro, .generated { color: var(--muted); margin: 4px 0; }
+.headline { font-size: 17px; font-weight: 600; margin: 8px 0; padding: 8px 12px; background: #fff;
+            border-left: 4px solid #3b6fb6; border-radius: 4px; }
+tr.group th { text-align: left; text-transform: uppercase; font-size: 12px; letter-spacing: .04em;
+              color: var(--muted); padding-top: 12px; }
+table.curated { width: auto; min-width: 60%; }
+table.curated td { vertical-align: top; }
+.ci { color: var(--muted); font-size: 12px; }
+details { margin-top: 10px; }
+details summary { cursor: pointer; color: var(--muted); }
 nav.toc { margin: 12px 0 0; }
 nav.toc a { margin-right: 16px; }
 section.part { margin-top: 34px; }
@@ -439,9 +529,10 @@ def render_html(report: Report) -> str:
             if section.question and len(report.sections) > 1
             else ""
         )
+        headline = f'<p class="headline">{html.escape(section.headline)}</p>' if section.headline else ""
         parts.append(
             f'<section class="part" id="{section.key}"><h2>{html.escape(section.heading)}</h2>{question}'
-            f'<p class="details">{html.escape(section.details)}</p>{section.table_html}{figures}</section>'
+            f'{headline}<p class="details">{html.escape(section.details)}</p>{section.table_html}{figures}</section>'
         )
     toc = ""
     if len(report.sections) > 1:
@@ -459,8 +550,7 @@ def render_html(report: Report) -> str:
         f'</head><body data-charts="{len(report.charts)}"><main>'
         f'<header class="page"><h1>{html.escape(report.title)}</h1>{question}{intro}{toc}</header>'
         f"{''.join(parts)}"
-        "<footer>Written by salesim from the event logs in this directory; every figure is a projection of "
-        "those logs. Works offline.</footer></main></body></html>\n"
+        f"<footer>{html.escape(report.footer)} Works offline.</footer></main></body></html>\n"
     )
 
 
