@@ -706,6 +706,20 @@ def experiment_summarize(
     console.print(f"tables → {directory / 'summary'}")
 
 
+@app.command("app")
+def workshop_app(
+    host: Annotated[str, typer.Option(help="Address to serve on (loopback unless told otherwise).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8050,
+) -> None:
+    """Start the workshop app: what-if runs in the browser, a board for the room, deal stories."""
+    with clean_errors():
+        if not 1 <= port <= 65535:
+            raise UsageError(f"--port {port}: must be from 1 to 65535")
+        from sim.app.server import serve
+
+        serve(host, port)
+
+
 @app.command("scenarios")
 def list_scenarios() -> None:
     """List the scenarios that ship with salesim and the question each answers."""
