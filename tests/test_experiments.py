@@ -255,6 +255,25 @@ def test_a_local_dask_cluster_gives_the_same_runs(tmp_path: Path) -> None:
     on_dask = sim.experiment(path, workers=2, cluster="local")
     assert hashes(serial) == hashes(on_dask)
     assert serial.equals(on_dask)
+    # A scheduler reached by its address (here a cluster this test starts) runs the same runs.
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = sim.experiment(path, cluster=cluster.scheduler_address)
+    assert serial.equals(remote)
+
+
+def test_a_bad_cluster_address_is_one_line(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path, SWEEP)
+    result = run_cli(
+        ["experiment", "run", str(path), "--out", "out", "--cluster", "dask.example"], cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == "error: --cluster 'dask.example': give local or a scheduler address tcp://HOST:PORT"
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_directory_holding_another_experiment_is_refused(tmp_path: Path) -> None:

@@ -253,8 +253,6 @@ def dask_executor(workers: int | None, cluster: str) -> Iterator[tuple[Executor,
         )
         client = Client(local)
     else:
-        if not cluster.startswith(("tcp://", "tls://")):
-            raise ExperimentError(f"--cluster {cluster!r}: give local or a scheduler address tcp://HOST:PORT")
         try:
             client = Client(cluster, timeout=10)
         except (OSError, TimeoutError) as exc:
@@ -293,6 +291,8 @@ def run_experiment(
         raise ExperimentError(
             f"--until-half-width {until_half_width}: must be a share between 0 and 1, e.g. 0.05"
         )
+    if cluster is not None and cluster != "local" and not cluster.startswith(("tcp://", "tls://")):
+        raise ExperimentError(f"--cluster {cluster!r}: give local or a scheduler address tcp://HOST:PORT")
     design = build_design(spec)
     ceiling = max_replications or spec.replications
     if len(design.points) * max(ceiling, spec.replications) > MAX_RUNS:
