@@ -116,7 +116,7 @@ def by_unit(value: Any, unit: str, signed: bool = False) -> str:
     if unit == "hours":
         return f"{sign}{a:,.0f} h"
     if unit == "hours_per_1k":
-        return f"{sign}{a:.3g} h"
+        return f"{sign}{a:.2f} h"
     if unit == "days":
         return f"{sign}{a:,.0f} days"
     return f"{sign}{a:,.0f}" if a >= 100 or a == int(a) else f"{sign}{a:.3g}"

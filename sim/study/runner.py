@@ -179,11 +179,12 @@ def plan(directory: Path, info: dict[str, Any], design: pl.DataFrame, retry_fail
         keep = pl.col("status") == "done" if retry_failed else pl.col("status").is_in(["done", "failed"])
         done = results.filter(keep).select("point", "replication").collect()
         finished = set(done.iter_rows())
-    overrides = dict(zip(design["point"].to_list(), design["overrides"].to_list(), strict=True))
+    points = design["point"].to_list()
+    overrides = {p: tuple(o) for p, o in zip(points, design["overrides"].to_list(), strict=True)}
     return [
-        PlannedRun(point, r, seeds[r], tuple(overrides[point]))
+        PlannedRun(point, r, seeds[r], overrides[point])
         for r in range(replications)
-        for point in design["point"].to_list()
+        for point in points
         if (point, r) not in finished
     ]
 
