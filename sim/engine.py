@@ -30,12 +30,14 @@ World = SalesWorld
 
 def start(world: SalesWorld) -> None:
     """Log the starting reputation and start every actor's process."""
-    seats = range(world.scenario.sales_org.reps)
+    org = world.scenario.sales_org
+    seats = range(org.seats)  # the starting team's, then the hiring plan's (empty until their start day)
+    planned = org.planned_seats()
     world.targeting = [territory_slices(world, seat) for seat in seats]
     log_initial_reputation(world)
     world.spawn(market_process(world, partial(buyer_named_problem, world)))
     for seat in seats:
-        world.spawn(seat_process(world, seat))
+        world.spawn(seat_process(world, seat, planned.get(seat)))
     for seat in seats:
         world.spawn(week_process(world, seat))
     world.spawn(leadership_process(world))
@@ -44,7 +46,7 @@ def start(world: SalesWorld) -> None:
 def finish(world: SalesWorld) -> None:
     """At the horizon: close the week under way, censor every still-open opportunity, mark the end."""
     state = world.state
-    for seat in range(world.scenario.sales_org.reps):
+    for seat in range(world.scenario.sales_org.seats):
         close_week(world, seat)
     for opp in sorted(o for o, s in state.opportunities.items() if s.status == "open"):
         o = state.opportunities[opp]

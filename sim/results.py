@@ -40,7 +40,7 @@ class RunResult:
     def summary(self) -> dict[str, Any]:
         """Headline figures (see :func:`sim.metrics.summary`), computed once."""
         if self._summary is None:
-            self._summary = metrics.summary(self.events)
+            self._summary = metrics.summary(self.events, metrics.CostParameters.from_scenario(self.scenario))
         return self._summary
 
     def content_hash(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from sim.config.presets import StrategyConfig
 from sim.config.schema import (
@@ -40,6 +40,18 @@ class Scenario(Model):
     mechanisms: MechanismsConfig = Field(
         default_factory=MechanismsConfig, description="Mechanisms that can be switched off."
     )
+
+    @field_validator("sales_org")
+    @classmethod
+    def _hires_within_horizon(cls, org: SalesOrgConfig, info: ValidationInfo) -> SalesOrgConfig:
+        """A planned hire must start before the run ends (a seat that never fills is a typo, not a plan)."""
+        horizon = info.data.get("horizon_days")
+        for index, hire in enumerate(org.hires):
+            if horizon is not None and hire.day >= horizon:
+                raise ValueError(
+                    f"hires.{index}.day: day {hire.day:g} is not before horizon_days ({horizon:g})"
+                )
+        return org
 
 
 MAX_BUYING_WINDOWS = 20_000_000

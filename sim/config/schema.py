@@ -354,10 +354,27 @@ class StageHours(Model):
     close: Hours = Field(1.5, description="Contract and signature.")
 
 
+class Hire(Model):
+    """One step of a hiring plan: ``reps`` new seats whose first reps start on ``day``.
+
+    A planned seat is a territory from day 0 (accounts are dealt to every seat, planned or not), empty until
+    its rep starts; the rep then ramps up like a replacement and later turns over like any rep.
+    """
+
+    day: Days = Field(description="Day the new reps start (before horizon_days).")
+    reps: int = Field(ge=1, le=MAX_REPS, description="How many reps start that day.")
+
+
 class SalesOrgConfig(Model):
     """The selling side: reps, their time, their quota clock, hiring and attrition (DiModica)."""
 
     reps: int = Field(20, ge=1, le=MAX_REPS, description="Rep seats (territories).")
+    hires: tuple[Hire, ...] = Field(
+        (),
+        max_length=MAX_REPS,
+        description="Hiring plan: new seats whose reps start on a given day (seats numbered after the "
+        "starting team, in the order listed).",
+    )
     hours_per_week: Hours = Field(45.0, gt=0.0, description="Hours a rep works per week.")
     selling_share: Probability = Field(0.41, description="Share of a rep's hours available for selling.")
     annual_quota: float = Field(500_000.0, gt=0.0, le=1e12, description="Annual bookings quota per rep, $.")
@@ -407,6 +424,38 @@ class SalesOrgConfig(Model):
         description="An opportunity whose buyer has no buying window open for this many days goes dark "
         "(no decision: the status quo).",
     )
+    annual_base_salary: float = Field(
+        60_000.0,
+        ge=0.0,
+        le=1e9,
+        description="A rep's base salary a year, $ (commission comes on top: commission_rate of bookings).",
+    )
+    on_cost_rate: float = Field(
+        0.3,
+        ge=0.0,
+        le=5.0,
+        description="Employer's cost on top of the base salary (payroll taxes, benefits), share of salary.",
+    )
+    gross_margin: Probability = Field(
+        0.35,
+        description="Share of bookings left after delivering what was sold, before the cost of selling it.",
+    )
+
+    @model_validator(mode="after")
+    def _seats_fit(self) -> SalesOrgConfig:
+        if self.seats > MAX_REPS:
+            raise ValueError(f"reps plus hires make {self.seats:,} seats; at most {MAX_REPS:,}")
+        return self
+
+    @property
+    def seats(self) -> int:
+        """Every seat of the run: the starting team's and the hiring plan's."""
+        return self.reps + sum(hire.reps for hire in self.hires)
+
+    def planned_seats(self) -> dict[int, float]:
+        """The hiring plan's seats and the day each one's first rep starts (seats after the starting team)."""
+        days = [hire.day for hire in self.hires for _ in range(hire.reps)]
+        return {self.reps + i: day for i, day in enumerate(days)}
 
 
 class MechanismsConfig(Model):

@@ -8,7 +8,8 @@ One module per subject: :mod:`~sim.metrics.opportunities` (outcomes, discounts, 
 :mod:`~sim.metrics.revenue` (bookings, per quarter and quota year, forecast), :mod:`~sim.metrics.calendar`
 (the warm-up, quota years and quarters), :mod:`~sim.metrics.hours` (where every selling hour went),
 :mod:`~sim.metrics.cycles`, :mod:`~sim.metrics.quota`, :mod:`~sim.metrics.funnel`,
-:mod:`~sim.metrics.reputation`, and :mod:`~sim.metrics.summary` (a run's headline figures).
+:mod:`~sim.metrics.reputation`, :mod:`~sim.metrics.money` (cost of sales, contribution, payback of hires; the
+log priced with a scenario's cost parameters) and :mod:`~sim.metrics.summary` (a run's headline figures).
 """
 
 from sim.metrics.calendar import MONTH_DAYS, WARM_UP, QuotaClock, quota_calendar, quota_clock
@@ -24,6 +25,17 @@ from sim.metrics.hours import (
     utilisation_over_time,
 )
 from sim.metrics.log import Log, horizon
+from sim.metrics.money import (
+    CostParameters,
+    commission_cost,
+    contribution,
+    employment,
+    hire_paybacks,
+    money_figures,
+    payback_days,
+    plan_payback_days,
+    salary_cost,
+)
 from sim.metrics.opportunities import (
     DECIDED,
     OUTCOME_OF_KIND,
@@ -54,6 +66,7 @@ from sim.metrics.summary import (
     DISPLAY_SCALE,
     FIGURES,
     SEGMENT_FIGURES,
+    SIGNED_FIGURES,
     TABLE_METRICS,
     bounds,
     display_scale,
@@ -73,8 +86,10 @@ __all__ = [
     "OUTCOMES",
     "OUTCOME_OF_KIND",
     "SEGMENT_FIGURES",
+    "SIGNED_FIGURES",
     "TABLE_METRICS",
     "WARM_UP",
+    "CostParameters",
     "HoursCategory",
     "Log",
     "QuotaClock",
@@ -82,21 +97,28 @@ __all__ = [
     "bookings_by_quota_year",
     "bounds",
     "categorised_hours",
+    "commission_cost",
+    "contribution",
     "cycle_lengths",
     "discounts",
     "display_scale",
+    "employment",
     "forecast_vs_actual",
     "forecast_vs_actual_by_month",
     "funnel",
     "funnel_flows",
     "funnel_node_totals",
+    "hire_paybacks",
     "horizon",
     "hours_by_category",
     "hours_summary",
     "mean_quota_attainment",
     "median_cycle_by_segment",
+    "money_figures",
     "opportunities",
     "outcome_rates",
+    "payback_days",
+    "plan_payback_days",
     "quota_attainment",
     "quota_attainment_by_seat",
     "quota_calendar",
@@ -106,6 +128,7 @@ __all__ = [
     "reputation_path",
     "revenue",
     "revenue_over_time",
+    "salary_cost",
     "share_making_quota",
     "stall_requests_by_opportunity",
     "summary",

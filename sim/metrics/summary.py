@@ -8,6 +8,7 @@ from typing import Any
 from sim.metrics.cycles import median_cycle_by_segment
 from sim.metrics.hours import hours_summary
 from sim.metrics.log import Log, lazy
+from sim.metrics.money import CostParameters, money_figures
 from sim.metrics.opportunities import discounts, opportunities, outcome_rates
 from sim.metrics.quota import mean_quota_attainment, share_making_quota
 from sim.metrics.revenue import revenue
@@ -34,6 +35,10 @@ TABLE_METRICS: dict[str, tuple[str, bool]] = {
     "share_making_quota": ("share of reps making quota", True),
     "hours_per_won_dollar": ("booked selling hours per won $1k", False),
     "median_discount": ("median discount on won deals", False),
+    "cost_of_sales": ("cost of sales: salaries and commission ($)", False),
+    "contribution": ("contribution: bookings × margin − cost of sales ($)", True),
+    "cost_of_sales_share": ("cost of sales ÷ bookings", False),
+    "plan_payback_days": ("hiring plan's payback (days from its start)", False),
 }
 """Figures the comparison table reports, with a label (in the unit :func:`display_scale` gives) and whether
 more is better."""
@@ -73,8 +78,19 @@ FIGURES: tuple[str, ...] = (
     "share_making_quota",
     "mean_quota_attainment",
     "opportunities",
+    "salary_cost",
+    "commission_cost",
+    "cost_of_sales",
+    "contribution",
+    "cost_of_sales_share",
+    "plan_payback_days",
 )
-"""The figures every run's summary holds, in its order (experiments name the ones they keep)."""
+"""The figures every run's summary holds, in its order (experiments name the ones they keep);
+``plan_payback_days`` only when the scenario has a hiring plan (a comparison without one shows no row)."""
+
+SIGNED_FIGURES: frozenset[str] = frozenset({"contribution"})
+"""Figures that can be negative (a team that costs more than its bookings leave): their intervals are not cut
+at 0."""
 
 SEGMENT_FIGURES: tuple[str, ...] = tuple(
     figure
@@ -101,7 +117,10 @@ BOUNDED_FIGURES: frozenset[str] = frozenset(
 
 
 def bounds(figure: str) -> tuple[float, float]:
-    """The range a figure's mean can take: [0, 1] for a share, [0, ∞) for the rest (all are non-negative)."""
+    """The range a figure's mean can take: [0, 1] for a share, any number for a signed figure, [0, ∞) for the
+    rest."""
+    if figure in SIGNED_FIGURES:
+        return (-float("inf"), float("inf"))
     return (0.0, 1.0) if figure in BOUNDED_FIGURES else (0.0, float("inf"))
 
 
@@ -110,8 +129,12 @@ def display_scale(figure: str) -> float:
     return DISPLAY_SCALE.get(figure, 1.0)
 
 
-def summary(events: Log) -> dict[str, Any]:
-    """The headline figures of one run, as a flat mapping (what tables and ``summary.json`` show)."""
+def summary(events: Log, costs: CostParameters | None = None) -> dict[str, Any]:
+    """The headline figures of one run, as a flat mapping (what tables and ``summary.json`` show).
+
+    The money figures price the log with ``costs`` (:meth:`CostParameters.from_scenario` of the scenario that
+    ran; ``RunResult.summary`` passes them); without them the figures that need a price are NaN.
+    """
     lf = lazy(events)
     rates = outcome_rates(lf)
     hours = hours_summary(lf)
@@ -128,6 +151,7 @@ def summary(events: Log) -> dict[str, Any]:
         "share_making_quota": share_making_quota(lf),
         "mean_quota_attainment": mean_quota_attainment(lf),
         "opportunities": opportunities(lf).height,
+        **money_figures(lf, costs),
     }
     for row in cycles.iter_rows(named=True):
         out[f"median_{row['cycle']}_cycle_{row['segment']}"] = row["median_days"]

@@ -21,7 +21,7 @@ def pipeline_review(world: SalesWorld) -> None:
     pipeline = math.fsum(o.amount for o in open_opps)
     remaining = math.fsum(
         max(0.0, org.annual_quota - state.reps[rep].bookings_year)
-        for rep in (state.holder(s) for s in range(org.reps))
+        for rep in (state.holder(s) for s in range(org.seats))
         if rep is not None
     )
     world.log.emit(

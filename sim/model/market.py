@@ -145,7 +145,7 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
     switches = scenario.mechanisms
     market = Market()
     horizon = scenario.horizon_days
-    reps = scenario.sales_org.reps
+    seats = scenario.sales_org.seats  # planned hires' seats too: their territories wait for them
     windows_needed = sum(
         seg.accounts * windows_per_account(horizon, seg.need_interval_days)
         for _, seg in scenario.market.items()
@@ -180,9 +180,9 @@ def generate_market(scenario: Scenario, seed: int) -> Market:
         market.segment.extend([name] * n)
         market.identity.extend(((segment_code << 32) | local).tolist())
         market.deal_size.extend(np.round(deal, 2).tolist())
-        seats = (local % reps).tolist()
-        market.seat.extend(seats)
-        for index, seat in enumerate(seats):
+        account_seats = (local % seats).tolist()
+        market.seat.extend(account_seats)
+        for index, seat in enumerate(account_seats):
             market.territory.setdefault((seat, name), []).append(first_id + index)
 
         bc = seg.buying_center

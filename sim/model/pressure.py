@@ -25,7 +25,7 @@ PRESSURE_TACTICS = ("fake_scarcity", "price_increase")
 def pressure_sweep(world: SalesWorld) -> None:
     """Reps behind on quota put invented urgency on their late-stage deals."""
     state, now = world.state, world.env.now
-    for seat in range(world.scenario.sales_org.reps):
+    for seat in range(world.scenario.sales_org.seats):
         rep = state.holder(seat)
         if rep is None or not behind_on_quota(world, rep, now):
             continue

@@ -54,7 +54,7 @@ def behind_on_quota(world: SalesWorld, rep: int, now: float) -> bool:
 
 def start_quota_year(world: SalesWorld) -> None:
     """Every rep in a seat starts the quota year at zero bookings (warm-up wins count for nobody)."""
-    for seat in range(world.scenario.sales_org.reps):
+    for seat in range(world.scenario.sales_org.seats):
         rep = world.state.holder(seat)
         if rep is not None:
             world.log.emit("QuotaYearStarted", rep=rep)
@@ -63,7 +63,7 @@ def start_quota_year(world: SalesWorld) -> None:
 def quota_review(world: SalesWorld, year_end: bool) -> None:
     """Log every rep's standing; at year end, close the quota year."""
     state, emit, now = world.state, world.log.emit, world.env.now
-    for seat in range(world.scenario.sales_org.reps):
+    for seat in range(world.scenario.sales_org.seats):
         rep = state.holder(seat)
         if rep is None:
             continue

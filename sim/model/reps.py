@@ -22,13 +22,18 @@ PARTIAL_WORK_MIN_HOURS = 0.25
 """Smaller scraps of a week are not worth starting a piece of work in."""
 
 
-def seat_process(world: SalesWorld, seat: int) -> Process:
+def seat_process(world: SalesWorld, seat: int, start_day: float | None = None) -> Process:
     """Fill a seat again and again: hire, stay for a tenure, leave, stay vacant, hire a replacement.
 
-    With turnover switched off (``mechanisms.turnover = false``) the starting team stays for the whole run.
+    A starting team's seat (``start_day`` None) is filled at day 0 by a fully ramped rep. A seat of the hiring
+    plan (``sales_org.hires``) stays empty until ``start_day``, like a vacancy, and its first rep then ramps up
+    like a replacement: a new hire is a new hire, whether the seat is new or fell vacant. With turnover
+    switched off (``mechanisms.turnover = false``) a seat's first rep stays for the whole run.
     """
     org, env, stream = world.scenario.sales_org, world.env, world.org_streams[seat]
-    starting_team = True
+    starting_team = start_day is None
+    if start_day is not None:
+        yield env.timeout(start_day)
     while True:
         rep = world.new_rep_id()
         world.log.emit(
