@@ -124,7 +124,7 @@ def test_cli_compare_prints_intervals_and_paired_differences(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "note:" not in result.stdout, "no strategy overrides were set, so nothing to warn about"
     assert "95% CI" in result.stdout and "paired diff" in result.stdout
-    assert "revenue" in result.stdout and "win rate" in result.stdout
+    assert "bookings" in result.stdout and "win rate" in result.stdout
     runs = pl.read_parquet(out / "runs.parquet")
     assert runs.height == 6
     assert (out / "comparison.parquet").exists() and (out / "compare.json").exists()

@@ -123,7 +123,7 @@ def test_shipped_experiments_validate_and_name_their_designs() -> None:
         ('[[levers]]\nname = "w"\nvalues = [30]\n', "path is required"),
         (
             '[[levers]]\nname = "Bad Name"\npath = "horizon_days"\nvalues = [30]\n',
-            "levers.0.name: String should match",
+            "levers[0].name: String should match",
         ),
         (
             '[[levers]]\nname = "w"\npath = "horizon_days"\nrange = [30.0, 60.0]\n',

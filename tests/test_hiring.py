@@ -66,15 +66,15 @@ def test_a_hire_on_day_0_starts_ramping_at_once_and_seats_keep_turning_over() ->
 @pytest.mark.parametrize(
     ("plan", "says"),
     [
-        ("[{day = -1, reps = 3}]", "sales_org.hires.0.day: Input should be greater than or equal to 0"),
-        ("[{day = 365, reps = 3}]", "sales_org: hires.0.day: day 365 is not before horizon_days (365)"),
-        ("[{day = 10, reps = 1}, {day = 900, reps = 1}]", "hires.1.day: day 900 is not before horizon_days"),
-        ("[{day = 120, reps = 0}]", "sales_org.hires.0.reps: Input should be greater than or equal to 1"),
+        ("[{day = -1, reps = 3}]", "sales_org.hires[0].day: Input should be greater than or equal to 0"),
+        ("[{day = 365, reps = 3}]", "sales_org: hires[0].day: day 365 is not before horizon_days (365)"),
+        ("[{day = 10, reps = 1}, {day = 900, reps = 1}]", "hires[1].day: day 900 is not before horizon_days"),
+        ("[{day = 120, reps = 0}]", "sales_org.hires[0].reps: Input should be greater than or equal to 1"),
         (
             "[{day = 120, reps = 3, cost = 9}]",
-            "sales_org.hires.0.cost: unknown field; allowed here: day, reps",
+            "sales_org.hires[0].cost: unknown field; allowed here: day, reps",
         ),
-        ("[{reps = 3}]", "sales_org.hires.0.day: Field required"),
+        ("[{reps = 3}]", "sales_org.hires[0].day: Field required"),
         ("[{day = 1, reps = 4999}]", "sales_org: reps plus hires make 5,003 seats; at most 5,000"),
     ],
 )

@@ -44,11 +44,17 @@ def _fields_at(loc: Sequence[int | str], root: type[Model] | None = None) -> lis
     return list(getattr(model, "model_fields", {}))
 
 
+def field_path(loc: Sequence[int | str]) -> str:
+    """A location in a file as a person writes it: ``sales_org.hires[0].day``."""
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    return text or "(top level)"
+
+
 def describe_validation_error(error: ValidationError, source: str, root: type[Model] | None = None) -> str:
     """One line for the first problem in a pydantic error: file, field path, what is allowed."""
     first = error.errors()[0]
     loc = [p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-    path = ".".join(str(p) for p in loc) or "(top level)"
+    path = field_path(loc)
     if first["type"] == "extra_forbidden":
         allowed = _fields_at(loc[:-1], root)
         hint = did_you_mean(str(loc[-1]), allowed)

@@ -49,7 +49,7 @@ class Scenario(Model):
         for index, hire in enumerate(org.hires):
             if horizon is not None and hire.day >= horizon:
                 raise ValueError(
-                    f"hires.{index}.day: day {hire.day:g} is not before horizon_days ({horizon:g})"
+                    f"hires[{index}].day: day {hire.day:g} is not before horizon_days ({horizon:g})"
                 )
         return org
 

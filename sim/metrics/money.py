@@ -109,8 +109,8 @@ def contribution(booked: float, cost_of_sales: float, gross_margin: float) -> fl
 def money_figures(events: Log, costs: CostParameters | None) -> dict[str, Any]:
     """The run summary's money figures; without cost parameters only the commission is known (the rest NaN).
 
-    ``plan_payback_days`` is there only when the scenario has a hiring plan (NaN if the plan did not pay back
-    within the run).
+    ``plan_payback_days`` and ``plan_paid_back`` (1 or 0) are there only when the scenario has a hiring plan
+    (the days are NaN if the plan did not pay back within the run, so a mean over runs needs the share too).
     """
     commission = commission_cost(events)
     if costs is None:
@@ -135,6 +135,8 @@ def money_figures(events: Log, costs: CostParameters | None) -> dict[str, Any]:
     if costs.planned_seats:
         days = plan_payback_days(events, costs)
         out["plan_payback_days"] = float("nan") if days is None else days
+        # Over replications, the mean payback counts only the runs that paid back; this says how many did.
+        out["plan_paid_back"] = 0.0 if days is None else 1.0
     return out
 
 

@@ -84,6 +84,7 @@ FIGURES: tuple[str, ...] = (
     "contribution",
     "cost_of_sales_share",
     "plan_payback_days",
+    "plan_paid_back",
 )
 """The figures every run's summary holds, in its order (experiments name the ones they keep);
 ``plan_payback_days`` only when the scenario has a hiring plan (a comparison without one shows no row)."""
@@ -111,6 +112,7 @@ BOUNDED_FIGURES: frozenset[str] = frozenset(
         "wasted_share",
         "median_discount",
         "share_making_quota",
+        "plan_paid_back",
     }
 )
 """Shares: figures that lie in [0, 1], so their intervals are kept inside [0, 1] (differences inside [-1, 1])."""

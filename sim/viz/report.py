@@ -92,14 +92,18 @@ def _expected_cycles(scenario: Scenario) -> dict[str, float]:
 
 @dataclass
 class _Frames:
-    """Metric frames of several runs, tagged with strategy and replication, ready for the charts."""
+    """Metric frames of several runs, tagged with arm and replication, ready for the charts.
+
+    Every frame is computed for every replication, so every chart can show its interval over them; only the
+    deal timeline, which tells one deal's story, reads the showcase runs' logs.
+    """
 
     revenue: list[pl.DataFrame] = field(default_factory=list)
     cycles: list[pl.DataFrame] = field(default_factory=list)
     flows: list[pl.DataFrame] = field(default_factory=list)
     reputation: list[pl.DataFrame] = field(default_factory=list)
     utilisation: list[pl.DataFrame] = field(default_factory=list)
-    quota: list[pl.DataFrame] = field(default_factory=list)
+    on_track: list[pl.DataFrame] = field(default_factory=list)
     quarters: list[pl.DataFrame] = field(default_factory=list)
     forecast: list[pl.DataFrame] = field(default_factory=list)
     showcase: list[tuple[str, pl.DataFrame]] = field(default_factory=list)
@@ -111,10 +115,10 @@ class _Frames:
         self.flows.append(tag(metrics.funnel_flows(events), strategy, replication))
         self.reputation.append(tag(metrics.reputation_path(events), strategy, replication))
         self.utilisation.append(tag(metrics.utilisation_over_time(events), strategy, replication))
+        self.on_track.append(tag(metrics.quota_on_track(events), strategy, replication))
         self.quarters.append(tag(metrics.bookings_by_quarter(events), strategy, replication))
         self.forecast.append(tag(metrics.forecast_vs_actual_by_month(events), strategy, replication))
         if showcase:
-            self.quota.append(tag(metrics.quota_attainment_by_seat(events), strategy, replication))
             self.showcase.append((strategy, events))
 
 
@@ -134,7 +138,9 @@ def interesting_deal(events: pl.DataFrame) -> tuple[int, int, float] | None:
 
 
 def _charts(frames: _Frames, runs: pl.DataFrame, expected: dict[str, float]) -> list[Chart]:
-    out = [
+    """The section's charts in reading order, bookings first and one deal's story last. A chart that would say
+    nothing in this scenario (its function returns None: see each chart module's rule) is left out."""
+    drawn = [
         charts.revenue_chart(pl.concat(frames.revenue)),
         charts.bookings_by_quarter_chart(pl.concat(frames.quarters)),
         charts.forecast_vs_actual_chart(pl.concat(frames.forecast)),
@@ -143,9 +149,10 @@ def _charts(frames: _Frames, runs: pl.DataFrame, expected: dict[str, float]) -> 
         charts.hours_per_dollar_chart(runs),
         charts.funnel_chart(pl.concat(frames.flows)),
         charts.cycle_chart(pl.concat(frames.cycles), expected),
-        charts.quota_chart(pl.concat(frames.quota)),
+        charts.quota_chart(pl.concat(frames.on_track)),
         charts.reputation_chart(pl.concat(frames.reputation)),
     ]
+    out = [chart for chart in drawn if chart is not None]
     candidates = []
     for strategy, events in frames.showcase:
         pick = interesting_deal(events)
@@ -258,7 +265,8 @@ def run_section(directory: Path) -> Section:
     stored = read_run(directory)
     scenario, events = stored.scenario, stored.events
     # From the verified log, never from summary.json (an export for other tools, not the truth).
-    summary = {k: (float("nan") if v is None else v) for k, v in metrics.summary(events).items()}
+    prices = metrics.CostParameters.from_scenario(scenario)
+    summary = {k: (float("nan") if v is None else v) for k, v in metrics.summary(events, prices).items()}
     strategy = scenario.strategy.preset  # from the verified scenario.toml, never from meta.json alone
     runs = pl.DataFrame([{"arm": strategy, "replication": 0, **summary}], infer_schema_length=None)
     frames = _Frames()
@@ -500,6 +508,9 @@ footer { color: var(--muted); font-size: 13px; margin-top: 40px; }
 
 
 def _figure_html(chart: Chart, div_id: str) -> str:
+    """A chart as a figure: the plot (its title the question), then the takeaway in bold and how to read it.
+
+    The caption's styles are inline so the takeaway stands out in any page that embeds the figure."""
     height = int(chart.figure.layout.height or 450)
     body = chart.figure.to_html(
         full_html=False,
@@ -510,10 +521,14 @@ def _figure_html(chart: Chart, div_id: str) -> str:
         default_height=f"{height}px",
         config={"displaylogo": False, "responsive": True},
     )
-    caption = html.escape(chart.caption)
+    takeaway = (
+        '<strong class="takeaway" style="display:block;color:#1d2430;font-size:15.5px;margin-bottom:2px">'
+        f"{html.escape(chart.takeaway)}</strong>"
+    )
+    note = f' <span class="note">{html.escape(chart.note)}</span>' if chart.note else ""
     return (
         f'<figure class="chart" id="{div_id}-figure" data-chart="{chart.key}">{body}'
-        f"<figcaption>{caption}</figcaption></figure>"
+        f"<figcaption>{takeaway}{note}</figcaption></figure>"
     )
 
 
