@@ -18,7 +18,7 @@ import hashlib
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import polars as pl
@@ -441,6 +441,10 @@ class Batch:
     column: Callable[[str], Column]
 
 
+def _detached(*_: object) -> NoReturn:
+    raise RuntimeError("this log is detached from its run: it takes no more events")
+
+
 BatchBuilder = Callable[[int], Batch]
 """Builds the rows of the first ``n`` batched happenings."""
 
@@ -540,6 +544,11 @@ class EventLog:
             if len(field.values) > len(field.rows):
                 field.values.pop()
 
+    def detach(self) -> None:
+        """Let go of the clock and the state: a finished log then holds nothing of the world that fed it."""
+        self._clock = _detached
+        self._sink = _detached
+
     def batch_source(self, build: BatchBuilder) -> None:
         """Register the builder of the batched happenings' rows (one source per log)."""
         if self._build_batch is not None:
@@ -568,8 +577,29 @@ class EventLog:
             return id_column(ids[name])
         return self._fields[name].column(self._count)
 
-    def to_frame(self) -> pl.DataFrame:
-        """The log as a polars frame with the fixed :data:`FRAME_SCHEMA`, built one column at a time."""
+    def _release(self, name: str) -> None:
+        """Free the buffer of one column (its column is built): the log is being taken (:meth:`take_frame`)."""
+        if name == "t":
+            self._t = array("d")
+        elif name == "kind":
+            self._kind = array("i")
+        elif name in ID_COLUMNS:
+            setattr(self, f"_{name}", array("q"))
+        else:
+            self._fields[name] = SparseField(PAYLOAD_COLUMNS[name])
+
+    def take_frame(self) -> pl.DataFrame:
+        """The frame of :meth:`to_frame`, emptying the log as it is built: each column's buffer is freed as
+        soon as the column is built, so the buffers and the whole frame never coexist. The log is empty after
+        (for a run that is over: ``sim.engine.event_log``)."""
+        frame = self.to_frame(consume=True)
+        self._count, self._batch_rows, self._build_batch = 0, 0, None
+        self._batches.clear()
+        return frame
+
+    def to_frame(self, consume: bool = False) -> pl.DataFrame:
+        """The log as a polars frame with the fixed :data:`FRAME_SCHEMA`, built one column at a time
+        (``consume``: freeing each column's buffer once it is built; see :meth:`take_frame`)."""
         count = self._count
         batch: Batch | None = None
         emitted_at, batch_at, length = np.arange(count), np.zeros(0, dtype=np.int64), count
@@ -596,6 +626,8 @@ class EventLog:
             if name == "seq":
                 continue
             column = self._emitted_column(name)
+            if consume:
+                self._release(name)
             if batch is not None:
                 text = dtype == pl.Categorical
                 column = interleave(column, emitted_at, batch.column(name), batch_at, length, text)
