@@ -11,7 +11,10 @@ Two targets (the engine issue), each printed with its figures:
 
 3. **Memory.** A run of 160 reps on 32,000 SMB, 12,000 mid-market and 4,800 Fortune 1000 accounts over three
    years holds its log in typed columns while it runs: (peak RSS - RSS just before the run) / events is at
-   most 300 bytes an event. Measured in a fresh process, so nothing else's peak counts.
+   most 300 bytes an event. Measured in a fresh process, so nothing else's peak counts. What is measured is
+   ``sim.run`` whole, as a user calls it: drawing the market, the run, and building the frame the returned
+   ``RunResult`` holds (every row and column, text as Categorical), with the peak read after the frame
+   exists; nothing is built lazily, so touching ``events`` costs no more than this.
 
 Each side is timed ``--repeat`` times, alternately, and the best time kept, so one noisy moment on a shared
 machine does not decide the figure.

@@ -56,16 +56,10 @@ def finish(world: SalesWorld) -> None:
     world.log.emit("RunEnded", day=world.scenario.horizon_days)
 
 
-def simulate(
-    scenario: Scenario,
-    seed: int | None = None,
-    checkpoints: dict[float, Callable[[SalesWorld], None]] | None = None,
-) -> tuple[pl.DataFrame, State]:
-    """Run a scenario to its horizon; return the event log and the live final state.
-
-    ``checkpoints`` maps days to callbacks that see the world at that day once every event of that instant has
-    happened (what ``replay(log, until=day)`` rebuilds); tests use them to compare live state with replay.
-    """
+def _run_to_horizon(
+    scenario: Scenario, seed: int | None, checkpoints: dict[float, Callable[[SalesWorld], None]] | None
+) -> SalesWorld:
+    """Build the world and run it to the horizon (calling ``checkpoints`` on the way); the log is complete."""
     world = SalesWorld(scenario, scenario.seed if seed is None else seed)
     start(world)
     # The run allocates millions of small objects that live until it ends; full collections walking them
@@ -82,8 +76,34 @@ def simulate(
                 checkpoints[day](world)
         world.env.run(until=scenario.horizon_days)
         finish(world)
-        return world.log.to_frame(), world.state
+        return world
     finally:
         world.close()
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int | None = None,
+    checkpoints: dict[float, Callable[[SalesWorld], None]] | None = None,
+) -> tuple[pl.DataFrame, State]:
+    """Run a scenario to its horizon; return the event log and the live final state.
+
+    ``checkpoints`` maps days to callbacks that see the world at that day once every event of that instant has
+    happened (what ``replay(log, until=day)`` rebuilds); tests use them to compare live state with replay.
+    """
+    world = _run_to_horizon(scenario, seed, checkpoints)
+    return world.log.to_frame(), world.state
+
+
+def event_log(scenario: Scenario, seed: int | None = None) -> pl.DataFrame:
+    """Run a scenario to its horizon and return its event log alone (what ``sim.run`` keeps).
+
+    The world (state, clock, the market's lists) is let go before the frame is built: the frame is the
+    largest thing a run makes, and building it while the world it no longer needs is still held would add
+    the two at the peak.
+    """
+    log = _run_to_horizon(scenario, seed, None).log
+    log.detach()
+    return log.take_frame()

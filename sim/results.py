@@ -18,7 +18,7 @@ import polars as pl
 from sim import metrics
 from sim.config import Scenario
 from sim.core.events import SCHEMA_VERSION, content_hash
-from sim.engine import simulate
+from sim.engine import event_log
 from sim.model.strategy import policy_as_dict, resolve_policy
 from sim.store.files import to_json
 from sim.store.runs import RunDirError, read_run, write_run
@@ -75,7 +75,7 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
     """Run a scenario (with its own seed unless one is given) and return the result."""
     chosen = scenario.seed if seed is None else seed
     started = time.perf_counter()
-    events, _ = simulate(scenario, chosen)
+    events = event_log(scenario, chosen)
     return RunResult(
         scenario=scenario, seed=chosen, events=events, wall_seconds=time.perf_counter() - started
     )

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from conftest import small_scenario
 
-from sim.core.events import Batch, EventLog
-from sim.engine import World, simulate
+from sim.core.events import FRAME_SCHEMA, Batch, EventLog, content_hash
+from sim.engine import World, event_log, simulate
 
 
 def test_a_finished_run_is_freed_without_the_cycle_collector() -> None:
@@ -34,6 +34,26 @@ def test_a_finished_run_is_freed_without_the_cycle_collector() -> None:
         assert worlds[0]() is None, "the world outlived its run"
     finally:
         gc.enable()
+
+
+def test_the_log_alone_is_the_same_log_built_after_the_world_is_gone() -> None:
+    """``event_log`` (what ``sim.run`` keeps) lets the world go and frees each buffer as its column is built,
+    to keep a large run's peak down; the frame must be the one ``simulate`` builds with everything held."""
+    scenario = small_scenario()
+    kept, _ = simulate(scenario, 3)
+    alone = event_log(scenario, 3)
+    assert dict(alone.schema) == {name: dtype() for name, dtype in FRAME_SCHEMA.items()}
+    assert alone.equals(kept) and content_hash(alone) == content_hash(kept)
+
+
+def test_a_taken_log_is_empty_and_takes_no_more_events() -> None:
+    log = _log()
+    log.emit("RunEnded", day=1.0)
+    assert log.take_frame().height == 1
+    assert len(log) == 0 and log.to_frame().height == 0
+    log.detach()
+    with pytest.raises(RuntimeError, match="detached"):
+        log.emit("RunEnded", day=1.0)
 
 
 def _log() -> EventLog:

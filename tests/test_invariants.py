@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sim import metrics
 from sim.config import SEGMENTS, Scenario, scenario_from_mapping
-from sim.core.events import KINDS, SCHEMA, TERMINAL_KINDS
+from sim.core.events import FRAME_SCHEMA, KINDS, TERMINAL_KINDS
 from sim.core.state import State, replay
 from sim.model.strategy import PRESETS
 
@@ -140,8 +140,8 @@ def order_violations(events: pl.DataFrame, scenario: Scenario) -> list[str]:
 def schema_violations(events: pl.DataFrame) -> list[str]:
     """The frame has the fixed schema; every kind is known and fills only the columns its KINDS entry lists."""
     out: list[str] = []
-    if dict(events.schema) != {name: dtype() for name, dtype in SCHEMA.items()}:
-        out.append(f"schema {dict(events.schema)} differs from events.SCHEMA")
+    if dict(events.schema) != {name: dtype() for name, dtype in FRAME_SCHEMA.items()}:
+        out.append(f"schema {dict(events.schema)} differs from events.FRAME_SCHEMA")
     if unknown := set(events["kind"].unique()) - set(KINDS):
         out.append(f"unknown event kinds: {sorted(unknown)}")
     columns = [c for c in events.columns if c not in ("seq", "t", "kind")]

@@ -3,7 +3,8 @@
 A row per event as Python objects (a tuple, a payload dict, boxed floats) weighs about a kilobyte. The log
 instead appends each value to a typed ``array`` as it is emitted: eight bytes a number, four a string (as a
 code into the column's own list of distinct strings), and for payload fields only the rows that have one.
-At the end, each column is built once, at full length, straight into its place in the frame.
+At the end, each column is built once, at full length, straight into its place in the frame; a text column
+becomes a Categorical (a 4-byte code a row, not a 16-byte String view), so the frame stays compact too.
 """
 
 from __future__ import annotations
@@ -129,14 +130,17 @@ def interleave(
 
 
 def to_series(name: str, column: Column, dtype: type[pl.DataType], length: int) -> pl.Series:
-    """The column as a polars Series of ``dtype``, nulls where it has none."""
+    """The column as a polars Series of ``dtype`` (Categorical for text), nulls where it has none.
+
+    Text is gathered from a Categorical of its distinct strings: only the codes are copied, row by row.
+    """
     if column is None:
         return pl.repeat(None, length, dtype=dtype, eager=True).alias(name)
     if isinstance(column, TextColumn):
         codes = pl.Series(column.codes, dtype=pl.Int32)
         if (column.codes == NULL_CODE).any():
             codes = pl.select(pl.when(codes != NULL_CODE).then(codes)).to_series()
-        return pl.Series(name, column.categories, dtype=pl.String).gather(codes).alias(name)
+        return pl.Series(name, column.categories, dtype=pl.Categorical).gather(codes).alias(name)
     series = pl.Series(name, column.values).cast(dtype, strict=True)
     if column.valid is not None and not column.valid.all():
         series = pl.select(pl.when(pl.Series(column.valid)).then(series)).to_series().alias(name)

@@ -18,7 +18,7 @@ import hashlib
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import polars as pl
@@ -94,6 +94,31 @@ SCHEMA: dict[str, type[pl.DataType]] = {
     **ID_COLUMNS,
     **PAYLOAD_COLUMNS,
 }
+
+
+TEXT_COLUMNS: tuple[str, ...] = tuple(name for name, dtype in SCHEMA.items() if dtype == pl.String)
+"""The log's text columns: String in the stored log, Categorical in memory (:data:`FRAME_SCHEMA`)."""
+
+FRAME_SCHEMA: dict[str, type[pl.DataType]] = {
+    name: pl.Categorical if name in TEXT_COLUMNS else dtype for name, dtype in SCHEMA.items()
+}
+"""The log as a run returns it: :data:`SCHEMA` with text as Categorical. A text column holds a few dozen
+distinct values; as String each row costs a 16-byte view, as Categorical a 4-byte code, which takes a
+third off a large run's frame. Comparisons with string literals, ``is_in``, grouping and sorting (lexical)
+behave as on String; the stored Parquet stays String (:func:`as_stored`)."""
+
+
+def as_stored(frame: pl.DataFrame) -> pl.DataFrame:
+    """The log with the stored :data:`SCHEMA`: text as String, so ``events.parquet`` is the same file
+    whether or not the frame in memory was compact."""
+    return frame.with_columns(pl.col(name).cast(pl.String) for name in TEXT_COLUMNS if name in frame.columns)
+
+
+def in_memory(frame: pl.DataFrame) -> pl.DataFrame:
+    """The log with :data:`FRAME_SCHEMA`: a stored log read back is the frame the run returned."""
+    return frame.with_columns(
+        pl.col(name).cast(pl.Categorical) for name in TEXT_COLUMNS if name in frame.columns
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,6 +441,10 @@ class Batch:
     column: Callable[[str], Column]
 
 
+def _detached(*_: object) -> NoReturn:
+    raise RuntimeError("this log is detached from its run: it takes no more events")
+
+
 BatchBuilder = Callable[[int], Batch]
 """Builds the rows of the first ``n`` batched happenings."""
 
@@ -515,6 +544,11 @@ class EventLog:
             if len(field.values) > len(field.rows):
                 field.values.pop()
 
+    def detach(self) -> None:
+        """Let go of the clock and the state: a finished log then holds nothing of the world that fed it."""
+        self._clock = _detached
+        self._sink = _detached
+
     def batch_source(self, build: BatchBuilder) -> None:
         """Register the builder of the batched happenings' rows (one source per log)."""
         if self._build_batch is not None:
@@ -543,8 +577,29 @@ class EventLog:
             return id_column(ids[name])
         return self._fields[name].column(self._count)
 
-    def to_frame(self) -> pl.DataFrame:
-        """The log as a polars frame with the fixed :data:`SCHEMA`, built one column at a time."""
+    def _release(self, name: str) -> None:
+        """Free the buffer of one column (its column is built): the log is being taken (:meth:`take_frame`)."""
+        if name == "t":
+            self._t = array("d")
+        elif name == "kind":
+            self._kind = array("i")
+        elif name in ID_COLUMNS:
+            setattr(self, f"_{name}", array("q"))
+        else:
+            self._fields[name] = SparseField(PAYLOAD_COLUMNS[name])
+
+    def take_frame(self) -> pl.DataFrame:
+        """The frame of :meth:`to_frame`, emptying the log as it is built: each column's buffer is freed as
+        soon as the column is built, so the buffers and the whole frame never coexist. The log is empty after
+        (for a run that is over: ``sim.engine.event_log``)."""
+        frame = self.to_frame(consume=True)
+        self._count, self._batch_rows, self._build_batch = 0, 0, None
+        self._batches.clear()
+        return frame
+
+    def to_frame(self, consume: bool = False) -> pl.DataFrame:
+        """The log as a polars frame with the fixed :data:`FRAME_SCHEMA`, built one column at a time
+        (``consume``: freeing each column's buffer once it is built; see :meth:`take_frame`)."""
         count = self._count
         batch: Batch | None = None
         emitted_at, batch_at, length = np.arange(count), np.zeros(0, dtype=np.int64), count
@@ -567,12 +622,14 @@ class EventLog:
             before += np.arange(before.size)
             batch_at = before  # each batched row's place: its own index plus the emitted rows before it
         series = [pl.Series("seq", np.arange(length), dtype=SCHEMA["seq"])]
-        for name, dtype in SCHEMA.items():
+        for name, dtype in FRAME_SCHEMA.items():
             if name == "seq":
                 continue
             column = self._emitted_column(name)
+            if consume:
+                self._release(name)
             if batch is not None:
-                text = dtype == pl.String
+                text = dtype == pl.Categorical
                 column = interleave(column, emitted_at, batch.column(name), batch_at, length, text)
             series.append(to_series(name, column, dtype, length))
         return pl.DataFrame(series)
@@ -590,12 +647,15 @@ def iter_events(frame: pl.DataFrame) -> Iterator[Row]:
 def content_hash(frame: pl.DataFrame) -> str:
     """SHA-256 over the log's values, column by column: equal logs give equal hashes, however stored.
 
-    Hashes the null mask and the values (not the in-memory layout), so a log read back from Parquet hashes
-    the same as the live one and ``meta.json``'s hash can be checked against ``events.parquet``.
+    Hashes the null mask and the values (not the in-memory layout; text hashes as its strings, Categorical or
+    String), so a log read back from Parquet hashes the same as the live one and ``meta.json``'s hash can be
+    checked against ``events.parquet``.
     """
     digest = hashlib.sha256()
     for name in frame.columns:
         series = frame[name]
+        if series.dtype == pl.Categorical:
+            series = series.cast(pl.String)  # the strings, not the codes: these depend on what came first
         digest.update(name.encode())
         digest.update(series.is_null().to_numpy().tobytes())
         if series.dtype == pl.String:

@@ -77,7 +77,46 @@ def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
     return codes, list(index)
 
 
-def market_batch(market: Market, timeline: Timeline, logged: int) -> Batch:
+@dataclass(frozen=True, slots=True)
+class MarketRows:
+    """What the market's log rows need of the market, as compact arrays (text as codes).
+
+    The market itself keeps plain Python lists for fast scalar access during the run, at tens of bytes a
+    value; the rows are built after the run, when only these few columns are needed. Holding them apart lets
+    a finished run let go of the market (and the rest of its world) before its frame is built.
+    """
+
+    accounts: int
+    segment: tuple[np.ndarray, list[str]]
+    deal_size: np.ndarray
+    seat: np.ndarray
+    w_account: np.ndarray
+    w_personas: tuple[np.ndarray, list[str]]
+    w_pain: tuple[np.ndarray, list[str]]
+    w_budget: tuple[np.ndarray, list[str]]
+    w_capital: np.ndarray
+    w_group: np.ndarray
+    w_decision: np.ndarray
+
+    @classmethod
+    def of(cls, market: Market) -> MarketRows:
+        """The columns of ``market`` its rows are built from."""
+        return cls(
+            accounts=market.accounts,
+            segment=_codes(market.segment),
+            deal_size=np.asarray(market.deal_size, dtype=np.float64),
+            seat=np.asarray(market.seat, dtype=np.int64),
+            w_account=np.asarray(market.w_account, dtype=np.int64),
+            w_personas=_codes(market.w_personas),
+            w_pain=_codes(market.w_pain),
+            w_budget=_codes(market.w_budget),
+            w_capital=np.asarray(market.w_capital, dtype=np.float64),
+            w_group=np.asarray(market.w_group, dtype=np.int64),
+            w_decision=market.job_days[:, -1].copy(),
+        )
+
+
+def market_batch(market: MarketRows, timeline: Timeline, logged: int) -> Batch:
     """The log rows of the market's first ``logged`` happenings, built column by column in one pass.
 
     Happenings are numbered as the market process logs them: account ``a`` is created as happening ``a``,
@@ -98,7 +137,7 @@ def market_batch(market: Market, timeline: Timeline, logged: int) -> Batch:
     del rows_per_entry
     formed = first[opened] + 1  # the BuyingCenterFormed row of each opening
     window_opened = window[opened]
-    w_account = np.asarray(market.w_account, dtype=np.int64)
+    w_account = market.w_account
     account_opened = w_account[window_opened]
 
     row_happening = np.empty(length, dtype=np.int64)
@@ -122,9 +161,9 @@ def market_batch(market: Market, timeline: Timeline, logged: int) -> Batch:
 
     kind_code = {kind: code for code, kind in enumerate(MARKET_KINDS)}
 
-    def coded(values: list[str], *parts: tuple[Any, Any]) -> TextColumn:
-        """Text from a per-account or per-window list: ``(rows, which entries of values)`` parts."""
-        codes, categories = _codes(values)
+    def coded(values: tuple[np.ndarray, list[str]], *parts: tuple[Any, Any]) -> TextColumn:
+        """Text from a per-account or per-window column: ``(rows, which entries of values)`` parts."""
+        codes, categories = values
         return text(categories, *((rows, codes[which]) for rows, which in parts))
 
     entry_kind = np.select(
@@ -164,13 +203,9 @@ def market_batch(market: Market, timeline: Timeline, logged: int) -> Batch:
         "pain": lambda: coded(market.w_pain, (first[opened], window_opened)),
         "budget": lambda: coded(market.w_budget, (first[opened], window_opened)),
         "amount": lambda: numbers(np.float64, (accounts_rows, market.deal_size[:accounts])),
-        "capital": lambda: numbers(
-            np.float64, (formed, np.asarray(market.w_capital, dtype=np.float64)[window_opened])
-        ),
-        "day": lambda: numbers(np.float64, (first[opened], market.job_days[window_opened, -1])),
-        "group_size": lambda: numbers(
-            np.int64, (formed, np.asarray(market.w_group, dtype=np.int64)[window_opened])
-        ),
+        "capital": lambda: numbers(np.float64, (formed, market.w_capital[window_opened])),
+        "day": lambda: numbers(np.float64, (first[opened], market.w_decision[window_opened])),
+        "group_size": lambda: numbers(np.int64, (formed, market.w_group[window_opened])),
         "seat": lambda: numbers(np.int64, (accounts_rows, market.seat[:accounts])),
     }
 
@@ -201,7 +236,8 @@ def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -
     """
     market, state, log, env = world.market, world.state, world.log, world.env
     timeline = market_timeline(market, world.scenario.horizon_days)
-    log.batch_source(lambda logged: market_batch(market, timeline, logged))
+    rows_of = MarketRows.of(market)  # not the market: a finished run's rows need only these columns
+    log.batch_source(lambda logged: market_batch(rows_of, timeline, logged))
     for account in range(market.accounts):
         state.account_created(
             account, market.segment[account], market.deal_size[account], market.seat[account]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from sim.core.events import SCHEMA_VERSION
+from sim.core.events import SCHEMA_VERSION, as_stored
 from sim.store.files import StoreError, atomic_write_bytes, check_regular_file
 
 METADATA_KEY = b"salesim.schema_version"
@@ -20,10 +20,10 @@ class SchemaError(ValueError):
 
 
 def write_events(frame: pl.DataFrame, path: Path) -> None:
-    """Write a log to Parquet (zstd) with the schema version in its metadata, atomically."""
+    """Write a log to Parquet (zstd, the stored ``SCHEMA``) with the schema version in its metadata, atomically."""
     import pyarrow.parquet as pq
 
-    table = frame.to_arrow()
+    table = as_stored(frame).to_arrow()  # text as String, whatever the frame holds
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), METADATA_KEY: str(SCHEMA_VERSION)}
     )
@@ -42,7 +42,8 @@ def schema_version_of(path: Path) -> int | None:
 
 
 def read_events(path: Path) -> pl.DataFrame:
-    """Read a stored log, refusing (with a clear message) one written under another schema version."""
+    """Read a stored log as stored (``SCHEMA``: text as String), refusing (with a clear message) one written
+    under another schema version; ``sim.core.events.in_memory`` turns it into the frame a run returns."""
     if not path.exists():
         raise SchemaError(f"{path}: no event log here")
     check_regular_file(path, MAX_PARQUET_BYTES)

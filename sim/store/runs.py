@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from sim.config import MAX_SCENARIO_BYTES, Scenario, ScenarioError, scenario_from_mapping, scenario_to_toml
-from sim.core.events import SCHEMA, SCHEMA_VERSION, content_hash
+from sim.core.events import SCHEMA, SCHEMA_VERSION, content_hash, in_memory
 from sim.store.directories import staged
 from sim.store.files import (
     MAX_JSON_BYTES,
@@ -95,6 +95,7 @@ class StoredRun:
     seed: int
     wall_seconds: float
     events: pl.DataFrame
+    """The log as a run returns it (``FRAME_SCHEMA``), verified as stored."""
 
 
 def _field(meta: dict[str, Any], name: str, kind: type, path: Path) -> Any:
@@ -183,4 +184,4 @@ def read_run(directory: str | Path) -> StoredRun:
             )
     events = read_events(d / EVENTS_FILE)
     verify_log(d, events, meta)
-    return StoredRun(d, scenario, meta, seed, wall, events)
+    return StoredRun(d, scenario, meta, seed, wall, in_memory(events))
