@@ -602,6 +602,8 @@ def experiment_run(
     with clean_errors():
         try:
             loaded = check_experiment_file(file)
+            if workers is not None and not 1 <= workers <= 256:
+                raise UsageError(f"--workers {workers}: must be from 1 to 256")
             if max_replications is not None and not 1 <= max_replications <= 10_000:
                 raise UsageError(f"--max-replications {max_replications}: must be from 1 to 10,000")
             target = out or Path("runs") / f"{Path(str(file)).stem}-experiment"

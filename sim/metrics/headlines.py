@@ -44,7 +44,7 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("cost_of_sales_share", "cost of sales ÷ bookings", "share", "money", False),
     Headline("contribution", "contribution after sales cost", "usd", "money", True),
     Headline("plan_payback_days", "payback of the hiring plan", "days", "money", False),
-    Headline("plan_paid_back", "runs where the plan paid back", "share", "money", True),
+    Headline("plan_paid_back", "plan paid back (share of runs)", "share", "money", True),
 )
 """Headline figures in reading order; a figure a run does not have (no hiring plan, no Fortune 1000 win) is
 left out of its table."""
