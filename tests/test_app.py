@@ -1,0 +1,392 @@
+"""The workshop app without a browser: levers, uploads, the board, deal stories in plain words, the runner's
+cache and sessions, the JSON API, and (``slow``) a room of 20 participants running at once on loopback."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import salesim_executable
+
+import sim
+from sim.app import scenarios as catalogue
+from sim.app.board import Board, BoardError
+from sim.app.levers import LeverError, Levers
+from sim.app.runner import ArmSpec, Runner, seeds_for
+from sim.app.server import build, plan
+from sim.app.story import deal_options, deal_story, plain
+from sim.arms import Arm
+from sim.config import ScenarioError
+
+WORKSHOP = "workshop_numbers_vs_qualify"
+
+
+# ---------------------------------------------------------------------------------------------- a live server
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    process: subprocess.Popen[str]
+    directory: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def live_server(directory: Path) -> Iterator[LiveServer]:
+    """``salesim app`` on a free loopback port, ready when it answers; stopped (SIGTERM) afterwards."""
+    port = free_port()
+    env = {**os.environ, "SALESIM_WORKSHOP_DIR": str(directory), "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [*salesim_executable(), "app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=directory,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"the app exited: {process.stdout.read() if process.stdout else ''}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("the app did not answer within 90 s")
+            time.sleep(0.3)
+        yield LiveServer(url, process, directory)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def api(
+    url: str, path: str, body: dict[str, Any] | None = None, timeout: float = 60
+) -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(
+        url.rstrip("/") + path,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+# ---------------------------------------------------------------------------------------------- levers
+def test_unmoved_levers_are_the_scenarios_control() -> None:
+    scenario = catalogue.shipped(WORKSHOP)
+    levers = Levers.of_scenario(scenario)
+    assert levers.overrides(scenario) == ()
+    control, choice = plan(scenario, levers, 3)
+    assert control[1].key == choice[1].key
+
+
+def test_moved_levers_become_overrides_of_the_arm() -> None:
+    scenario = catalogue.shipped(WORKSHOP)
+    base = Levers.of_scenario(scenario)
+    moved = Levers.from_mapping(
+        {
+            **base.to_mapping(),
+            "walk_away_days": 60,
+            "qualification_threshold": 3,
+            "stalling_cio": 50,
+            "reps": 6,
+        }
+    )
+    overrides = moved.overrides(scenario)
+    assert "strategy.walk_away_days=60" in overrides and "strategy.never_walk_away=false" in overrides
+    assert "strategy.qualification_threshold=3" in overrides and "sales_org.reps=6" in overrides
+    _, choice = plan(scenario, moved, 2)
+    arm = choice[1].scenario
+    assert arm.strategy.walk_away_days == 60 and arm.sales_org.reps == 6
+    assert arm.market.f1000.buying_center.stalling_cio_probability == 0.5
+    assert arm.market.mid_market.buying_center.stalling_cio_probability == 0.5
+
+
+def test_another_preset_starts_from_its_own_levers() -> None:
+    scenario = catalogue.shipped(WORKSHOP)
+    hard = Levers.of_scenario(scenario).with_preset(scenario, "qualify-hard")
+    assert (hard.qualification_threshold, hard.walk_away_days) == (4, 90)
+    assert hard.overrides(scenario) == ()  # exactly the preset: no overrides needed
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"reps": 0}, "reps: 0 is out of range"),
+        ({"walk_away_days": "soon"}, "walk away days: expected a number"),
+        ({"smb": 0, "mid_market": 0, "f1000": 0}, "aim at least one segment"),
+        ({"preset": "hustle"}, "unknown strategy 'hustle'"),
+    ],
+)
+def test_bad_levers_are_one_line(change: dict[str, Any], message: str) -> None:
+    base = Levers.of_scenario(catalogue.shipped(WORKSHOP)).to_mapping()
+    with pytest.raises(LeverError, match=message):
+        Levers.from_mapping({**base, **change})
+
+
+# ---------------------------------------------------------------------------------------------- uploads
+def _upload(text: str | bytes) -> str:
+    data = text.encode() if isinstance(text, str) else text
+    return "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name = 'x\n", "bad.toml: not valid TOML"),
+        ("[sales_org]\nrepz = 3\n", "bad.toml: sales_org.repz: unknown field (did you mean 'reps'?)"),
+        ("[market.smb]\naccounts = 10_000_000\n", "bad.toml: market.smb.accounts: Input should be less than"),
+        (
+            "[market.smb]\naccounts = 20_000\n",
+            "22,100 accounts is too large for the workshop app (at most 10,000",
+        ),
+        ("[sales_org]\nreps = 400\n", "400 reps is too many for the workshop app"),
+        (b"\xff\xfe", "bad.toml: not UTF-8 text"),
+        ("# pad\n" * 200_000, "larger than the 1,048,576 bytes a scenario file may be"),
+    ],
+)
+def test_bad_uploads_are_refused_in_one_line(text: str | bytes, message: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        catalogue.parse_upload("../../bad.toml", _upload(text))
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_good_upload_is_a_scenario() -> None:
+    scenario = catalogue.parse_upload("mine.toml", _upload("name = 'mine'\n[sales_org]\nreps = 3\n"))
+    assert scenario.name == "mine" and scenario.sales_org.reps == 3
+
+
+def test_every_workshop_preset_runs_in_well_under_a_second_an_arm() -> None:
+    names = [n for n, _ in catalogue.scenario_choices() if n.startswith(catalogue.WORKSHOP_PREFIX)]
+    assert len(names) >= 3
+    for name in names:
+        scenario = catalogue.shipped(name)
+        started = time.process_time()
+        result = sim.run(scenario)
+        assert time.process_time() - started < 0.5, name  # a Run is five of these per arm
+        assert result.summary()["opportunities"] > 0
+
+
+# ---------------------------------------------------------------------------------------------- the runner
+@pytest.fixture(scope="module")
+def runner() -> Iterator[Runner]:
+    with ThreadPoolExecutor(2) as pool:  # the runs are the same in threads; a process pool only adds start-up
+        yield Runner(executor=pool)
+
+
+def test_runs_equal_sim_compare_on_the_same_seeds(runner: Runner) -> None:
+    scenario = catalogue.shipped("workshop_stalling_cio")
+    levers = Levers.from_mapping({**Levers.of_scenario(scenario).to_mapping(), "walk_away_days": 90})
+    arms = plan(scenario, levers, 2)
+    job = runner.submit("s1", arms)
+    assert runner.wait(job, 60)
+    results = runner.results(job)
+    ours = [r["summary"]["revenue"] for _, spec in arms for r in results[spec.key].rows]
+    expected = sim.compare(
+        scenario, [Arm("control", scenario.strategy.preset), levers.arm("choice", scenario)], 2, workers=1
+    )
+    assert ours == expected["revenue"].to_list()  # control's replications, then the choice's
+
+
+def test_a_job_is_seen_only_by_its_session_and_results_are_cached(runner: Runner) -> None:
+    scenario = catalogue.shipped("workshop_stalling_cio")
+    arms = plan(scenario, Levers.of_scenario(scenario), 2)
+    job = runner.submit("alice", arms)
+    assert runner.job("alice", job.id) is job
+    assert runner.job("bob", job.id) is None
+    assert runner.job("alice", "not-a-job") is None
+    assert runner.wait(job, 60)
+    runner.results(job)
+    again = runner.submit("bob", arms)
+    assert again.futures == {}  # answered from the cache: nothing submitted
+    assert runner.wait(again, 0)
+
+
+def test_cancel_stops_pending_runs() -> None:
+    with ThreadPoolExecutor(1) as pool:
+        slow = Runner(executor=pool)
+        scenario = catalogue.shipped("workshop_stalling_cio")
+        levers = Levers.from_mapping({**Levers.of_scenario(scenario).to_mapping(), "reps": 5})
+        job = slow.submit("s", plan(scenario, levers, 20))
+        slow.cancel(job)
+        assert job.cancelled
+        cancelled = sum(f.cancelled() for fs in job.futures.values() for f in fs)
+        assert cancelled >= 30  # of 40 runs, at most the few already started finish
+
+
+# ---------------------------------------------------------------------------------------------- the board
+def test_the_board_keeps_choices_saves_rounds_and_resets(tmp_path: Path) -> None:
+    board = Board(tmp_path, WORKSHOP, 4)
+    levers = Levers.of_scenario(catalogue.shipped(WORKSHOP))
+    board.submit("Team A", levers)
+    board.submit("Team B", levers.with_preset(catalogue.shipped(WORKSHOP), "qualify-hard"))
+    board.submit("Team A", levers)  # a resubmission replaces
+    assert [e.team for e in board.snapshot().entries] == ["Team A", "Team B"]
+    assert (
+        json.loads((tmp_path / "board.json").read_text())["entries"][1]["levers"]["preset"] == "qualify-hard"
+    )
+    board.save_as("round-1")
+    board.reset()
+    assert board.snapshot().entries == ()
+    assert Board(tmp_path, WORKSHOP, 4).snapshot().entries == ()  # the autosave follows the reset
+    board.open("round-1")
+    assert [e.team for e in board.snapshot().entries] == ["Team A", "Team B"]
+    assert Board(tmp_path, WORKSHOP, 4).snapshot().entries[1].team == "Team B"  # reopened after a restart
+    with pytest.raises(BoardError, match="round name"):
+        board.save_as("../escape")
+    with pytest.raises(BoardError, match="team name"):
+        board.submit("  ", levers)
+    with pytest.raises(BoardError, match="no saved round"):
+        board.open("round-9")
+
+
+def test_a_damaged_board_file_does_not_stop_the_server(tmp_path: Path) -> None:
+    (tmp_path / "board.json").write_text("{not json", encoding="utf-8")
+    assert Board(tmp_path, WORKSHOP, 4).snapshot().entries == ()
+
+
+# ---------------------------------------------------------------------------------------------- deal stories
+@pytest.fixture(scope="module")
+def cio_run() -> sim.RunResult:
+    return sim.run(catalogue.shipped("workshop_stalling_cio"))
+
+
+def test_a_deal_story_is_in_plain_words(cio_run: sim.RunResult) -> None:
+    scenario = catalogue.shipped("workshop_stalling_cio")
+    options = deal_options(cio_run.events, None, None)
+    assert options and all(o["label"].startswith("deal ") for o in options)
+    for option in options[:8]:
+        story = deal_story(cio_run.events, option["value"], scenario)
+        assert story is not None and story.forecast_day is not None
+        totals = [s.total_hours for s in story.steps]
+        assert totals == sorted(totals)
+        words = " ".join([story.heading, *(f"{s.text} {s.buyer} {s.vendor}" for s in story.steps)])
+        for internal in ("StageAdvanced", "StallRequested", "Logged", "a owner", "_"):
+            assert internal not in words, (internal, option)
+
+
+def test_deal_options_filter_by_outcome_and_segment(cio_run: sim.RunResult) -> None:
+    for outcome in ("won", "lost", "no_decision", "walked_away", "open"):
+        words = {"no_decision": "no decision", "walked_away": "walked away", "open": "still open"}.get(
+            outcome, outcome
+        )
+        assert all(words in o["label"] for o in deal_options(cio_run.events, outcome, None))
+    assert all("Fortune 1000" in o["label"] for o in deal_options(cio_run.events, None, "f1000"))
+
+
+def test_plain_words_for_a_test_score() -> None:
+    row = {"kind": "QualificationScored", "score": 3, "answers": "10101", "opp_type": "qualified_prospect"}
+    text = plain(row)
+    assert "10101" not in text and "qualified prospect" in text and "3 of 5" in text
+    assert plain({"kind": "ContactMade", "title": "owner"}) == "rep reaches the owner at the account"
+    assert plain({"kind": "SomethingNew"}) == "something new"
+
+
+# ---------------------------------------------------------------------------------------------- the JSON API
+def test_the_api_answers_its_session_only(tmp_path: Path, runner: Runner) -> None:
+    app, _, _ = build(runner, tmp_path)
+    client = app.server.test_client()
+    levers = Levers.of_scenario(catalogue.shipped("workshop_stalling_cio")).to_mapping()
+    answer = client.post(
+        "/api/run",
+        json={"session": "a", "scenario": "workshop_stalling_cio", "levers": levers, "replications": 2},
+    )
+    assert answer.status_code == 202
+    job = answer.get_json()["job"]
+    assert client.get(f"/api/jobs/{job}?session=b").status_code == 404
+    done = client.get(f"/api/jobs/{job}?session=a&wait=10").get_json()
+    assert done["state"] == "done" and [a["label"] for a in done["arms"]] == ["control", "your choice"]
+    bad = client.post("/api/run", json={"session": "a", "scenario": "nope", "levers": levers})
+    assert bad.status_code == 400 and "no shipped scenario" in bad.get_json()["error"]
+    page = client.get("/")
+    assert page.status_code == 200 and b"salesim workshop" in page.data
+
+
+# ---------------------------------------------------------------------------------------------- a room at once
+PARTICIPANTS = 20
+
+
+def participant_levers(i: int) -> dict[str, Any]:
+    """A different choice for each participant (walk-away days and reps), so no two share a result."""
+    base = Levers.of_scenario(catalogue.shipped(WORKSHOP)).to_mapping()
+    return {**base, "walk_away_days": 30 + 15 * i, "reps": 3 + i % 4}
+
+
+def room(url: str, participants: int = PARTICIPANTS) -> list[dict[str, Any]]:
+    """Each participant posts a Run and polls it to the end, all at once; what each saw, and how long it took."""
+
+    def one(i: int) -> dict[str, Any]:
+        session = f"participant-{i}"
+        started = time.perf_counter()
+        status, answer = api(
+            url, "/api/run", {"session": session, "scenario": WORKSHOP, "levers": participant_levers(i)}
+        )
+        assert status == 202, answer
+        while True:
+            status, result = api(url, f"/api/jobs/{answer['job']}?session={session}&wait=2")
+            assert status == 200, result
+            if result["state"] != "running":
+                break
+        others = api(url, f"/api/jobs/{answer['job']}?session=participant-{(i + 1) % participants}")[0]
+        return {"i": i, "seconds": time.perf_counter() - started, "result": result, "others": others}
+
+    with ThreadPoolExecutor(participants) as pool:
+        return list(pool.map(one, range(participants)))
+
+
+@pytest.mark.slow
+def test_twenty_participants_at_once_each_see_their_own_results(tmp_path: Path) -> None:
+    with live_server(tmp_path) as server:
+        seen = room(server.url)
+    scenario = catalogue.shipped(WORKSHOP)
+    keys = set()
+    for answer in seen:
+        result = answer["result"]
+        assert result["state"] == "done", answer
+        assert answer["others"] == 404  # another session cannot read this job
+        control, choice = result["arms"]
+        expected = plan(scenario, Levers.from_mapping(participant_levers(answer["i"])), 5)
+        assert (control["key"], choice["key"]) == (expected[0][1].key, expected[1][1].key)
+        keys.add(choice["key"])
+    assert len(keys) == PARTICIPANTS  # twenty different choices, twenty different results
+    # A spot check that a participant's figures are the figures of their own levers.
+    spot = seen[7]
+    spec: ArmSpec = plan(scenario, Levers.from_mapping(participant_levers(7)), 5)[1][1]
+    revenue = [sim.run(spec.scenario, s).summary()["revenue"] for s in seeds_for(scenario, 5)]
+    assert spot["result"]["arms"][1]["means"]["revenue"] == pytest.approx(sum(revenue) / len(revenue))
+    times = sorted(a["seconds"] for a in seen)
+    print(f"median {statistics.median(times):.2f} s, slowest {times[-1]:.2f} s")
+    assert times[-1] < 60
