@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from conftest import chromium
-from test_app import LiveServer, live_server
 
+from sim.app.room import LiveServer, live_server
 from sim.app.scenarios import shipped
 
 pytestmark = pytest.mark.browser

@@ -22,6 +22,7 @@ from sim.app.runner import ArmResult
 from sim.app.story import Story
 from sim.comparison import compare_table
 from sim.format import by_unit, curated_comparison, range_by_unit
+from sim.metrics import bounds
 from sim.metrics.headlines import HEADLINE_BY_KEY
 from sim.narrative import comparison_headline
 from sim.stats import mean_interval
@@ -136,7 +137,7 @@ def board_row(team: str, levers: Levers | None, result: ArmResult) -> BoardRow:
     for key, _, _, _ in BOARD_FIGURES:
         values = [float(r["summary"].get(key, math.nan)) for r in result.rows]
         values = [v for v in values if not math.isnan(v)]
-        m = mean_interval(values)
+        m = mean_interval(values, limits=bounds(key))  # a share's interval stays within 0-100%
         figures[key] = (m.mean, m.low, m.high)
     return BoardRow(team, levers, figures)
 
