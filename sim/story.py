@@ -22,18 +22,33 @@ _REQUESTS = {
 }
 
 
+_TITLES = {"vp": "VP", "c_level": "C-level executive"}
+
+
+def _someone(title: Any) -> str:
+    """A contact's title with its article, in words: "a manager", "an owner", "a VP"."""
+    name = _TITLES.get(str(title), str(title).replace("_", " "))
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _days(value: Any) -> str:
+    """A number of days in words: "1 day", "12 days"."""
+    n = round(float(value))
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def describe(row: dict[str, Any]) -> str:
-    """One event as a phrase a workshop room understands."""
+    """One event as a phrase a workshop room understands (no internal names, codes or ids)."""
     kind, reason, stage = row["kind"], row.get("reason"), row.get("stage")
     match kind:
         case "ContactMade":
-            return f"rep reaches a {row['title']} at the account"
+            return f"rep reaches {_someone(row['title'])} at the account"
         case "ContactReferredUp":
-            return f"the contact introduces the rep to a {row['title']}"
+            return f"the contact introduces the rep to {_someone(row['title'])}"
         case "MeetingHeld":
-            return f"first meeting with the {row['title']}"
+            return f"first meeting with the {_someone(row['title']).split(' ', 1)[1]}"
         case "QualificationScored":
-            return f"20-minute test scores {row['score']}/5 ({row['answers']}): {row['opp_type'].replace('_', ' ')}"
+            return f"20-minute test scores {row['score']} of 5: {row['opp_type'].replace('_', ' ')}"
         case "OpportunityOpened":
             return f"opportunity opened at list ${row['amount']:,.0f}"
         case "CheckInMade":
@@ -49,27 +64,27 @@ def describe(row: dict[str, Any]) -> str:
         case "StallRequested":
             return _REQUESTS.get(str(reason), f"CIO request: {reason}")
         case "EvidenceFailed":
-            return f"evidence goes wrong: {str(reason).replace('_', ' ')} ({row['days']:.0f} days set back)"
+            return f"evidence goes wrong: {str(reason).replace('_', ' ')} ({_days(row['days'])} set back)"
         case "ChampionCapitalSpent":
             return f"champion spends {row['capital_spent']:.1f} political capital at {stage}; {row['capital']:.1f} left"
         case "PressureApplied":
             return f"rep invents urgency: {str(reason).replace('_', ' ')}"
         case "PressureWorked":
-            return f"owner rushed by the urgency ({row['days']:.0f} days sooner)"
+            return f"owner rushed by the urgency ({_days(row['days'])} sooner)"
         case "PressureDetected":
             return "procurement sees through the invented urgency"
         case "ProcurementEngaged":
             return "procurement takes over"
         case "SupplierRiskAssessed":
-            return f"supplier risk assessment done after {row['days']:.0f} days"
+            return f"supplier risk assessment done after {_days(row['days'])}"
         case "CapitalApprovalFellShort":
-            return f"capital approval falls short; re-approval takes {row['days']:.0f} days"
+            return f"capital approval falls short; re-approval takes {_days(row['days'])}"
         case "NegotiationRoundHeld":
             return f"negotiation round: {row['discount']:.0%} off"
         case "DiscountConceded":
             return f"discount {row['discount']:.1%} ({str(reason).replace('_', ' ')})"
         case "WorkLogged":
-            return f"part of the next step ({reason}); the rest waits for next week's hours"
+            return "part of the next step; the rest waits for next week's hours"
         case "CommissionEarned":
             return f"rep earns ${row['amount']:,.0f} commission"
         case "AdoptionSucceeded":
@@ -85,7 +100,7 @@ def describe(row: dict[str, Any]) -> str:
         case "NoDecisionReached":
             return f"NO DECISION ({str(reason).replace('_', ' ')})"
         case "OpportunityWalkedAway":
-            return f"rep walks away after {row['days']:.0f} days without visible progress"
+            return f"rep walks away after {_days(row['days'])} without visible progress"
         case "OpportunityCensored":
             return "still open when the simulation ends"
         case "BuyingJobCompleted":

@@ -19,7 +19,7 @@ from conftest import chromium
 from sim.app.room import LiveServer, live_server
 from sim.app.scenarios import shipped
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 LAUNCH_ARGS = [
