@@ -13,12 +13,12 @@ from conftest import LiveRun
 from sim import metrics
 from sim.comparison import compare_table
 from sim.core.events import SCHEMA
+from sim.format import fmt, money
 from sim.model.strategy import PRESETS
 from sim.stats import mean_interval
 from sim.story import deal_events
 from sim.viz import charts
 from sim.viz.charts import Chart, strategy_colour, tag
-from sim.viz.style import HOURS_PATTERNS
 
 # --------------------------------------------------------------------------------------------------------
 # A tiny log, written by hand: two accounts, five contacts, three deals (won, lost, no decision).
@@ -29,6 +29,8 @@ _EVENTS: list[dict[str, Any]] = [
     {"t": 0.0, "kind": "AccountCreated", "account": 2, "segment": "f1000", "amount": 400_000.0, "seat": 0},
     {"t": 0.0, "kind": "RepHired", "rep": 0, "seat": 0, "capacity": 1.0},
     {"t": 0.0, "kind": "RepHired", "rep": 1, "seat": 1, "capacity": 1.0},
+    {"t": 0.0, "kind": "QuotaYearStarted", "rep": 0},
+    {"t": 0.0, "kind": "QuotaYearStarted", "rep": 1},
     {"t": 0.0, "kind": "ReputationChanged", "reputation_change": 0.0, "reputation": 0.5, "reason": "initial"},
     {"t": 1.0, "kind": "BuyingWindowOpened", "account": 1, "segment": "smb", "pain": "acute",
      "budget": "assigned", "day": 30.0},
@@ -113,6 +115,12 @@ def scaled(log: pl.DataFrame, factor: float) -> pl.DataFrame:
     )
 
 
+def drawn(chart: Chart | None) -> Chart:
+    """A chart that must be drawn (a chart function returns None when it would say nothing)."""
+    assert chart is not None
+    return chart
+
+
 def trace_named(fig: go.Figure, prefix: str) -> Any:
     found = [t for t in fig.data if t.name and str(t.name).startswith(prefix)]
     assert found, f"no trace named {prefix!r} in {[t.name for t in fig.data]}"
@@ -125,7 +133,7 @@ def trace_named(fig: go.Figure, prefix: str) -> Any:
 
 
 def test_cumulative_revenue_ends_at_the_sum_of_won_deals(log: pl.DataFrame) -> None:
-    chart = charts.revenue_chart(tag(metrics.revenue_over_time(log), "numbers-game"))
+    chart = drawn(charts.revenue_chart(tag(metrics.revenue_over_time(log), "numbers-game")))
     line = trace_named(chart.figure, "numbers-game")
     xs, ys = list(line.x), list(line.y)
     assert ys[-1] == pytest.approx(18_000.0)
@@ -139,7 +147,7 @@ def test_revenue_band_is_the_95_percent_interval_across_replications(log: pl.Dat
     runs = [
         tag(metrics.revenue_over_time(scaled(log, f)), "qualify-hard", r) for r, f in enumerate((1, 2, 4))
     ]
-    chart = charts.revenue_chart(pl.concat(runs))
+    chart = drawn(charts.revenue_chart(pl.concat(runs)))
     line = trace_named(chart.figure, "qualify-hard (mean of 3")
     band = trace_named(chart.figure, "qualify-hard 95% band")
     expected = mean_interval([18_000.0, 36_000.0, 72_000.0])
@@ -149,6 +157,22 @@ def test_revenue_band_is_the_95_percent_interval_across_replications(log: pl.Dat
     assert upper[-1] == pytest.approx(expected.high)
     assert lower[-1] == pytest.approx(expected.low)
     assert band.fill == "toself"
+    assert chart.takeaway == (
+        f"By day 180, qualify-hard had booked {money(expected.mean)} a run "
+        f"(95% CI {money(max(0.0, expected.low))}–{money(expected.high)})."
+    )
+
+
+def test_revenue_takeaway_sets_each_arm_against_the_control(log: pl.DataFrame) -> None:
+    runs = [
+        tag(metrics.revenue_over_time(log), "numbers-game"),
+        tag(metrics.revenue_over_time(scaled(log, 1.35)), "qualify-hard"),
+    ]
+    chart = drawn(charts.revenue_chart(pl.concat(runs)))
+    assert (
+        chart.takeaway
+        == "By day 180, numbers-game had booked $18k a run; qualify-hard $24.3k a run, 35% more."
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -161,36 +185,68 @@ def waste_input(log: pl.DataFrame, strategy: str, replication: int = 0) -> pl.Da
 
 
 def test_waste_bars_stack_every_category_as_a_share_of_the_selling_hours(log: pl.DataFrame) -> None:
-    chart = charts.waste_chart(waste_input(log, "numbers-game"))
+    chart = drawn(charts.waste_chart(waste_input(log, "numbers-game")))
     expected = dict(metrics.hours_by_category(log).select("category", "hours").iter_rows())
     selling = metrics.summary(log)["selling_hours"]
     assert sum(expected.values()) == pytest.approx(selling)
     bars = {t.meta: t for t in chart.figure.data}
-    # Categories with no hours in any strategy stay out of the legend; won is always drawn.
+    # Categories with no hours in any arm stay out of the legend; won is always drawn.
     assert set(bars) == {"won", "lost_competitor", "no_decision_further_evaluation", "screening"}
     for category, bar in bars.items():
         assert list(bar.y) == pytest.approx([expected[category] / selling])
         assert list(bar.customdata) == pytest.approx([expected[category]])
         assert list(bar.x) == ["numbers-game"]
+        assert bar.marker.color == charts.HOURS_COLOURS[category]
     assert sum(bar.y[0] for bar in bars.values()) == pytest.approx(1.0)
     (note,) = chart.figure.layout.annotations
     assert f"{metrics.summary(log)['wasted_share']:.0%}" in note.text
     assert chart.figure.layout.barmode == "stack"
 
 
-def test_waste_chart_colours_are_distinct_and_screening_and_idle_stand_apart() -> None:
+#: Paul Tol's muted and Okabe-Ito's qualitative colours: the colour-blind-safe sets the causes are drawn from.
+SAFE_COLOURS = {
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+    "#DDDDDD", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+}  # fmt: skip
+
+
+def test_waste_chart_gives_every_cause_its_own_colour_blind_safe_colour() -> None:
     keys = [c.key for c in metrics.HOURS_CATEGORIES]
     assert set(charts.HOURS_COLOURS) == set(keys)
-    looks = {(charts.HOURS_COLOURS[k], HOURS_PATTERNS.get(k, "")) for k in keys}
-    assert len(looks) == len(keys)
-    colours = list(charts.HOURS_COLOURS.values())
-    for key in ("won", "screening", "idle"):
-        assert colours.count(charts.HOURS_COLOURS[key]) == 1
+    colours = [charts.HOURS_COLOURS[k] for k in keys]
+    assert len(set(colours)) == len(colours)
+    assert set(colours) <= SAFE_COLOURS
+
+    # No two causes of one ending are near in colour (the issue's "five similar oranges").
+    def rgb(hex_colour: str) -> tuple[int, ...]:
+        return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    for a in keys:
+        for b in keys:
+            if a < b:
+                distance = math.dist(rgb(charts.HOURS_COLOURS[a]), rgb(charts.HOURS_COLOURS[b]))
+                assert distance > 55, (a, b)
+
+
+def test_waste_takeaway_is_the_hours_outside_won_deals_per_arm(log: pl.DataFrame) -> None:
+    doubled = waste_input(log, "qualify-hard").with_columns(
+        pl.when(pl.col("category") == "screening").then(pl.col("hours") * 3).otherwise(pl.col("hours"))
+    )
+    chart = drawn(charts.waste_chart(pl.concat([waste_input(log, "numbers-game"), doubled])))
+    hours = dict(metrics.hours_by_category(log).select("category", "hours").iter_rows())
+    selling = sum(hours.values())
+    wasted = selling - hours["won"]
+    screening = 2 * hours["screening"]  # the extra screening hours of qualify-hard
+    assert chart.takeaway == (
+        f"numbers-game's reps spent {wasted:,.0f} selling hours a run outside won deals ({wasted / selling:.0%}); "
+        f"qualify-hard's {screening:,.0f} more ({(wasted + screening) / (selling + screening):.0%}); "
+        f"numbers-game's largest single cause: no decision: further evaluation ({hours['no_decision_further_evaluation'] / selling:.0%})."
+    )
 
 
 def test_waste_chart_averages_replications(log: pl.DataFrame) -> None:
     tripled = waste_input(log, "numbers-game", 1).with_columns(pl.col("hours") * 3)
-    chart = charts.waste_chart(pl.concat([waste_input(log, "numbers-game", 0), tripled]))
+    chart = drawn(charts.waste_chart(pl.concat([waste_input(log, "numbers-game", 0), tripled])))
     stalls = next(t for t in chart.figure.data if t.meta == "no_decision_further_evaluation")
     # Shares of the mean hours: the same as one run's, since the second is the first scaled.
     assert list(stalls.customdata) == pytest.approx([(33.5 + 3 * 33.5) / 2])
@@ -212,7 +268,7 @@ def test_hours_from_run_summaries_equal_the_log_projection(log: pl.DataFrame) ->
 
 def test_utilisation_line_is_booked_over_selling_hours_per_month(small_run: LiveRun) -> None:
     monthly = metrics.utilisation_over_time(small_run.events)
-    chart = charts.utilisation_chart(tag(monthly, "numbers-game"))
+    chart = drawn(charts.utilisation_chart(tag(monthly, "numbers-game")))
     line = trace_named(chart.figure, "numbers-game")
     assert list(line.x) == monthly["day"].to_list()
     assert list(line.y) == pytest.approx(monthly["utilisation"].to_list())
@@ -264,41 +320,63 @@ def test_funnel_flows_are_consistent_on_a_real_run(small_run: LiveRun) -> None:
     assert_flows_consistent(small_run.events)
 
 
-def test_sankey_links_carry_the_mean_flows_per_replication(log: pl.DataFrame) -> None:
+def test_funnel_counts_are_whole_numbers_per_run_with_conversion_rates(log: pl.DataFrame) -> None:
     flows = pl.concat(
         [tag(metrics.funnel_flows(log), "qualify-hard", 0), tag(metrics.funnel_flows(log), "qualify-hard", 1)]
     )
-    doubled_contacts = flows.with_columns(
+    # The second run met two more contacts that went nowhere: 5 and 7 contacts, a mean of 6 a run.
+    more = flows.with_columns(
         pl.when((pl.col("replication") == 1) & (pl.col("target") == "no meeting"))
-        .then(pl.col("count") * 3)
+        .then(pl.col("count") + 2)
         .otherwise(pl.col("count"))
     )
-    chart = charts.funnel_chart(doubled_contacts)
-    (sankey,) = chart.figure.data
-    labels = [str(label).rsplit(" ", 1)[0] for label in sankey.node.label]
-    links = {
-        (labels[s], labels[t]): v
-        for s, t, v in zip(sankey.link.source, sankey.link.target, sankey.link.value, strict=True)
-    }
-    assert links[("contacts", "no meeting")] == pytest.approx((1 + 3) / 2)
-    assert links[("contacts", "meetings")] == pytest.approx(4)
-    assert links[("opportunities", "lost")] == pytest.approx(1)
-    assert links[("procurement", "no decision")] == pytest.approx(1)
-    # Node labels carry the node's total: contacts = meetings + no meeting.
-    assert "contacts 6" in list(sankey.node.label)
-    # The flow into "won" is the darkest link of the strategy's colour.
-    won = [c for (pair, c) in zip(links, sankey.link.color, strict=True) if pair[1] == "won"]
-    assert won and all(c.endswith(",0.65)") for c in won)
-
-
-def test_sankey_has_one_diagram_per_strategy(log: pl.DataFrame) -> None:
-    flows = pl.concat(
-        [tag(metrics.funnel_flows(log), "numbers-game"), tag(metrics.funnel_flows(log), "qualify-hard")]
+    counts = charts.funnel_counts(more)
+    assert counts["count"].dtype == pl.Int64
+    by = {r["stage"]: r for r in counts.iter_rows(named=True)}
+    # Stages on the way to a win; none is fractional.
+    assert list(by) == ["contact", "meeting", "opportunity", "proposal", "procurement", "won"]
+    assert [by[s]["count"] for s in by] == [6, 4, 3, 2, 1, 1]
+    assert by["contact"]["conversion"] is None
+    assert by["meeting"]["conversion"] == pytest.approx(4 / 6)
+    assert by["opportunity"]["conversion"] == pytest.approx(3 / 4)
+    assert by["procurement"]["conversion"] == pytest.approx(1 / 2)
+    assert by["won"]["conversion"] == pytest.approx(1 / 1)
+    assert (by["contact"]["low"], by["contact"]["high"]) == pytest.approx(
+        (max(0.0, mean_interval([5, 7]).low), mean_interval([5, 7]).high)
     )
-    chart = charts.funnel_chart(flows)
-    assert [t.name for t in chart.figure.data] == ["numbers-game", "qualify-hard"]
-    domains = [tuple(t.domain.y) for t in chart.figure.data]
-    assert domains[0][0] >= domains[1][1]  # stacked, not overlapping
+    chart = drawn(charts.funnel_chart(more))
+    (bars,) = [t for t in chart.figure.data if isinstance(t, go.Bar)]
+    assert list(bars.x) == [6, 4, 3, 2, 1, 1] and all(isinstance(x, int) for x in bars.x)
+    assert bars.orientation == "h"
+    (labels,) = [t for t in chart.figure.data if t.meta == "labels"]
+    assert list(labels.text)[:3] == ["  6", "  4 · 67% of contacts", "  3 · 75% of meetings"]
+    assert list(labels.text)[-2:] == ["  1 · 50% of proposals", "  1 · 100% of those in procurement"]
+    assert chart.takeaway == "qualify-hard turned 6 contacts a run into 1 win (17%)."
+
+
+def test_funnel_puts_every_arm_on_one_shared_axis_and_leaves_out_stages_nobody_reached(
+    log: pl.DataFrame,
+) -> None:
+    no_procurement = metrics.funnel_flows(log).filter(
+        (pl.col("target") != "procurement") & (pl.col("source") != "procurement")
+    )
+    flows = pl.concat(
+        [
+            tag(no_procurement, "numbers-game"),
+            tag(no_procurement.with_columns(pl.col("count") * 3), "qualify-hard"),
+        ]
+    )
+    chart = drawn(charts.funnel_chart(flows))
+    bars = [t for t in chart.figure.data if isinstance(t, go.Bar)]
+    assert [t.name for t in bars] == ["numbers-game", "qualify-hard"]
+    assert {t.xaxis for t in bars} <= {None, "x"} and chart.figure.layout.barmode == "group"
+    assert list(bars[0].y) == ["contacts", "meetings", "opportunities", "proposals", "won"]
+    assert list(bars[1].x) == [3 * x for x in bars[0].x]
+    assert not [t for t in chart.figure.data if isinstance(t, go.Sankey)]
+    assert chart.takeaway == (
+        "numbers-game turned 5 contacts a run into 1 win (20%); qualify-hard 15 into 3 (20%), 200% more wins."
+    )
+    assert charts.funnel_chart(flows.clear()) is None
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -307,8 +385,10 @@ def test_sankey_has_one_diagram_per_strategy(log: pl.DataFrame) -> None:
 
 
 def test_cycle_boxes_show_the_median_cycles_and_the_quota_clock(log: pl.DataFrame) -> None:
-    chart = charts.cycle_chart(
-        tag(metrics.cycle_lengths(log), "numbers-game"), expected={"smb": 30.0, "f1000": 120.0}
+    chart = drawn(
+        charts.cycle_chart(
+            tag(metrics.cycle_lengths(log), "numbers-game"), expected={"smb": 30.0, "f1000": 120.0}
+        )
     )
     boxes = {t.name: t for t in chart.figure.data if isinstance(t, go.Box)}
     buying = boxes["buyer's own buying cycle"]
@@ -323,6 +403,14 @@ def test_cycle_boxes_show_the_median_cycles_and_the_quota_clock(log: pl.DataFram
     assert sales.line.color == strategy_colour("numbers-game")
     lines = {s.name: s.y0 for s in chart.figure.layout.shapes}
     assert lines == {"expected smb": 30.0, "expected f1000": 120.0}
+    # A linear axis of days from zero, not a log axis.
+    yaxis = chart.figure.layout.yaxis
+    assert yaxis.type == "linear" and yaxis.range[0] == 0.0 and "days" in yaxis.title.text
+    assert yaxis.range[1] >= max(b for t in chart.figure.data if isinstance(t, go.Box) for b in t.upperfence)
+    assert chart.takeaway == (
+        "SMB: buyers took a median 29 days to decide (the quota clock expects 30), sales cycles ran a median "
+        "10 days for numbers-game; Fortune 1000: sales cycles ran a median 116 days for numbers-game."
+    )
 
 
 def test_box_stats_whiskers_stop_at_the_data() -> None:
@@ -339,27 +427,55 @@ def test_box_stats_whiskers_stop_at_the_data() -> None:
 # --------------------------------------------------------------------------------------------------------
 
 
-def test_quota_heatmap_z_is_the_attainment_with_quota_at_the_centre(log: pl.DataFrame) -> None:
-    attainment = metrics.quota_attainment_by_seat(log)
-    chart = charts.quota_chart(tag(attainment, "pressure"))
-    heat = next(t for t in chart.figure.data if t.meta == "attainment")
-    assert list(heat.y) == ["seat 0", "seat 1"]
-    assert list(heat.x) == [1, 2]
-    # Seat 1's first review has no target yet (a ramping hire): not judged, drawn in the ramp layer.
-    assert [list(row) for row in heat.z] == [[0.216, 0.108], [None, 0.0]]
-    ramp = next(t for t in chart.figure.data if t.meta == "ramping")
-    assert [list(row) for row in ramp.z] == [[None, None], [0.0, None]]
-    assert heat.zmid == 1.0 and heat.zmin == 0.0 and heat.zmax == 2.0
-    assert "1.0 = quota" in list(heat.colorbar.ticktext)
+#: Three reps, a warm-up of 100 days, two monthly reviews: at the first, rep 0 is ahead of the target to date,
+#: rep 1 behind, and rep 2 (a new hire) has no target yet; at the second, reps 1 and 2 are on track (rep 2
+#: exactly on it) and rep 0 has fallen behind.
+_QUOTA_EVENTS: list[dict[str, Any]] = [
+    *({"t": 0.0, "kind": "RepHired", "rep": r, "seat": r, "capacity": 1.0} for r in range(3)),
+    *({"t": 100.0, "kind": "QuotaYearStarted", "rep": r} for r in range(3)),
+    {"t": 130.4, "kind": "QuotaReviewed", "rep": 0, "amount": 10_000.0, "target": 8_000.0, "attainment": 1.25},
+    {"t": 130.4, "kind": "QuotaReviewed", "rep": 1, "amount": 5_000.0, "target": 8_000.0, "attainment": 0.625},
+    {"t": 130.4, "kind": "QuotaReviewed", "rep": 2, "amount": 0.0, "target": 0.0, "attainment": None},
+    {"t": 160.8, "kind": "QuotaReviewed", "rep": 0, "amount": 10_000.0, "target": 16_000.0, "attainment": 0.625},
+    {"t": 160.8, "kind": "QuotaReviewed", "rep": 1, "amount": 20_000.0, "target": 16_000.0, "attainment": 1.25},
+    {"t": 160.8, "kind": "QuotaReviewed", "rep": 2, "amount": 5_000.0, "target": 5_000.0, "attainment": 1.0},
+    {"t": 170.0, "kind": "RunEnded", "day": 170.0},
+]  # fmt: skip
 
 
-def test_quota_heatmap_by_rep_without_seats(log: pl.DataFrame) -> None:
-    chart = charts.quota_chart(tag(metrics.quota_attainment(log), "pressure"))
-    heat = next(t for t in chart.figure.data if t.meta == "attainment")
-    assert list(heat.y) == ["rep 0", "rep 1"]
-    judged = metrics.quota_attainment(log).filter(pl.col("target") > 0)
-    values = sorted(v for row in heat.z for v in row if v is not None)
-    assert values == sorted(judged["attainment"].to_list())
+def test_quota_on_track_is_the_share_of_judged_reps_at_or_above_the_target_to_date() -> None:
+    on_track = metrics.quota_on_track(hand_log(_QUOTA_EVENTS))
+    # By hand: month 1 judges reps 0 and 1 (rep 2 is ramping), rep 0 on track; month 2 judges all three, reps
+    # 1 and 2 on track (at the target counts).
+    assert on_track.rows() == [(1, "Y1 M1", 130.4, 2, 1, 0.5), (2, "Y1 M2", 160.8, 3, 2, 2 / 3)]
+
+
+def test_quota_chart_is_the_on_track_share_per_month_with_a_band_over_replications() -> None:
+    one = metrics.quota_on_track(hand_log(_QUOTA_EVENTS))
+    # A second replication in which nobody is on track in month 2.
+    other = one.with_columns(
+        pl.when(pl.col("month") == 2).then(0).otherwise(pl.col("on_track")).alias("on_track"),
+        pl.when(pl.col("month") == 2).then(0.0).otherwise(pl.col("share")).alias("share"),
+    )
+    frames = pl.concat([tag(one, "pressure", 0), tag(other, "pressure", 1)])
+    chart = drawn(charts.quota_chart(frames))
+    line = trace_named(chart.figure, "pressure (mean of 2")
+    assert list(line.x) == [1, 2]
+    assert list(line.y) == pytest.approx([0.5, (2 / 3 + 0.0) / 2])
+    band = trace_named(chart.figure, "pressure 95% band")
+    assert list(band.y)[1] == pytest.approx(mean_interval([2 / 3, 0.0]).high)
+    assert list(line.customdata) == ["Y1 M1", "Y1 M2"]
+    assert chart.figure.layout.yaxis.tickformat == ".0%"
+    average = (0.5 + 1 / 3) / 2
+    assert chart.takeaway == (
+        f"Over 2 monthly reviews, {average:.0%} of pressure's reps were on track to quota; at the last review "
+        f"(Y1 M2): pressure {1 / 3:.0%}."
+    )
+
+
+def test_quota_chart_is_left_out_when_no_review_judged_anyone() -> None:
+    ramping = [e for e in _QUOTA_EVENTS if e.get("target", 0.0) == 0.0]
+    assert charts.quota_chart(tag(metrics.quota_on_track(hand_log(ramping)), "pressure")) is None
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -371,6 +487,13 @@ def test_deal_timeline_marks_every_stall_request(log: pl.DataFrame) -> None:
     deal = deal_events(log, 101)
     assert deal is not None
     chart = charts.deal_timeline_chart(deal, "numbers-game")
+    total = float(deal["hours"].sum())
+    stalled = float(deal.filter(pl.col("kind") == "StallRequested")["hours"].sum())
+    days = float(deal["t"].max()) - float(deal["t"].min())  # type: ignore[arg-type]
+    assert chart.takeaway == (
+        f"Deal 101 (Fortune 1000, no decision) took {total:,.0f} rep hours over {days:,.0f} days, "
+        f"{stalled:,.0f} of them on 2 stalling CIO requests that did not move it toward a decision."
+    )
     stalls = next(t for t in chart.figure.data if t.meta == "StallRequested")
     assert len(stalls.x) == deal.filter(pl.col("kind") == "StallRequested").height == 2
     assert list(stalls.x) == [40.0, 60.0]
@@ -384,7 +507,7 @@ def test_deal_timeline_marks_every_stall_request(log: pl.DataFrame) -> None:
     assert line.line.shape == "hv" and line.line.color == strategy_colour("numbers-game")
     on_line = dict(zip(line.x, line.y, strict=True))
     assert [on_line[x] for x in stalls.x] == pytest.approx(list(stalls.y))
-    assert "no decision" in chart.title and "2 red crosses" in chart.caption
+    assert "no decision" in chart.title and "2 red crosses" in chart.note
 
 
 def test_deal_timeline_without_stalls_says_so(log: pl.DataFrame) -> None:
@@ -394,7 +517,7 @@ def test_deal_timeline_without_stalls_says_so(log: pl.DataFrame) -> None:
     assert not [t for t in chart.figure.data if t.meta == "StallRequested"]
     outcome = next(t for t in chart.figure.data if t.meta == "outcome")
     assert list(outcome.text) == ["WON $18,000"]
-    assert "no stalling CIO" in chart.caption
+    assert "met no stalling CIO" in chart.takeaway
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -402,15 +525,37 @@ def test_deal_timeline_without_stalls_says_so(log: pl.DataFrame) -> None:
 # --------------------------------------------------------------------------------------------------------
 
 
-def test_reputation_chart_is_the_step_function_of_reputation_changes(log: pl.DataFrame) -> None:
-    path = metrics.reputation_path(log, step_days=30.0)
+#: The hand log with a reputation that moves: from 0.5 to 0.6 on day 150.
+_MOVING = [
+    e | {"reputation": 0.6} if e["kind"] == "ReputationChanged" and e["t"] == 150.0 else e for e in _EVENTS
+]
+
+
+def test_reputation_chart_is_the_step_function_of_reputation_changes() -> None:
+    path = metrics.reputation_path(hand_log(_MOVING), step_days=30.0)
     assert path["day"].to_list() == [0.0, 30.0, 60.0, 90.0, 120.0, 150.0, 180.0]
-    assert path["reputation"].to_list() == [0.5, 0.5, 0.5, 0.5, 0.5, 0.51, 0.51]
-    chart = charts.reputation_chart(tag(path, "help-them-buy"))
+    assert path["reputation"].to_list() == [0.5, 0.5, 0.5, 0.5, 0.5, 0.6, 0.6]
+    chart = drawn(charts.reputation_chart(tag(path, "help-them-buy")))
     line = trace_named(chart.figure, "help-them-buy")
     assert list(line.y) == pytest.approx(path["reputation"].to_list())
     assert line.line.color == strategy_colour("help-them-buy")
-    assert tuple(chart.figure.layout.yaxis.range) == (0, 1)
+    low, high = chart.figure.layout.yaxis.range
+    assert 0.0 <= low < 0.5 and 0.6 < high <= 1.0
+    assert (
+        chart.takeaway
+        == "Over 180 days, the vendor's reputation (0 to 1) rose from 0.50 to 0.60 under help-them-buy."
+    )
+
+
+def test_reputation_chart_is_left_out_when_reputation_is_flat(log: pl.DataFrame) -> None:
+    # The hand log's reputation moves by 0.01: within MOVES_BY, so the chart would say nothing.
+    path = metrics.reputation_path(log)
+    assert float(path["reputation"].max()) - float(path["reputation"].min()) == pytest.approx(0.01)
+    assert charts.reputation_chart(tag(path, "pressure")) is None
+    # One replication that moves while the other falls back averages out too.
+    moving = metrics.reputation_path(hand_log(_MOVING))
+    assert charts.reputation_chart(tag(moving, "pressure")) is not None
+    assert charts.reputation_moves(tag(moving, "pressure"))
 
 
 def test_hours_per_dollar_bars_are_the_comparison_table_figures() -> None:
@@ -421,7 +566,7 @@ def test_hours_per_dollar_bars_are_the_comparison_table_figures() -> None:
             "hours_per_won_dollar": [0.010, 0.012, 0.011, 0.004, 0.005, None],
         }
     )
-    chart = charts.hours_per_dollar_chart(runs)
+    chart = drawn(charts.hours_per_dollar_chart(runs))
     (bars,) = chart.figure.data
     table = compare_table(runs, ["hours_per_won_dollar"])
     by = {r["arm"]: r for r in table.iter_rows(named=True)}
@@ -430,6 +575,11 @@ def test_hours_per_dollar_bars_are_the_comparison_table_figures() -> None:
     upper = [m + e for m, e in zip(bars.y, bars.error_y.array, strict=True)]
     assert upper == pytest.approx([by["numbers-game"]["ci_high"], by["qualify-hard"]["ci_high"]])
     assert list(bars.marker.color) == [strategy_colour("numbers-game"), strategy_colour("qualify-hard")]
+    control, other = by["numbers-game"]["mean"], by["qualify-hard"]["mean"]
+    assert chart.takeaway == (
+        f"numbers-game spent {fmt(control)} selling hours for each $1,000 it booked; qualify-hard {fmt(other)}, "
+        f"{abs(other / control - 1):.0%} less."
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -441,21 +591,26 @@ def all_charts(log: pl.DataFrame, strategies: tuple[str, ...]) -> list[Chart]:
     runs = pl.DataFrame([{"arm": s, "replication": 0, **metrics.summary(log)} for s in strategies])
     deal = deal_events(log, 101)
     assert deal is not None
+    moving = hand_log(_MOVING)
+
+    def each(metric: Any, events: pl.DataFrame = log) -> pl.DataFrame:
+        return pl.concat([tag(metric(events), s) for s in strategies])
+
     return [
-        charts.revenue_chart(pl.concat([tag(metrics.revenue_over_time(log), s) for s in strategies])),
-        charts.waste_chart(charts.hours_from_summaries(runs)),
-        charts.utilisation_chart(pl.concat([tag(metrics.utilisation_over_time(log), s) for s in strategies])),
-        charts.hours_per_dollar_chart(runs),
-        charts.funnel_chart(pl.concat([tag(metrics.funnel_flows(log), s) for s in strategies])),
-        charts.cycle_chart(pl.concat([tag(metrics.cycle_lengths(log), s) for s in strategies]), {"smb": 30}),
-        charts.quota_chart(pl.concat([tag(metrics.quota_attainment_by_seat(log), s) for s in strategies])),
-        charts.reputation_chart(pl.concat([tag(metrics.reputation_path(log), s) for s in strategies])),
+        drawn(charts.revenue_chart(each(metrics.revenue_over_time))),
+        drawn(charts.waste_chart(charts.hours_from_summaries(runs))),
+        drawn(charts.utilisation_chart(each(metrics.utilisation_over_time))),
+        drawn(charts.hours_per_dollar_chart(runs)),
+        drawn(charts.funnel_chart(each(metrics.funnel_flows))),
+        drawn(charts.cycle_chart(each(metrics.cycle_lengths), {"smb": 30})),
+        drawn(charts.quota_chart(each(metrics.quota_on_track))),
+        drawn(charts.reputation_chart(each(metrics.reputation_path, moving))),
         charts.deal_timeline_chart(deal, strategies[-1]),
     ]
 
 
 def colours_of(chart: Chart, strategy: str) -> set[str]:
-    """Every colour the chart gives to a strategy (lines, bars, boxes, link bases, titles)."""
+    """Every colour the chart gives to an arm (lines, bars, boxes, titles)."""
     found: set[str] = set()
     for trace in chart.figure.data:
         name = str(trace.name or "")
@@ -463,30 +618,30 @@ def colours_of(chart: Chart, strategy: str) -> set[str]:
             colours = trace.marker.color
             if isinstance(colours, tuple | list):
                 found.add(colours[list(trace.x).index(strategy)])
-        # Traces of this strategy: named after it, or "... · strategy" (the deal's hours line).
+        # Traces of this arm: named after it, or "... · arm" (the deal's hours line).
         if not (name.startswith(strategy) or name.endswith(f"· {strategy}")):
             continue
         if isinstance(trace, go.Scatter) and trace.line.color and trace.mode == "lines":
             found.add(trace.line.color)
         if isinstance(trace, go.Box):
             found.add(trace.line.color)
-        if isinstance(trace, go.Sankey):
-            found.add(trace.node.color[0])
+        if isinstance(trace, go.Bar) and isinstance(trace.marker.color, str):
+            found.add(trace.marker.color)
     for annotation in chart.figure.layout.annotations:
         if strategy in str(annotation.text) and annotation.font.color:
             found.add(annotation.font.color)
     return found
 
 
-def test_a_strategy_has_the_same_colour_in_every_chart(log: pl.DataFrame) -> None:
+def test_an_arm_has_the_same_colour_in_every_chart(log: pl.DataFrame) -> None:
     strategies = ("numbers-game", "qualify-hard")
-    drawn = all_charts(log, strategies)
+    every = all_charts(log, strategies)
     for strategy in strategies:
-        seen = {chart.key: colours_of(chart, strategy) for chart in drawn}
+        seen = {chart.key: colours_of(chart, strategy) for chart in every}
         colour = strategy_colour(strategy)
         for key in ("revenue", "utilisation", "hours_per_dollar", "funnel", "cycles", "quota", "reputation"):
             assert seen[key] == {colour}, (strategy, key, seen[key])
-    assert colours_of(drawn[-1], "qualify-hard") == {strategy_colour("qualify-hard")}
+    assert colours_of(every[-1], "qualify-hard") == {strategy_colour("qualify-hard")}
 
 
 def test_preset_colours_are_distinct_and_names_outside_the_presets_are_stable() -> None:
@@ -496,32 +651,35 @@ def test_preset_colours_are_distinct_and_names_outside_the_presets_are_stable() 
     assert strategy_colour("my-own-mix").startswith("#")
 
 
-def test_every_chart_asks_a_question_labels_its_axes_and_says_what_to_look_for(log: pl.DataFrame) -> None:
-    drawn = all_charts(log, ("numbers-game", "qualify-hard"))
-    assert len({c.key for c in drawn}) == len(drawn)
-    for chart in drawn:
+def test_every_chart_asks_a_question_labels_its_axes_and_gives_its_takeaway(log: pl.DataFrame) -> None:
+    every = all_charts(log, ("numbers-game", "qualify-hard"))
+    assert len({c.key for c in every}) == len(every)
+    for chart in every:
         assert chart.title.endswith("?"), chart.title
+        # The takeaway: one sentence, with a number, naming an arm; and a note on how to read the chart.
+        assert chart.takeaway == chart.caption
         assert chart.caption.endswith(".") and chart.caption.count(". ") == 0, chart.caption
-        if chart.key == "funnel":
-            continue  # a Sankey has no axes
+        assert any(c.isdigit() for c in chart.caption), chart.caption
+        assert chart.key == "deal" or "numbers-game" in chart.caption or "qualify-hard" in chart.caption
+        assert chart.note.endswith("."), chart.key
         layout = chart.figure.layout
         x_titles = [layout[a].title.text for a in layout if a.startswith("xaxis")]
         y_titles = [layout[a].title.text for a in layout if a.startswith("yaxis")]
-        # Stacked panels share the bottom panel's x title; every panel has its y title.
         assert any(x_titles) and all(y_titles), chart.key
-    units = {c.key: str(c.figure.layout.yaxis.title.text) for c in drawn}
-    assert "($)" in units["revenue"] and "hours" in units["waste"] and "days" in units["cycles"]
-    assert "selling hours" in units["utilisation"]
-    assert "$1,000" in units["hours_per_dollar"] and "hours" in units["deal"]
+    units = {c.key: str(c.figure.layout.yaxis.title.text) for c in every}
+    assert "($)" in units["revenue"] and "%" in units["waste"] and "(days)" in units["cycles"]
+    assert "selling hours" in units["utilisation"] and "%" in units["quota"]
+    assert "$1,000 (h)" in units["hours_per_dollar"] and "hours" in units["deal"]
+    assert "count per run" in str(every[4].figure.layout.xaxis.title.text)
 
 
-def test_charts_survive_an_empty_strategy_run() -> None:
+def test_charts_that_would_say_nothing_are_left_out() -> None:
     quiet = hand_log([e for e in _EVENTS if e["kind"] in ("AccountCreated", "RepHired", "RunEnded")])
-    revenue = charts.revenue_chart(tag(metrics.revenue_over_time(quiet), "pressure"))
-    assert list(revenue.figure.data[0].y)[-1] == 0.0
-    reputation = charts.reputation_chart(tag(metrics.reputation_path(quiet), "pressure"))
-    assert reputation.figure.data == ()
+    assert charts.revenue_chart(tag(metrics.revenue_over_time(quiet), "pressure")) is None
+    assert charts.reputation_chart(tag(metrics.reputation_path(quiet), "pressure")) is None
+    assert charts.funnel_chart(tag(metrics.funnel_flows(quiet), "pressure")) is None
+    assert charts.cycle_chart(tag(metrics.cycle_lengths(quiet), "pressure")) is None
+    assert charts.quota_chart(tag(metrics.quota_on_track(quiet), "pressure")) is None
     runs = pl.DataFrame([{"arm": "pressure", "replication": 0, **metrics.summary(quiet)}])
-    bars = charts.hours_per_dollar_chart(runs).figure.data[0]
-    assert list(bars.y) == [None]
     assert math.isnan(metrics.summary(quiet)["hours_per_won_dollar"])
+    assert charts.hours_per_dollar_chart(runs) is None

@@ -49,6 +49,7 @@ from sim.metrics.quota import (
     mean_quota_attainment,
     quota_attainment,
     quota_attainment_by_seat,
+    quota_on_track,
     quota_years,
     share_making_quota,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "quota_attainment_by_seat",
     "quota_calendar",
     "quota_clock",
+    "quota_on_track",
     "quota_years",
     "reputation_over_time",
     "reputation_path",

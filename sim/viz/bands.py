@@ -4,6 +4,8 @@ same interval as the comparison table), and drawn as a mean line with a shaded b
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -86,3 +88,31 @@ def day_band_chart(frame: pl.DataFrame, y: str, hover: str) -> go.Figure:
     fig = go.Figure()
     band_traces(fig, band, "day", hover)
     return fig
+
+
+def nonnegative(band: pl.DataFrame) -> pl.DataFrame:
+    """A band of a figure that cannot be negative (dollars, counts) with the part of each interval below 0 cut
+    off: a t-interval over a few skewed runs can reach below zero (as :func:`sim.stats.mean_interval` cuts a
+    share's to [0, 1])."""
+    return band.with_columns(pl.col("low").clip(lower_bound=0.0))
+
+
+def error_bars(
+    means: Sequence[float], lows: Sequence[float], highs: Sequence[float], width: int = 4
+) -> dict[str, Any]:
+    """Asymmetric 95% error bars for bars of ``means`` (plotly's ``error_y``/``error_x``), none where the
+    interval is NaN (a single run), and hidden when no bar has one."""
+    ok = [
+        not (math.isnan(m) or math.isnan(lo) or math.isnan(hi))
+        for m, lo, hi in zip(means, lows, highs, strict=True)
+    ]
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [h - m if good else 0.0 for h, m, good in zip(highs, means, ok, strict=True)],
+        "arrayminus": [m - lo if good else 0.0 for lo, m, good in zip(lows, means, ok, strict=True)],
+        "color": "#333",
+        "thickness": 1.2,
+        "width": width,
+        "visible": any(ok),
+    }

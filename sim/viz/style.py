@@ -1,5 +1,5 @@
-"""How every chart looks: fixed colours (a strategy has the same colour in every chart), labels, the common
-layout, and :class:`Chart`, a figure with the question it answers and a caption saying what to look for."""
+"""How every chart looks: fixed colours (an arm has the same colour in every chart), labels, the common
+layout, and :class:`Chart`, a figure with the question it answers and its takeaway."""
 
 from __future__ import annotations
 
@@ -20,37 +20,27 @@ STRATEGY_COLOURS: dict[str, str] = {
 }
 _SPARE_COLOURS = ("#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#1F3A5F")
 
-#: Where selling hours went (keys of :data:`sim.metrics.HOURS_CATEGORIES`), after Paul Tol's colour-blind-safe
-#: schemes: won in green; each ending's causes share a hue (losses red, no decision purple), darkest first,
-#: and a fill pattern tells shades of one hue apart; walked away olive, still open pale cyan; screening sand
-#: and idle pale grey, so neither reads as a loss.
+#: Where selling hours went (keys of :data:`sim.metrics.HOURS_CATEGORIES`): thirteen causes, so thirteen
+#: clearly different colours, no two of one hue, drawn from the two colour-blind-safe qualitative sets (Paul
+#: Tol's "muted" and Okabe-Ito) and ordered so that neighbours in the stack differ in lightness as well as hue
+#: (which is what survives colour-blind vision). Won is green at the bottom, idle pale grey on top. No fill
+#: patterns: the chart writes each cause's name on its segment, and a pattern under the text would blur it.
 HOURS_COLOURS: dict[str, str] = {
-    "won": "#117733",
-    "lost_competitor": "#7A1A05",
-    "lost_after_shortlist": "#B8360F",
-    "lost_not_ready": "#E3683F",
-    "lost_despite_winning": "#F4A98A",
-    "no_decision_status_quo": "#4B1A55",
-    "no_decision_indecision": "#882255",
-    "no_decision_further_evaluation": "#AA4499",
-    "no_decision_went_dark": "#DCA3CF",
-    "walked_away": "#999933",
-    "still_open": "#88CCEE",
-    "screening": "#DDCC77",
-    "idle": "#DDDDDD",
+    "won": "#117733",  # Tol green
+    "lost_competitor": "#CC6677",  # Tol rose
+    "lost_after_shortlist": "#332288",  # Tol indigo
+    "lost_not_ready": "#E69F00",  # Okabe-Ito orange
+    "lost_despite_winning": "#882255",  # Tol wine
+    "no_decision_status_quo": "#88CCEE",  # Tol cyan
+    "no_decision_indecision": "#AA4499",  # Tol purple
+    "no_decision_further_evaluation": "#DDCC77",  # Tol sand
+    "no_decision_went_dark": "#0072B2",  # Okabe-Ito blue
+    "walked_away": "#999933",  # Tol olive
+    "still_open": "#44AA99",  # Tol teal
+    "screening": "#D55E00",  # Okabe-Ito vermillion
+    "idle": "#DDDDDD",  # Tol pale grey
 }
-HOURS_PATTERNS: dict[str, str] = {
-    "lost_after_shortlist": "/",
-    "lost_not_ready": "x",
-    "lost_despite_winning": ".",
-    "no_decision_indecision": "/",
-    "no_decision_further_evaluation": "x",
-    "no_decision_went_dark": ".",
-    "idle": "/",
-}
-"""A fill pattern per hours category (none when absent), so causes that share a hue stay apart in print."""
 BUYER_COLOUR = "#9A9A9A"
-RAMP_COLOUR = "#D9DDE2"
 STALL_COLOUR = "#C0392B"
 
 SEGMENT_LABELS: dict[str, str] = {"smb": "SMB", "mid_market": "mid-market", "f1000": "Fortune 1000"}
@@ -85,16 +75,27 @@ def segment_label(segment: str) -> str:
 
 @dataclass(frozen=True)
 class Chart:
-    """A figure with the question it answers (its title) and a caption saying what to look for."""
+    """A figure with the question it answers (its title), the answer (its caption) and how to read it.
+
+    The caption is the chart's **takeaway**: one sentence computed from the data it draws, with its numbers
+    and the arms it compares, so a reader who looks at nothing else still gets the answer. The ``note`` says
+    how to read the picture (what a band, a hatch or a dash means); the report prints it after the takeaway.
+    """
 
     key: str
     figure: go.Figure
     caption: str
+    note: str = ""
 
     @property
     def title(self) -> str:
         """The question the chart answers."""
         return str(self.figure.layout.title.text)
+
+    @property
+    def takeaway(self) -> str:
+        """The answer in one sentence, computed from the data (the caption)."""
+        return self.caption
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """Display inline in Jupyter as the figure."""
@@ -133,3 +134,15 @@ def layout(fig: go.Figure, title: str, height: int, legend: str = "top", **extra
         **extra,
     )
     return fig
+
+
+def quota_month_axis(fig: go.Figure, names: dict[int, str], title: str) -> None:
+    """An x axis of quota months (1 = Y1 M1) named as leaders count them, a tick at the start of each quarter
+    (Y1 M1, Y1 M4, ...); ``names`` maps each month drawn to its label."""
+    ticks = sorted(m for m in names if m % 3 == 1)
+    fig.update_xaxes(
+        title=title,
+        tickvals=ticks,
+        ticktext=[names[m] for m in ticks],
+        range=[min(names) - 0.7, max(names) + 0.7] if names else None,
+    )

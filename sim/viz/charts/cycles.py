@@ -1,4 +1,8 @@
-"""Cycle lengths: the buyer's buying cycle beside each strategy's sales cycles, by segment, as box plots."""
+"""Cycle lengths: the buyer's buying cycle beside each arm's sales cycles, by segment, as box plots on a linear
+axis of days (a log axis hides how much longer the long cycles are, which is the point).
+
+Left out, not drawn blank: a segment with no cycle, and the whole chart when no run has a cycle at all.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from sim.format import strategy_order
+from sim.viz.charts.words import count, joined
 from sim.viz.style import BUYER_COLOUR, SEGMENT_LABELS, Chart, layout, rgba, segment_label, strategy_colour
 
 
@@ -32,14 +37,53 @@ def box_stats(values: Iterable[float]) -> dict[str, float] | None:
     }
 
 
-def cycle_chart(cycles: pl.DataFrame, expected: Mapping[str, float] | None = None) -> Chart:
-    """Buying cycles beside each strategy's sales cycles, by segment, with the cycle the quota clock expects.
+def cycle_takeaway(cycles: pl.DataFrame, expected: Mapping[str, float] | None = None) -> str:
+    """Per segment: the buyers' median buying cycle against the cycle the quota clock expects, and each arm's
+    median sales cycle (all pooled over replications). ``cycles``: as :func:`cycle_chart` takes it."""
+    parts = []
+    for segment in _segments(cycles):
+        rows = cycles.filter(pl.col("segment") == segment)
+        buying = rows.filter(pl.col("cycle") == "buying")["days"].median()
+        arms = []
+        for arm in strategy_order(cycles):
+            median = rows.filter((pl.col("arm") == arm) & (pl.col("cycle") == "sales"))["days"].median()
+            if median is not None:
+                arms.append(f"{count(float(median))} days for {arm}")  # type: ignore[arg-type]
+        clauses = []
+        if buying is not None:
+            clock = (
+                f" (the quota clock expects {count(expected[segment])})"
+                if expected and segment in expected
+                else ""
+            )
+            clauses.append(f"buyers took a median {count(float(buying))} days to decide{clock}")  # type: ignore[arg-type]
+        if arms:
+            clauses.append("sales cycles ran a median " + joined(arms))
+        if clauses:
+            parts.append(f"{segment_label(segment)}: " + ", ".join(clauses))
+    if not parts:
+        return "No deal was decided and no buying window opened within the horizon."
+    sentence = "; ".join(parts)
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+def _segments(cycles: pl.DataFrame) -> list[str]:
+    """The segments present, in the order charts list them (SMB first)."""
+    present = set(cycles["segment"].drop_nulls().to_list())
+    return [s for s in SEGMENT_LABELS if s in present] + sorted(present - set(SEGMENT_LABELS))
+
+
+def cycle_chart(cycles: pl.DataFrame, expected: Mapping[str, float] | None = None) -> Chart | None:
+    """Buying cycles beside each arm's sales cycles, by segment, with the cycle the quota clock expects; None
+    when there is no cycle to draw (see the module docstring).
 
     ``cycles``: :func:`sim.metrics.cycle_lengths` of each run, tagged and concatenated (all replications are
     pooled). ``expected``: the scenario's ``expected_sales_cycle_days`` per segment, drawn as a dash.
     """
-    segments = [s for s in SEGMENT_LABELS if s in set(cycles["segment"].to_list())]
-    segments += sorted(set(cycles["segment"].to_list()) - set(segments))
+    cycles = cycles.filter(pl.col("cycle") != "sales_won")
+    if cycles.height == 0:
+        return None
+    segments = _segments(cycles)
     labels = [segment_label(s) for s in segments]
     series: list[tuple[str, str, str, pl.DataFrame]] = [
         ("buyer's own buying cycle", BUYER_COLOUR, "buying", cycles.filter(pl.col("cycle") == "buying"))
@@ -54,12 +98,14 @@ def cycle_chart(cycles: pl.DataFrame, expected: Mapping[str, float] | None = Non
             )
         )
     fig = go.Figure()
+    top = 0.0
     for label, colour, cycle, frame in series:
         stats = {s: box_stats(frame.filter(pl.col("segment") == s)["days"].to_list()) for s in segments}
         got = {s: v for s, v in stats.items() if v is not None}
         present = [s for s in segments if s in got]
         if not present:
             continue
+        top = max(top, *(got[s]["upperfence"] for s in present))
         fig.add_trace(
             go.Box(
                 name=label,
@@ -116,20 +162,14 @@ def cycle_chart(cycles: pl.DataFrame, expected: Mapping[str, float] | None = Non
     layout(fig, "Does the buyer's cycle outlast the sales cycle the quota clock expects?", 480, "right")
     fig.update_layout(boxmode="group", boxgap=0.25, boxgroupgap=0.1)
     fig.update_xaxes(title="market segment", categoryorder="array", categoryarray=labels)
-    longest = max([*cycles["days"].drop_nulls().to_list(), *(expected or {}).values(), 10.0])
-    fig.update_yaxes(
-        title="days (log scale)",
-        type="log",
-        # From one day up: a deal decided within hours would stretch the axis without telling anything.
-        range=[0.0, math.log10(longest * 1.3)],
-        tickvals=[1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-        ticktext=["1", "2", "5", "10", "20", "50", "100", "200", "500", "1,000", "2,000"],
-    )
+    # Linear, from zero to the longest whisker (or the expected cycle): a cycle twice as long looks it.
+    longest = max([top, *[expected[s] for s in segments if expected and s in expected], 10.0])
+    fig.update_yaxes(title="cycle length (days)", type="linear", range=[0.0, longest * 1.08])
     return Chart(
         "cycles",
         fig,
-        "Boxes show the middle half of cycles (solid line: median, dashed: mean; whiskers: 1.5 IQR), pooled "
-        "over replications: "
-        "where the grey buying cycle sits above the black dash, buyers take longer than the quota clock "
-        "allows, and a deal opened early idles until the buyer is ready.",
+        cycle_takeaway(cycles, expected),
+        "Boxes hold the middle half of the cycles, pooled over replications (line: median, dashed: mean, "
+        "whiskers: 1.5 IQR); where the grey buying cycle sits above the black dash, buyers take longer than "
+        "the quota clock allows.",
     )

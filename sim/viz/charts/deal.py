@@ -152,15 +152,24 @@ def deal_timeline_chart(deal: pl.DataFrame, strategy: str | None = None) -> Char
     # Room either side so the first and last labels are not cut off.
     fig.update_xaxes(title="simulated day", range=[min(days) - 0.12 * span, max(days) + 0.08 * span])
     fig.update_yaxes(title="rep hours on this deal (cumulative)", range=[0, max(total, 1.0) * 1.15])
+    stall_hours = sum(float(r["hours"] or 0.0) for r in rows if r["kind"] == "StallRequested")
+    elapsed = max(days) - min(days)
+    where = f"{segment}, {outcome}" if segment else outcome
     stall_text = (
-        f"the {stalls} red crosses are the stalling CIO's requests, each costing hours and days without "
-        "moving the deal towards a decision"
+        f", {stall_hours:,.0f} of them on {stalls} stalling CIO request{'s' if stalls != 1 else ''} "
+        "that did not move it toward a decision"
         if stalls
-        else "no stalling CIO here; look for flat stretches where the deal waits on the buyer"
+        else " and met no stalling CIO"
     )
+    takeaway = f"Deal {opp} ({where}) took {total:,.0f} rep hours over {elapsed:,.0f} days{stall_text}."
     return Chart(
         "deal",
         fig,
-        f"One deal, event by event (hover a marker for the story): the line climbs with every hour the rep "
-        f"spends; {stall_text}.",
+        takeaway,
+        "One deal, event by event (hover a marker for the story): the line climbs with every hour the rep "
+        + (
+            f"spends; the {stalls} red crosses are the stalling CIO's requests."
+            if stalls
+            else "spends; flat stretches are the deal waiting on the buyer."
+        ),
     )

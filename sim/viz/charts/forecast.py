@@ -16,9 +16,8 @@ import polars as pl
 
 from sim.format import strategy_order
 from sim.metrics.calendar import REVIEWS_PER_YEAR
-from sim.viz.bands import band_traces, replication_band
-from sim.viz.charts.quarters import nonnegative
-from sim.viz.style import Chart, layout
+from sim.viz.bands import band_traces, nonnegative, replication_band
+from sim.viz.style import Chart, layout, quota_month_axis
 
 
 def median_ratios(months: pl.DataFrame) -> dict[str, float]:
@@ -52,22 +51,38 @@ def forecast_takeaway(months: pl.DataFrame) -> str:
     if not ratios or all(math.isnan(r) for r in ratios.values()):
         return "No complete month of the quota calendar has a forecast to compare."
     first, *rest = ratios
-    head = f"Month by month, {first}'s forecast ran a median {times(ratios[first])} what actually closed"
+    if math.isinf(ratios[first]):
+        # A median that is infinite says that most months closed nothing against a forecast: say so.
+        head = f"Month by month, {first}'s forecast was met by nothing at all in most months"
+    else:
+        head = f"Month by month, {first}'s forecast ran a median {times(ratios[first])} what actually closed"
     if rest:
-        head += " (" + ", ".join(f"{name} {times(ratios[name])}" for name in rest) + ")"
+        head += (
+            " ("
+            + ", ".join(
+                f"{name}: nothing in most months"
+                if math.isinf(ratios[name])
+                else f"{name} {times(ratios[name])}"
+                for name in rest
+            )
+            + ")"
+        )
     complete = months.filter(pl.col("complete") & (pl.col("forecast") > 0))
     empty = complete.filter(pl.col("actual") == 0).height / complete.height if complete.height else 0.0
     tail = f", and in {empty:.0%} of the months nothing closed at all" if empty >= 0.005 else ""
     return f"{head}{tail}: the forecast counts deals on the cycle reps expect, and buyers take longer."
 
 
-def forecast_vs_actual_chart(months: pl.DataFrame) -> Chart:
+def forecast_vs_actual_chart(months: pl.DataFrame) -> Chart | None:
     """Per month of the quota calendar: the forecast committed for it and the bookings that closed in it, per
     strategy, mean and 95% band across replications.
 
     ``months``: :func:`sim.metrics.forecast_vs_actual_by_month` of each run, :func:`tag`-ged and concatenated.
-    Months the horizon cuts short are left out (their bookings are short by construction).
+    Months the horizon cuts short are left out (their bookings are short by construction); None when no month
+    is complete.
     """
+    if months.filter(pl.col("complete")).height == 0:
+        return None
     complete = months.filter(pl.col("complete")).with_columns(
         ((pl.col("year") - 1) * REVIEWS_PER_YEAR + pl.col("month")).alias("quota_month")
     )
@@ -82,12 +97,17 @@ def forecast_vs_actual_chart(months: pl.DataFrame) -> Chart:
                 trace.line.dash = dash
                 trace.name = trace.name.replace(trace.legendgroup, f"{trace.legendgroup}: {what}", 1)
                 trace.customdata = [names[x] for x in trace.x]
-    ticks = sorted(m for m in names if m % 3 == 1)
     layout(fig, "How far ahead of bookings does the monthly forecast run?", 460)
-    fig.update_xaxes(
-        title="month of the quota calendar (Y1 M1 starts after the warm-up; the first forecast is for M2)",
-        tickvals=ticks,
-        ticktext=[names[m] for m in ticks],
+    quota_month_axis(
+        fig,
+        names,
+        "month of the quota calendar (Y1 M1 starts after the warm-up; the first forecast is for M2)",
     )
     fig.update_yaxes(title="$ per month", tickprefix="$", tickformat=",.0f", rangemode="tozero")
-    return Chart("forecast_vs_actual", fig, forecast_takeaway(months))
+    return Chart(
+        "forecast_vs_actual",
+        fig,
+        forecast_takeaway(months),
+        "Dashed: the forecast committed for the month; solid: what closed in it; each the mean over "
+        "replications with its 95% band.",
+    )

@@ -1,156 +1,177 @@
-"""The funnel from contact to outcome as a Sankey per strategy, node totals from :mod:`sim.metrics`."""
+"""The funnel from contact to win as plain horizontal bars: one group of bars per stage, one bar per arm, every
+arm on one shared count axis, so the arms' funnels compare at a glance.
+
+Each bar is the stage's count per run, the mean over replications rounded to a whole number (a deal is never
+half won), with its 95% interval as an error bar; its label adds the conversion from the stage above
+(this stage's mean ÷ the previous stage's mean, i.e. pooled over replications). The stages are those of
+:data:`sim.metrics.FUNNEL_NODES` a deal passes on its way to a win (contact, meeting, opportunity, proposal,
+procurement, won); the dead ends (no meeting, lost, no decision...) are the gaps between bars, and their hours
+are the waste chart's subject.
+
+Left out, not drawn blank: a stage no arm reached (procurement in a market without it), and the whole chart
+when no arm made a single contact.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import fmt, strategy_order
-from sim.metrics import OUTCOMES, funnel_node_totals
-from sim.viz.style import OUTCOME_LABELS, Chart, layout, rgba, strategy_colour
+from sim.format import strategy_order
+from sim.metrics import funnel_node_totals
+from sim.stats import mean_interval
+from sim.viz.bands import error_bars
+from sim.viz.charts.words import count, relative
+from sim.viz.style import Chart, layout, strategy_colour
 
-_NODE_LABELS = {
-    "contact": "contacts",
-    "no meeting": "no meeting",
-    "meeting": "meetings",
-    "no opportunity": "met, not pursued",
-    "opportunity": "opportunities",
-    "proposal": "proposal",
-    "procurement": "procurement",
-    **OUTCOME_LABELS,
-}
-_NODE_COLOURS = {
-    "no meeting": "#BDBDBD",
-    "no opportunity": "#BDBDBD",
-    "won": "#2B2B2B",
-    "lost": "#B0413E",
-    "no_decision": "#E08A3C",
-    "walked_away": "#8C8C8C",
-    "open": "#C9CED6",
-}
-# Column of each node, left to right; a dead end sits below the stage that continues, in the same column.
-_NODE_COLUMN = {
-    "contact": 0,
-    "meeting": 1,
-    "no meeting": 1,
-    "opportunity": 2,
-    "no opportunity": 2,
-    "proposal": 3,
-    "procurement": 4,
-    "won": 5,
-    "lost": 5,
-    "no_decision": 5,
-    "walked_away": 5,
-    "open": 5,
-}
-
-# Order within a column, top down: the path onwards first, its dead end below it.
-_STACK_ORDER = [
-    "contact",
-    "meeting",
-    "no meeting",
-    "opportunity",
-    "no opportunity",
-    "proposal",
-    "procurement",
-    *OUTCOMES,
-]
+STAGES: tuple[tuple[str, str], ...] = (
+    ("contact", "contacts"),
+    ("meeting", "meetings"),
+    ("opportunity", "opportunities"),
+    ("proposal", "proposals"),
+    ("procurement", "in procurement"),
+    ("won", "won"),
+)
+"""The funnel's stages on the way to a win: (node of :func:`sim.metrics.funnel_flows`, how the chart names it)."""
+_OF = {"in procurement": "those in procurement"}
 
 
-def _sankey_positions(nodes: list[str], totals: Mapping[str, float]) -> tuple[list[float], list[float]]:
-    """Node centres: columns left to right; in a column, nodes stacked from the top in funnel order, so the
-    path to a win runs along the top and what drops out hangs below it."""
-    columns = sorted({_NODE_COLUMN[n] for n in nodes})
-    scale = max(sum(totals[n] for n in nodes if _NODE_COLUMN[n] == c) for c in columns) or 1.0
-    gap = 0.04
-    centre: dict[str, tuple[float, float]] = {}
-    filled: dict[int, float] = {}
-    for node in sorted(nodes, key=_STACK_ORDER.index):
-        column = _NODE_COLUMN[node]
-        height = 0.82 * totals[node] / scale
-        top = filled.get(column, 0.02)
-        x = 0.001 + 0.998 * columns.index(column) / max(len(columns) - 1, 1)
-        # A thin node still gets room for its label.
-        slot = max(height, 0.06)
-        centre[node] = (x, min(0.999, top + slot / 2))
-        filled[column] = top + slot + gap
-    return [centre[n][0] for n in nodes], [centre[n][1] for n in nodes]
+def funnel_counts(flows: pl.DataFrame) -> pl.DataFrame:
+    """Per arm and stage: the count per run (mean over replications, and rounded to a whole number), its 95%
+    interval, and the conversion from the previous stage drawn.
+
+    ``flows``: :func:`sim.metrics.funnel_flows` of each run, tagged and concatenated. Columns: ``arm``,
+    ``stage``, ``label``, ``runs``, ``mean``, ``low``, ``high``, ``count`` (``mean`` rounded), ``conversion``
+    (``mean`` ÷ the previous stage's ``mean``; null for the first stage). Stages no arm reached are left out.
+    """
+    rows: list[dict[str, object]] = []
+    for arm in strategy_order(flows):
+        part = flows.filter(pl.col("arm") == arm)
+        per_run = [funnel_node_totals(run) for _, run in part.group_by("replication", maintain_order=True)]
+        for stage, label in STAGES:
+            interval = mean_interval([totals.get(stage, 0.0) for totals in per_run])
+            rows.append(
+                {"arm": arm, "stage": stage, "label": label, "runs": interval.n}
+                | {"mean": interval.mean, "low": max(0.0, interval.low), "high": interval.high}
+            )
+    schema = {"arm": pl.String, "stage": pl.String, "label": pl.String, "runs": pl.Int64}
+    schema |= {"mean": pl.Float64, "low": pl.Float64, "high": pl.Float64}
+    table = pl.DataFrame(rows, schema=schema, orient="row")
+    reached = table.group_by("stage").agg((pl.col("mean") > 0).any().alias("reached"))
+    kept = [s for s, _ in STAGES if s in set(reached.filter("reached")["stage"].to_list())]
+    return (
+        table.filter(pl.col("stage").is_in(kept))
+        .with_columns(
+            pl.col("mean").round(0).cast(pl.Int64).alias("count"),
+            (pl.col("mean") / pl.col("mean").shift(1).over("arm")).alias("conversion"),
+        )
+        .with_columns(pl.col("conversion").fill_nan(None))
+    )
 
 
-def funnel_chart(flows: pl.DataFrame) -> Chart:
-    """The funnel from contact to outcome as a Sankey per strategy (mean flows per replication).
+def _rate(share: float) -> str:
+    """A conversion rate with the digits it needs: 19%, 3.5%, 0.4%."""
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+
+
+def _wins(won: float) -> str:
+    return f"{count(won)} win" + ("" if round(won) == 1 else "s")
+
+
+def funnel_takeaway(counts: pl.DataFrame) -> str:
+    """Each arm's contacts and wins per run and its contact-to-win rate; wins set against the first arm (the
+    control). ``counts``: :func:`funnel_counts`."""
+    arms = strategy_order(counts)
+    by = {(r["arm"], r["stage"]): r for r in counts.iter_rows(named=True)}
+
+    def mean(arm: str, stage: str) -> float:
+        row = by.get((arm, stage))
+        return float(row["mean"]) if row else 0.0
+
+    parts = []
+    for i, arm in enumerate(arms):
+        contacts, won = mean(arm, "contact"), mean(arm, "won")
+        rate = f" ({_rate(won / contacts)})" if contacts else ""
+        if i == 0:
+            parts.append(f"{arm} turned {count(contacts)} contacts a run into {_wins(won)}{rate}")
+            continue
+        versus = relative(won, mean(arms[0], "won"), "more wins", "fewer wins")
+        parts.append(f"{arm} {count(contacts)} into {count(won)}{rate}" + (f", {versus}" if versus else ""))
+    return "; ".join(parts) + "."
+
+
+def funnel_chart(flows: pl.DataFrame) -> Chart | None:
+    """The funnel per arm as grouped horizontal bars on one count axis, with conversion rates; None when no arm
+    made a contact (see the module docstring).
 
     ``flows``: :func:`sim.metrics.funnel_flows` of each run, tagged and concatenated.
     """
-    strategies = strategy_order(flows)
-    k = max(len(strategies), 1)
-    gap = 0.1 if k > 1 else 0.0
-    height_each = (1.0 - gap * (k - 1)) / k
+    if flows.height == 0:
+        return None
+    counts = funnel_counts(flows)
+    if counts.height == 0:
+        return None
+    labels = list(dict.fromkeys(counts["label"].to_list()))
+    # What a conversion is "of": the stage above, as a sentence names it.
+    previous = {label: _OF.get(above, above) for label, above in zip(labels[1:], labels[:-1], strict=True)}
     fig = go.Figure()
-    annotations = []
-    for i, name in enumerate(strategies):
-        part = flows.filter(pl.col("arm") == name)
-        n = part["replication"].n_unique()
-        links = part.group_by("source", "target", maintain_order=True).agg(
-            (pl.col("count").sum() / n).alias("value")
-        )
-        totals = funnel_node_totals(links, "value")
-        nodes = list(totals)
-        index = {node: j for j, node in enumerate(nodes)}
-        colour = strategy_colour(name)
-        node_x, node_y = _sankey_positions(nodes, totals)
-        top = 1.0 - i * (height_each + gap)
+    widest = 0.0
+    for arm in strategy_order(counts):
+        part = counts.filter(pl.col("arm") == arm)
+        means, lows, highs = (part[c].to_list() for c in ("mean", "low", "high"))
+        texts = []
+        for label, n, rate in part.select("label", "count", "conversion").iter_rows():
+            step = f" · {_rate(rate)} of {previous[label]}" if rate is not None else ""
+            texts.append(f"{n:,}{step}")
+        runs = int(part["runs"].max() or 0)  # type: ignore[arg-type]
+        # A label sits past the end of its error bar (a bar's own text would sit under the bar's whisker).
+        ends = [m if math.isnan(h) else max(m, h) for m, h in zip(means, highs, strict=True)]
+        widest = max(widest, *ends)
+        colour = strategy_colour(arm)
         fig.add_trace(
-            go.Sankey(
-                domain={"x": [0.0, 1.0], "y": [max(0.0, top - height_each), min(1.0, top)]},
-                arrangement="snap",
-                valueformat=",.1f" if n > 1 else ",.0f",
-                valuesuffix=" per run" if n > 1 else "",
-                node={
-                    "label": [f"{_NODE_LABELS[node]} {fmt(float(totals[node]))}" for node in nodes],
-                    "color": [_NODE_COLOURS.get(node, colour) for node in nodes],
-                    "x": node_x,
-                    "y": node_y,
-                    "pad": 14,
-                    "thickness": 16,
-                    "line": {"width": 0},
-                },
-                link={
-                    "source": [index[s] for s in links["source"].to_list()],
-                    "target": [index[t] for t in links["target"].to_list()],
-                    "value": links["value"].to_list(),
-                    "color": [rgba(colour, 0.65 if t == "won" else 0.3) for t in links["target"].to_list()],
-                },
-                name=name,
+            go.Bar(
+                y=part["label"].to_list(),
+                x=part["count"].to_list(),
+                orientation="h",
+                name=f"{arm} (mean of {runs} runs, 95% interval)" if runs >= 2 else arm,
+                legendgroup=arm,
+                offsetgroup=arm,
+                marker={"color": colour},
+                error_x=error_bars(means, lows, highs),
+                customdata=[[arm, t] for t in texts],
+                hovertemplate="%{customdata[0]}: %{y} %{customdata[1]} a run<extra></extra>",
             )
         )
-        label = f"{name}: mean of {n} replications" if n > 1 else name
-        annotations.append(
-            {
-                "text": f"<b>{label}</b>",
-                "x": 0.0,
-                "y": top + 0.01,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"color": colour, "size": 14},
-            }
+        fig.add_trace(
+            go.Scatter(
+                y=part["label"].to_list(),
+                x=ends,
+                mode="text",
+                orientation="h",
+                text=[f"  {t}" for t in texts],
+                textposition="middle right",
+                textfont={"color": "#222", "size": 12},
+                offsetgroup=arm,
+                legendgroup=arm,
+                showlegend=False,
+                hoverinfo="skip",
+                cliponaxis=False,
+                meta="labels",
+            )
         )
     layout(
-        fig,
-        "How many contacts become opportunities, and how do they end?",
-        140 + 360 * k,
-        annotations=annotations,
+        fig, "How many contacts does each arm turn into won deals, stage by stage?", 150 + 70 * len(labels)
     )
-    fig.update_layout(margin={"t": 100, "l": 20, "r": 20, "b": 20})
+    fig.update_layout(barmode="group", scattermode="group", bargap=0.25, bargroupgap=0.05)
+    fig.update_yaxes(title="stage", categoryorder="array", categoryarray=labels, autorange="reversed")
+    # Room on the right for the widest bar's label.
+    fig.update_xaxes(title="count per run (mean over replications, whole numbers)", range=[0, widest * 1.35])
     return Chart(
         "funnel",
         fig,
-        "Read left to right: every contact either stops (grey) or moves on, and every opportunity ends in "
-        "one outcome, with the flow into “won” darkest; compare how much of each strategy's funnel ends in "
-        "no decision rather than a win or a loss.",
+        funnel_takeaway(counts),
+        "Bars share one axis, so the arms' funnels compare directly; each label is the count per run and the "
+        "share of the stage above that reached this one.",
     )

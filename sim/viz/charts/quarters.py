@@ -12,38 +12,9 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import strategy_order
-from sim.viz.bands import replication_band
+from sim.format import money, strategy_order
+from sim.viz.bands import error_bars, nonnegative, replication_band
 from sim.viz.style import Chart, layout, strategy_colour
-
-
-def money(value: float) -> str:
-    """Dollars for a sentence: $950, $12.3k, $4.56M."""
-    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= threshold:
-            return f"${value / threshold:.3g}{suffix}"
-    return f"${value:,.0f}"
-
-
-def error_bars(means: list[float], lows: list[float], highs: list[float]) -> dict[str, object]:
-    """Asymmetric 95% error bars for bars of ``means`` (none where the interval is NaN: a single run)."""
-    ok = [not (math.isnan(lo) or math.isnan(hi)) for lo, hi in zip(lows, highs, strict=True)]
-    return {
-        "type": "data",
-        "symmetric": False,
-        "array": [h - m if good else 0.0 for h, m, good in zip(highs, means, ok, strict=True)],
-        "arrayminus": [m - lo if good else 0.0 for lo, m, good in zip(lows, means, ok, strict=True)],
-        "color": "#333",
-        "thickness": 1.2,
-        "width": 4,
-        "visible": any(ok),
-    }
-
-
-def nonnegative(band: pl.DataFrame) -> pl.DataFrame:
-    """A band of dollars with the part of each interval below $0 cut off: bookings cannot be negative, a
-    t-interval over a few skewed runs can (as :func:`sim.stats.mean_interval` cuts a share's to [0, 1])."""
-    return band.with_columns(pl.col("low").clip(lower_bound=0.0))
 
 
 def quarter_takeaway(bookings: pl.DataFrame) -> str:
@@ -83,14 +54,17 @@ def quarter_takeaway(bookings: pl.DataFrame) -> str:
     return f"Over {quarters} complete quarters, {head}{tail}."
 
 
-def bookings_by_quarter_chart(bookings: pl.DataFrame) -> Chart:
+def bookings_by_quarter_chart(bookings: pl.DataFrame) -> Chart | None:
     """Bookings per quarter of the quota calendar per strategy: mean and 95% interval across replications.
 
     ``bookings``: :func:`sim.metrics.bookings_by_quarter` of each run, :func:`tag`-ged and concatenated. The
     warm-up row (``year`` 0) is left out of the bars and named in the caption; a quarter the horizon cuts
-    short is hatched, and its tick says how many of its days the run covers.
+    short is hatched, and its tick says how many of its days the run covers. None when the horizon ends
+    within the warm-up (no quarter to draw).
     """
     quarters = bookings.filter(pl.col("year") > 0)
+    if quarters.height == 0:
+        return None
     calendar = (
         quarters.group_by("label", maintain_order=True)
         .agg(
@@ -131,7 +105,7 @@ def bookings_by_quarter_chart(bookings: pl.DataFrame) -> Chart:
                 "<extra></extra>",
             )
         )
-    layout(fig, "How much does each strategy book per quarter of the quota year?", 440, barmode="group")
+    layout(fig, "How much does each arm book per quarter of the quota year?", 440, barmode="group")
     fig.update_xaxes(
         title="quarter of the quota calendar (Y1 Q1 starts after the warm-up; hatched: cut by the horizon)",
         tickvals=labels,
@@ -140,4 +114,10 @@ def bookings_by_quarter_chart(bookings: pl.DataFrame) -> Chart:
         categoryarray=labels,
     )
     fig.update_yaxes(title="bookings per quarter ($)", tickprefix="$", tickformat=",.0f", rangemode="tozero")
-    return Chart("bookings_by_quarter", fig, quarter_takeaway(bookings))
+    return Chart(
+        "bookings_by_quarter",
+        fig,
+        quarter_takeaway(bookings),
+        "Mean bookings per quarter over replications with 95% error bars; a hatched bar is a quarter the "
+        "horizon cuts short.",
+    )

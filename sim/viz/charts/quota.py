@@ -1,115 +1,72 @@
-"""Monthly quota attainment as a heatmap of reps (seats) by month, one panel per strategy."""
+"""The share of reps on track to quota, month by month of the quota calendar: one line per arm, the mean over
+replications with its 95% band.
+
+"On track" is :func:`sim.metrics.quota_on_track`'s: at a monthly review, the rep's bookings this quota year are
+at least the annual quota pro rata to the time elapsed in it; new hires in the first half of their ramp-up are
+not judged. Every replication counts (a heatmap of one replication's reps would show the dice, not the arm).
+
+Left out, not drawn blank: the whole chart when no review judged anyone (a horizon within the warm-up).
+"""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from sim.format import strategy_order
-from sim.viz.style import RAMP_COLOUR, Chart, layout, strategy_colour
+from sim.viz.bands import band_traces, replication_band
+from sim.viz.charts.words import mean_of, percent
+from sim.viz.style import Chart, layout, quota_month_axis
 
 
-def quota_chart(attainment: pl.DataFrame) -> Chart:
-    """Monthly quota attainment, rep (seat) by month, one heatmap per strategy; 1.0 (on quota) is pale yellow.
+def quota_takeaway(on_track: pl.DataFrame) -> str:
+    """The mean share of reps on track over the monthly reviews, per arm, and the share at the last review.
 
-    ``attainment``: :func:`sim.metrics.quota_attainment_by_seat` (or :func:`sim.metrics.quota_attainment`)
-    of one run per strategy, tagged and concatenated. With a ``seat`` column a row is a territory, and the
-    reps who held it follow each other along it; without, a row is a rep.
+    ``on_track``: as :func:`quota_chart` takes it. A month's share is the mean over replications (a
+    replication that judged nobody that month is left out of it); the average is over the months.
     """
-    strategies = strategy_order(attainment)
-    by_seat = "seat" in attainment.columns
-    row_key = "seat" if by_seat else "rep"
-    k = max(len(strategies), 1)
-    fig = make_subplots(
-        rows=k,
-        cols=1,
-        subplot_titles=[f"<b>{s}</b>" for s in strategies] or None,
-        vertical_spacing=0.12 / k if k > 1 else 0.0,
+    band = replication_band(on_track.drop_nulls("share"), "month", "share")
+    arms = strategy_order(band)
+    if not arms:
+        return "No monthly review judged a rep within the horizon."
+    average = {a: mean_of(band.filter(pl.col("arm") == a)["mean"]) for a in arms}
+    last_month = int(band["month"].max())  # type: ignore[arg-type]
+    label = on_track.filter(pl.col("month") == last_month)["label"][0]
+    final = band.filter(pl.col("month") == last_month)
+    last = {a: mean_of(final.filter(pl.col("arm") == a)["mean"]) for a in arms}
+    months = band["month"].n_unique()
+    control, rest = arms[0], arms[1:]
+    head = f"Over {months} monthly reviews, {percent(average[control])} of {control}'s reps were on track to quota"
+    if rest:
+        head += " (" + ", ".join(f"{a} {percent(average[a])}" for a in rest) + ")"
+    tail = f"; at the last review ({label}): " + ", ".join(f"{a} {percent(last[a])}" for a in arms)
+    return head + tail + "."
+
+
+def quota_chart(on_track: pl.DataFrame) -> Chart | None:
+    """The share of reps on track to quota per month of the quota calendar, per arm, mean and 95% band over
+    replications; None when no review judged anyone (see the module docstring).
+
+    ``on_track``: :func:`sim.metrics.quota_on_track` of each run, :func:`tag`-ged and concatenated.
+    """
+    judged = on_track.drop_nulls("share")
+    if judged.height == 0:
+        return None
+    names = dict(on_track.select("month", "label").unique().iter_rows())
+    band = replication_band(judged, "month", "share")
+    fig = go.Figure()
+    band_traces(fig, band, "month", "%{customdata}: %{y:.0%} of reps on track<extra></extra>")
+    for trace in fig.data:
+        trace.customdata = [names.get(x, "") for x in trace.x]
+    layout(fig, "What share of the reps is on track to make quota, month by month?", 440)
+    quota_month_axis(
+        fig, names, "month of the quota calendar (Y1 M1 starts after the warm-up; a review closes each month)"
     )
-    months_all = sorted(set(attainment["day"].to_list()))
-    rows_per = []
-    for i, name in enumerate(strategies):
-        part = attainment.filter(pl.col("arm") == name)
-        records = part.to_dicts()
-        days = sorted({r["day"] for r in records})
-        keys = sorted({r[row_key] for r in records if r[row_key] is not None})
-        rows_per.append(len(keys))
-        # A review with no target yet (a new hire ramping up) has no attainment to judge: drawn grey.
-        judged = {
-            (r[row_key], r["day"]): r["attainment"]
-            for r in records
-            if r.get("target") is None or r["target"] > 0
-        }
-        ramping = {(r[row_key], r["day"]) for r in records} - set(judged)
-        holder = {(r[row_key], r["day"]): r["rep"] for r in records}
-        x = [months_all.index(d) + 1 for d in days]
-        y = [f"{row_key} {key}" for key in keys]
-        custom = [[[day, holder.get((key, day))] for day in days] for key in keys]
-        fig.add_trace(
-            go.Heatmap(
-                x=x,
-                y=y,
-                z=[[judged.get((key, day)) for day in days] for key in keys],
-                customdata=custom,
-                # Symmetric around quota; a rep above twice the target shows as the darkest blue.
-                zmin=0.0,
-                zmax=2.0,
-                zmid=1.0,
-                # Red-yellow-blue rather than red-white-blue: on quota (pale yellow) must not look like a
-                # vacant seat (blank).
-                colorscale="RdYlBu",
-                showscale=i == 0,
-                colorbar={
-                    "title": {"text": "attainment"},
-                    "tickvals": [0, 0.5, 1.0, 1.5, 2.0],
-                    "ticktext": ["0", "0.5", "1.0 = quota", "1.5", "≥ 2.0"],
-                    "len": min(0.9, 1.0 / k),
-                    "y": 1.0,
-                    "yanchor": "top",
-                },
-                xgap=1,
-                ygap=1,
-                name=name,
-                meta="attainment",
-                hovertemplate="%{y}, rep %{customdata[1]}, month %{x} (day %{customdata[0]:.0f}): "
-                "%{z:.0%} of target to date<extra></extra>",
-            ),
-            row=i + 1,
-            col=1,
-        )
-        if ramping:
-            fig.add_trace(
-                go.Heatmap(
-                    x=x,
-                    y=y,
-                    z=[[0.0 if (key, day) in ramping else None for day in days] for key in keys],
-                    customdata=custom,
-                    colorscale=[[0.0, RAMP_COLOUR], [1.0, RAMP_COLOUR]],
-                    showscale=False,
-                    xgap=1,
-                    ygap=1,
-                    name=f"{name}: ramping",
-                    meta="ramping",
-                    hovertemplate="%{y}, rep %{customdata[1]}, month %{x}: new hire ramping up, no target yet"
-                    "<extra></extra>",
-                ),
-                row=i + 1,
-                col=1,
-            )
-        fig.update_yaxes(
-            title="rep's seat (territory)" if by_seat else "rep", autorange="reversed", row=i + 1, col=1
-        )
-        fig.update_xaxes(title="month of quota reviews" if i == k - 1 else None, dtick=3, row=i + 1, col=1)
-    for j, annotation in enumerate(fig.layout.annotations):
-        if j < len(strategies):
-            annotation.update(font={"color": strategy_colour(strategies[j]), "size": 14})
-    height = 150 + sum(max(8, n) * 20 + 60 for n in rows_per)
-    layout(fig, "Which reps are on quota, month by month?", height)
+    fig.update_yaxes(title="reps on track to quota (% of reps judged)", tickformat=".0%", range=[0, 1.02])
     return Chart(
         "quota",
         fig,
-        "Each cell is one monthly review of the rep holding that seat: bookings this quota year against the "
-        "target to date; blue is ahead of quota, red behind, pale yellow on it, grey a new hire still ramping "
-        "up, blank a vacant seat; a red wall means the quota clock runs faster than deals close.",
+        quota_takeaway(on_track),
+        "On track: bookings this quota year at least the annual quota pro rata to the time elapsed; new hires "
+        "ramping up are not judged; mean over replications with its 95% band.",
     )
