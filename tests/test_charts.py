@@ -340,7 +340,8 @@ def test_funnel_counts_are_whole_numbers_per_run_with_conversion_rates(log: pl.D
     assert by["meeting"]["conversion"] == pytest.approx(4 / 6)
     assert by["opportunity"]["conversion"] == pytest.approx(3 / 4)
     assert by["procurement"]["conversion"] == pytest.approx(1 / 2)
-    assert by["won"]["conversion"] == pytest.approx(1 / 1)
+    # Procurement is a side step (it runs only some purchases): wins are a share of the proposals.
+    assert by["won"]["conversion"] == pytest.approx(1 / 2)
     assert (by["contact"]["low"], by["contact"]["high"]) == pytest.approx(
         (max(0.0, mean_interval([5, 7]).low), mean_interval([5, 7]).high)
     )

@@ -35,16 +35,24 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("won", "won"),
 )
 """The funnel's stages on the way to a win: (node of :func:`sim.metrics.funnel_flows`, how the chart names it)."""
-_OF = {"in procurement": "those in procurement"}
+BASE: dict[str, str] = {
+    "meeting": "contact",
+    "opportunity": "meeting",
+    "proposal": "opportunity",
+    "procurement": "proposal",
+    "won": "proposal",
+}
+"""The stage each conversion is taken from. Procurement runs only some purchases (none in SMB), so it is a
+side step, not a gate: both those in procurement and the wins are shares of the proposals."""
 
 
 def funnel_counts(flows: pl.DataFrame) -> pl.DataFrame:
     """Per arm and stage: the count per run (mean over replications, and rounded to a whole number), its 95%
-    interval, and the conversion from the previous stage drawn.
+    interval, and the conversion from its base stage (:data:`BASE`).
 
     ``flows``: :func:`sim.metrics.funnel_flows` of each run, tagged and concatenated. Columns: ``arm``,
     ``stage``, ``label``, ``runs``, ``mean``, ``low``, ``high``, ``count`` (``mean`` rounded), ``conversion``
-    (``mean`` ÷ the previous stage's ``mean``; null for the first stage). Stages no arm reached are left out.
+    (``mean`` ÷ the base stage's ``mean``; null for the first stage). Stages no arm reached are left out.
     """
     rows: list[dict[str, object]] = []
     for arm in strategy_order(flows):
@@ -61,13 +69,19 @@ def funnel_counts(flows: pl.DataFrame) -> pl.DataFrame:
     table = pl.DataFrame(rows, schema=schema, orient="row")
     reached = table.group_by("stage").agg((pl.col("mean") > 0).any().alias("reached"))
     kept = [s for s, _ in STAGES if s in set(reached.filter("reached")["stage"].to_list())]
+    base = table.select("arm", pl.col("stage").alias("base"), pl.col("mean").alias("base_mean"))
     return (
         table.filter(pl.col("stage").is_in(kept))
         .with_columns(
+            pl.col("stage").replace_strict(BASE, default=None, return_dtype=pl.String).alias("base")
+        )
+        .join(base, on=["arm", "base"], how="left", maintain_order="left")
+        .with_columns(
             pl.col("mean").round(0).cast(pl.Int64).alias("count"),
-            (pl.col("mean") / pl.col("mean").shift(1).over("arm")).alias("conversion"),
+            (pl.col("mean") / pl.col("base_mean")).alias("conversion"),
         )
         .with_columns(pl.col("conversion").fill_nan(None))
+        .drop("base", "base_mean")
     )
 
 
@@ -114,8 +128,9 @@ def funnel_chart(flows: pl.DataFrame) -> Chart | None:
     if counts.height == 0:
         return None
     labels = list(dict.fromkeys(counts["label"].to_list()))
-    # What a conversion is "of": the stage above, as a sentence names it.
-    previous = {label: _OF.get(above, above) for label, above in zip(labels[1:], labels[:-1], strict=True)}
+    # What a conversion is "of": its base stage, as the chart names it.
+    names = dict(STAGES)
+    previous = {names[stage]: names[base] for stage, base in BASE.items()}
     fig = go.Figure()
     widest = 0.0
     for arm in strategy_order(counts):
@@ -173,5 +188,5 @@ def funnel_chart(flows: pl.DataFrame) -> Chart | None:
         fig,
         funnel_takeaway(counts),
         "Bars share one axis, so the arms' funnels compare directly; each label is the count per run and the "
-        "share of the stage above that reached this one.",
+        "share of the stage it comes from that reached it (in procurement and won: of the proposals).",
     )
