@@ -38,6 +38,7 @@ from collections.abc import Generator
 from typing import Any
 
 import simpy
+from proc_status import status_kib
 
 import sim
 from sim.argtypes import positive
@@ -87,23 +88,14 @@ def memory_scenario() -> Scenario:
     )
 
 
-def _status_kib(field: str) -> int:
-    """A ``/proc/self/status`` figure in KiB (VmRSS: resident now; VmHWM: the peak so far)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
-
-
 def memory_child(seed: int) -> None:
     """Run the memory market once in this (fresh) process; print its figures as JSON."""
     scenario = memory_scenario()
-    before = _status_kib("VmRSS")
+    before = status_kib("VmRSS")
     started = time.perf_counter()
     events = run(scenario, seed).events.height
     elapsed = time.perf_counter() - started
-    peak = _status_kib("VmHWM")
+    peak = status_kib("VmHWM")
     print(json.dumps({"events": events, "before_kib": before, "peak_kib": peak, "seconds": elapsed}))
 
 

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from proc_status import status_kib
+
 import sim
 from sim.argtypes import positive
 
@@ -291,7 +293,7 @@ def memory_child(runs: int, workers: int) -> None:
     """Run an experiment of ``runs`` runs in this (fresh) process; print the parent's figures as JSON."""
     from sim.study.runner import run_experiment
 
-    before = _status_kib("VmRSS")
+    before = status_kib("VmRSS")
     with tempfile.TemporaryDirectory(prefix="salesim-bench-memory-") as tmp:
         folder = Path(tmp)
         path = write_experiment(folder, "memory", MEMORY_MARKET, runs // len(LEVER["values"]))
@@ -303,21 +305,12 @@ def memory_child(runs: int, workers: int) -> None:
         started = time.perf_counter()
         run_experiment(path, folder / "out", workers=workers, progress=progress)
         elapsed = time.perf_counter() - started
-    peak = _status_kib("VmHWM")
+    peak = status_kib("VmHWM")
     print(
         json.dumps(
             {"runs": final[0], "failed": final[1], "seconds": elapsed, "before_kib": before, "peak_kib": peak}
         )
     )
-
-
-def _status_kib(field: str) -> int:
-    """A ``/proc/self/status`` figure in KiB (VmRSS: resident now; VmHWM: the peak so far)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def measure_memory(runs: int, workers: int) -> dict[str, float]:

@@ -36,6 +36,20 @@ REQUIRE_BROWSER = "SALESIM_REQUIRE_BROWSER"
 """Set to 1 (``.ci/run`` does) and a browser test fails when Chromium is missing, instead of skipping."""
 
 
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+"""Where browser tests save their screenshots (docs/workshop.md and the reports' review use them)."""
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+"""Headless Chromium as root in a container, with nothing reaching the network on its own."""
+
+
 def chromium() -> Path:
     """Chromium on PATH; else skip the calling test, or fail it when :data:`REQUIRE_BROWSER` is set to 1."""
     found = shutil.which("chromium")

@@ -98,7 +98,7 @@ def _upload(text: str | bytes) -> str:
             "22,100 accounts is too large for the workshop app (at most 10,000",
         ),
         ("[sales_org]\nreps = 400\n", "400 reps is too many for the workshop app"),
-        (b"\xff\xfe", "bad.toml: not UTF-8 text"),
+        (b"\xff\xfe", "bad.toml: cannot read: not UTF-8 text"),
         ("# pad\n" * 200_000, "larger than the 1,048,576 bytes a scenario file may be"),
     ],
 )

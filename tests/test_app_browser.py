@@ -14,22 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chromium
+from conftest import CHROMIUM_ARGS, SCREENSHOTS, chromium
 
 from sim.app.room import LiveServer, live_server
 from sim.app.scenarios import shipped
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 INTERNAL = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b|\(\d{4,}\)|\ba owner\b|\b[a-z]+_[a-z_]+\b")
 """What a room must never read: an event kind (``StageAdvanced``), a test's digits (``(10101)``), a broken
 article (``a owner``), a snake_case name (``no_decision``)."""
@@ -48,7 +39,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
+        b = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         try:
             yield b
         finally:

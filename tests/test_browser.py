@@ -15,19 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import chromium, run_cli
+from conftest import CHROMIUM_ARGS, SCREENSHOTS, chromium, run_cli
 
 from sim.viz.report import load_report
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,7 +49,7 @@ def open_report(report: Path, screenshot: Path) -> tuple[list[dict[str, Any]], l
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium()), args=LAUNCH_ARGS)
+        browser = p.chromium.launch(executable_path=str(chromium()), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors: list[str] = []

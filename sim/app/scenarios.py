@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import tomllib
 from collections.abc import Mapping
 from typing import Any
 
 from sim.config import MAX_SCENARIO_BYTES, Scenario, ScenarioError, load_scenario, scenario_from_mapping
-from sim.config.load import SHIPPED_SCENARIOS, shipped_scenario_names
+from sim.config.load import SHIPPED_SCENARIOS, parse_toml, shipped_scenario_names
 
 WORKSHOP_PREFIX = "workshop_"
 """Shipped scenarios sized for the app (a run in a fraction of a second) are named ``workshop_*``."""
@@ -98,15 +97,7 @@ def parse_upload(filename: str | None, contents: str | None) -> Scenario:
         raise ScenarioError(
             f"{source}: {len(data):,} bytes, larger than the {MAX_SCENARIO_BYTES:,} bytes allowed"
         )
-    try:
-        raw = tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise ScenarioError(f"{source}: not valid TOML: arrays or tables nested too deeply") from None
-    return from_mapping(raw, source)
+    return from_mapping(parse_toml(data, source), source)
 
 
 def _safe_name(filename: str | None) -> str:

@@ -173,15 +173,20 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
 def read_toml(path: str | Path) -> dict[str, Any]:
     """Read a TOML file into a mapping, turning I/O and syntax problems into :class:`ScenarioError`."""
     p = Path(path)
-    raw = read_regular_file(p, MAX_SCENARIO_BYTES)
+    return parse_toml(read_regular_file(p, MAX_SCENARIO_BYTES), str(p))
+
+
+def parse_toml(data: bytes, source: str) -> dict[str, Any]:
+    """TOML bytes (a file's, or an upload's) as a mapping; bad text or syntax is a one-line
+    :class:`ScenarioError` naming ``source``."""
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{p}: cannot read: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise ScenarioError(f"{source}: cannot read: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{p}: not valid TOML: {exc}") from None
+        raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
     except RecursionError:
-        raise ScenarioError(f"{p}: not valid TOML: arrays or tables nested too deeply") from None
+        raise ScenarioError(f"{source}: not valid TOML: arrays or tables nested too deeply") from None
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
