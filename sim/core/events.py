@@ -28,6 +28,7 @@ from sim.core.columns import (
     Column,
     NumberColumn,
     SparseField,
+    give_back_freed_memory,
     id_column,
     interleave,
     text_column,
@@ -632,6 +633,9 @@ class EventLog:
                 text = dtype == pl.Categorical
                 column = interleave(column, emitted_at, batch.column(name), batch_at, length, text)
             series.append(to_series(name, column, dtype, length))
+            if consume:
+                del column  # its arrays, and the buffer released above, are free now: give their pages back
+                give_back_freed_memory()
         return pl.DataFrame(series)
 
 
