@@ -42,8 +42,8 @@ give_back_freed_memory = _malloc_trim()
 Building the frame frees each log buffer and each column's temporary arrays as it goes, but glibc keeps what a
 program frees: once a block of a few MB has been freed, it serves blocks up to 32 MB from its heap rather than
 from fresh pages, and keeps their pages when they are freed. Those pages would stay resident under the finished
-frame (on the large market of the memory benchmark, about 20 bytes an event at the peak). Called once a
-column is built, it costs a few milliseconds for the whole frame."""
+frame (on the large market of the memory benchmark, about 20 bytes an event at the peak). A call takes well
+under a millisecond; ``EventLog.take_frame`` makes one every few columns."""
 
 
 @dataclass(frozen=True, slots=True)
