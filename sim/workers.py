@@ -108,8 +108,24 @@ def check_main_guard(what: str) -> None:
         )
 
 
+WORKER_THREADS_VARIABLE = "POLARS_MAX_THREADS"
+"""polars sizes its thread pool from this variable when it is first imported."""
+
+
+def one_thread_per_worker() -> None:
+    """Give worker processes started from now on one polars thread each (unless the user chose a number).
+
+    A worker is a process per core already; with polars' own pool of a thread per core in each, two workers on
+    two cores fight over four threads and an experiment runs barely faster on two workers than on one. Spawned
+    workers inherit the environment and import polars after they start, so setting the variable here reaches
+    them; this process's polars, imported already, keeps its pool.
+    """
+    os.environ.setdefault(WORKER_THREADS_VARIABLE, "1")
+
+
 def new_process_pool(workers: int) -> ProcessPoolExecutor:
     """A spawned pool of ``workers`` processes that exit when this process dies and ignore Ctrl-C."""
+    one_thread_per_worker()
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),

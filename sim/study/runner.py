@@ -34,13 +34,13 @@ from sim.store.directories import claim
 from sim.study.analysis import expected_runs, half_widths_needed, manifest_frame
 from sim.study.design import Design, build_design
 from sim.study.spec import MAX_RUNS, Experiment, LoadedExperiment, load_experiment
-from sim.workers import check_main_guard, process_pool
+from sim.workers import check_main_guard, one_thread_per_worker, process_pool
 
 MAX_BATCH_RUNS = 25
 """The most runs one task carries: enough to be worth sending, few enough that a kill loses little."""
 
-TASKS_PER_WORKER = 4
-"""Tasks per worker when runs are few: keeps every worker busy to the end."""
+TASKS_PER_WORKER = 8
+"""Tasks per worker when runs are few: small last tasks keep every worker busy to the end."""
 
 MANIFEST_EVERY_SECONDS = 2.0
 """How often the parent rewrites ``manifest.parquet`` while runs finish (and once at the end)."""
@@ -244,6 +244,7 @@ def dask_executor(workers: int | None, cluster: str) -> Iterator[tuple[Executor,
         ) from None
     if cluster == "local":
         check_main_guard("sim.experiment")
+        one_thread_per_worker()
         size = workers or os.cpu_count() or 1
         local = LocalCluster(
             n_workers=size,
