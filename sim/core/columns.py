@@ -46,6 +46,14 @@ frame (on the large market of the memory benchmark, about 20 bytes an event at t
 under a millisecond; ``EventLog.take_frame`` makes one every few columns."""
 
 
+def row_index_dtype(rows: int) -> type[np.signedinteger]:
+    """The narrowest of int32 and int64 that numbers ``rows`` rows.
+
+    Row indices kept while a large frame is built (where each batched row goes, which rows a market happening
+    fills) are held at the frame's peak: 32 bits where they fit halve them. Numpy widens them per use."""
+    return np.int32 if rows < 2**31 else np.int64
+
+
 @dataclass(frozen=True, slots=True)
 class NumberColumn:
     """Numbers at full length, with the rows that hold a value (``valid`` None: every row does)."""

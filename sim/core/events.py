@@ -31,6 +31,7 @@ from sim.core.columns import (
     give_back_freed_memory,
     id_column,
     interleave,
+    row_index_dtype,
     text_column,
     to_series,
 )
@@ -613,25 +614,31 @@ class EventLog:
         """The log as a polars frame with the fixed :data:`FRAME_SCHEMA`, built one column at a time
         (``consume``: freeing each column's buffer once it is built; see :meth:`take_frame`)."""
         count = self._count
-        batch: Batch | None = None
+        batch_column: Callable[[str], Column] | None = None
         emitted_at, batch_at, length = np.arange(count), np.zeros(0, dtype=np.int64), count
         if self._batches:
             assert self._build_batch is not None
+            # Row places in 32 bits where they fit: they are held while every column is built.
+            rows_type = row_index_dtype(count + self._batch_rows)
             # A batch noted after p emitted rows goes before emitted row p; batches keep their own order.
             where = np.repeat(
-                np.array([position for position, _ in self._batches], dtype=np.int64),
+                np.array([position for position, _ in self._batches], dtype=rows_type),
                 [happenings for _, happenings in self._batches],
             )
             batch = self._build_batch(where.size)
+            if consume:  # the batch's rows hold what they need of its source
+                self._build_batch = None
             if batch.happening.size != self._batch_rows:
                 raise RuntimeError(
                     f"the batch source built {batch.happening.size} rows for {self._batch_rows} logged"
                 )
             before = where[batch.happening]  # emitted rows before each batched row
-            del where
+            batch_column = batch.column
+            del where, batch  # its happenings are placed: only its columns are needed now
             length = count + before.size
-            emitted_at = np.arange(count) + np.searchsorted(before, np.arange(count), side="right")
-            before += np.arange(before.size)
+            emitted_at = np.arange(count, dtype=rows_type)
+            emitted_at += np.searchsorted(before, emitted_at, side="right").astype(rows_type)
+            before += np.arange(before.size, dtype=rows_type)
             batch_at = before  # each batched row's place: its own index plus the emitted rows before it
         series = [pl.Series("seq", np.arange(length), dtype=SCHEMA["seq"])]
         trim = consume and length >= TRIM_FROM_ROWS
@@ -641,9 +648,9 @@ class EventLog:
             column = self._emitted_column(name)
             if consume:
                 self._release(name)
-            if batch is not None:
+            if batch_column is not None:
                 text = dtype == pl.Categorical
-                column = interleave(column, emitted_at, batch.column(name), batch_at, length, text)
+                column = interleave(column, emitted_at, batch_column(name), batch_at, length, text)
             series.append(to_series(name, column, dtype, length))
             if trim and len(series) % TRIM_EVERY == 0:
                 del column  # its arrays, and the buffers released so far, are free now: give their pages back
