@@ -710,7 +710,9 @@ def experiment_summarize(
 
 @app.command("app")
 def workshop_app(
-    host: Annotated[str, typer.Option(help="Address to serve on (loopback unless told otherwise).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to serve on (loopback unless told otherwise).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8050,
 ) -> None:
     """Start the workshop app: what-if runs in the browser, a board for the room, deal stories."""

@@ -230,7 +230,7 @@ def test_a_failing_design_point_is_recorded_and_the_others_finish(tmp_path: Path
     assert frame.filter(pl.col("status") == "done").height == 6
     assert status_counts(out) == {"pending": 0, "done": 6, "failed": 2}
     status = run_cli(["experiment", "status", str(out)], cwd=tmp_path)
-    assert "6 done, 2 failed, 0 pending" in status.stdout
+    assert "6 done, 2 failed, 0 pending" in status.stdout, (status.returncode, status.stdout, status.stderr)
     assert "must be at least min (5)" in status.stdout
     # A rerun keeps failed runs failed, and runs nothing again.
     before = store.batch_files(out)

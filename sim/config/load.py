@@ -182,7 +182,9 @@ def parse_toml(data: bytes, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{source}: cannot read: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise ScenarioError(
+            f"{source}: cannot read: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
     except RecursionError:
