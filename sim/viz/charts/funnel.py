@@ -177,7 +177,10 @@ def funnel_chart(flows: pl.DataFrame) -> Chart | None:
             )
         )
     layout(
-        fig, "How many contacts does each arm turn into won deals, stage by stage?", 150 + 70 * len(labels)
+        fig,
+        f"How many contacts does {'each arm' if len(strategy_order(counts)) > 1 else 'the team'} turn into won "
+        "deals, stage by stage?",
+        150 + 70 * len(labels),
     )
     fig.update_layout(barmode="group", scattermode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_yaxes(title="stage", categoryorder="array", categoryarray=labels, autorange="reversed")

@@ -105,7 +105,8 @@ def bookings_by_quarter_chart(bookings: pl.DataFrame) -> Chart | None:
                 "<extra></extra>",
             )
         )
-    layout(fig, "How much does each arm book per quarter of the quota year?", 440, barmode="group")
+    who = "each arm" if len(strategy_order(quarters)) > 1 else "the team"
+    layout(fig, f"How much does {who} book per quarter of the quota year?", 440, barmode="group")
     fig.update_xaxes(
         title="quarter of the quota calendar (Y1 Q1 starts after the warm-up; hatched: cut by the horizon)",
         tickvals=labels,

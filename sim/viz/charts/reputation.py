@@ -52,7 +52,14 @@ def reputation_chart(reputation: pl.DataFrame) -> Chart | None:
     if not reputation_moves(reputation):
         return None
     fig = day_band_chart(reputation, "reputation", "day %{x:.0f}: reputation %{y:.2f}<extra></extra>")
-    layout(fig, "Does the arm build or burn the vendor's reputation?", 420)
+    several = len(strategy_order(reputation)) > 1
+    layout(
+        fig,
+        "Which arm builds or burns the vendor's reputation?"
+        if several
+        else "Does the strategy build or burn the vendor's reputation?",
+        420,
+    )
     fig.update_xaxes(title="simulated day", rangemode="tozero")
     # Zoomed to what the lines and their bands reach, so a move of a few points is visible.
     band = replication_band(reputation.drop_nulls("reputation"), "day", "reputation")

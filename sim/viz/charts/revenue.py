@@ -51,7 +51,13 @@ def revenue_chart(revenue: pl.DataFrame) -> Chart | None:
     band = replication_band(curve, "day", "cumulative")
     fig = go.Figure()
     band_traces(fig, band, "day", "day %{x:.0f}: $%{y:,.0f}<extra></extra>")
-    layout(fig, "Which arm books more revenue, and how early?", 440)
+    several = len(strategy_order(revenue)) > 1
+    title = (
+        "Which arm books more revenue, and how early?"
+        if several
+        else "How much does the team book, and how early?"
+    )
+    layout(fig, title, 440)
     fig.update_xaxes(title="simulated day", rangemode="tozero")
     fig.update_yaxes(title="cumulative bookings ($)", tickprefix="$", tickformat=",.0f", rangemode="tozero")
     return Chart(
