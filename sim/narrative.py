@@ -26,21 +26,29 @@ def _significant(row: dict[str, Any] | None) -> bool:
     return low == low and high == high and (low > 0 or high < 0)
 
 
+def _finite(row: dict[str, Any] | None, key: str) -> bool:
+    return row is not None and row.get(key) is not None and row[key] == row[key]
+
+
 def arm_sentence(table: pl.DataFrame, arm: str, control: str) -> str:
-    """One arm against the control: bookings (with the interval of the difference), then wasted hours."""
-    bookings = _row(table, "revenue", arm)
-    base = _row(table, "revenue", control)
+    """One arm against the control: bookings a quota year (a run's, when no quota year completed), with the
+    interval of the difference, then wasted hours."""
+    figure, per = "bookings_per_quota_year", "a quota year"
+    if not (_finite(_row(table, figure, arm), "diff") and _finite(_row(table, figure, control), "mean")):
+        figure, per = "revenue", "a run"
+    bookings = _row(table, figure, arm)
+    base = _row(table, figure, control)
     if bookings is None or base is None or bookings["diff"] is None:
         return f"{arm}: no bookings figure to compare."
     interval = f"95% CI {money(bookings['diff_low'], True)} to {money(bookings['diff_high'], True)}"
     if not _significant(bookings):
-        sentence = f"No significant difference in bookings between {arm} and {control} ({interval} a run)"
+        sentence = f"No significant difference in bookings between {arm} and {control} ({interval} {per})"
     else:
         diff = float(bookings["diff"])
         share = diff / float(base["mean"]) if base["mean"] else float("nan")
         more = "more" if diff > 0 else "less"
         percent = f"{abs(share) * 100:.0f}% {more}" if share == share else f"{money(abs(diff))} {more}"
-        sentence = f"{arm} books {percent} than {control}: {money(diff, True)} a run ({interval})"
+        sentence = f"{arm} books {percent} than {control}: {money(diff, True)} {per} ({interval})"
     wasted = _row(table, "wasted_hours", arm)
     if _significant(wasted) and wasted is not None:
         fewer = "fewer" if float(wasted["diff"]) < 0 else "more"
@@ -68,6 +76,9 @@ def run_headline(summary: dict[str, Any], strategy: str) -> str:
     won = summary.get("deals_won")
     if won is not None and won == won:
         parts[0] += f" from {int(won):,} deals"
+    yearly = summary.get("bookings_per_quota_year")
+    if yearly is not None and yearly == yearly:
+        parts[0] += f" ({money(float(yearly))} a quota year after the warm-up)"
     quota = summary.get("share_making_quota")
     if quota is not None and quota == quota:
         parts.append(f"{by_unit(quota, 'share')} of reps made quota")

@@ -159,3 +159,31 @@ def test_the_headline_says_how_much_more_or_that_there_is_no_difference() -> Non
     ) == (
         "x booked $2.5M from 40 deals; 25% of reps made quota; 80% of selling hours went to deals it did not win."
     )
+
+
+def test_a_comparison_headline_counts_bookings_a_quota_year_when_years_completed() -> None:
+    table = _table(
+        [
+            ("bookings_per_quota_year", "numbers-game", 4_000_000.0, None, None, None),
+            ("bookings_per_quota_year", "qualify-hard", 3_000_000.0, -1_000_000.0, -1_400_000.0, -600_000.0),
+            ("revenue", "numbers-game", 9_000_000.0, None, None, None),
+            ("revenue", "qualify-hard", 7_000_000.0, -2_000_000.0, -2_500_000.0, -1_500_000.0),
+        ]
+    )
+    assert comparison_headline(table) == (
+        "qualify-hard books 25% less than numbers-game: −$1M a quota year (95% CI −$1.4M to −$600k)."
+    )
+
+
+def test_bookings_a_quota_year_leave_out_the_warm_up_and_partial_years() -> None:
+    from conftest import small_scenario
+
+    import sim
+    from sim import metrics
+
+    result = sim.run(small_scenario("horizon_days=1095"), 3)
+    years = metrics.bookings_by_quota_year(result.events)
+    complete = years.filter((pl.col("year") > 0) & pl.col("complete"))
+    assert complete.height == 2
+    assert result.summary()["bookings_per_quota_year"] == pytest.approx(complete["bookings"].mean())
+    assert result.summary()["bookings_per_quota_year"] < result.summary()["revenue"] / 2

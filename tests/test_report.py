@@ -224,7 +224,10 @@ def test_run_report_tells_the_story_of_the_most_stalled_deal(
     assert page.figures == CHART_KEYS
     curated, rows = page.tables
     summary = json.loads((run_dir / "summary.json").read_text())
-    assert curated[0] == ["figure", "value"] and ["bookings", by_unit(summary["revenue"], "usd")] in curated
+    assert (
+        curated[0] == ["figure", "value"]
+        and ["bookings, whole run with warm-up", by_unit(summary["revenue"], "usd")] in curated
+    )
     assert rows[0] == ["figure", "value"]
     assert dict((r[0], r[1]) for r in rows[1:])["revenue"] == fmt(float(summary["revenue"]))
 

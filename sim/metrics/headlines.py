@@ -25,7 +25,8 @@ class Headline:
 
 
 HEADLINES: tuple[Headline, ...] = (
-    Headline("revenue", "bookings", "usd", "bookings", True),
+    Headline("bookings_per_quota_year", "bookings a quota year", "usd", "bookings", True),
+    Headline("revenue", "bookings, whole run with warm-up", "usd", "bookings", True),
     Headline("deals_won", "deals won", "count", "bookings", True),
     Headline("win_rate", "win rate of closed deals", "share", "bookings", True),
     Headline("median_discount", "median discount", "share", "bookings", False),

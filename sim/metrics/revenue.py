@@ -79,6 +79,13 @@ def bookings_by_quota_year(
     return _bookings_by_period(events, "year", quota_start_day, review_period_days)
 
 
+def bookings_per_quota_year(events: Log) -> float:
+    """Mean bookings of the run's complete quota years (NaN when no quota year completed): what a sales leader
+    calls a year's bookings, the warm-up left out."""
+    years = bookings_by_quota_year(events).filter((pl.col("year") > 0) & pl.col("complete"))
+    return float(years["bookings"].mean()) if years.height else float("nan")  # type: ignore[arg-type]
+
+
 def _bookings_by_period(
     events: Log, per: str, quota_start_day: float | None, review_period_days: float | None
 ) -> pl.DataFrame:

@@ -11,7 +11,7 @@ from sim.metrics.log import Log, lazy
 from sim.metrics.money import CostParameters, money_figures
 from sim.metrics.opportunities import discounts, opportunities, outcome_rates
 from sim.metrics.quota import mean_quota_attainment, share_making_quota
-from sim.metrics.revenue import revenue
+from sim.metrics.revenue import bookings_per_quota_year, revenue
 
 WON_DOLLARS_PER_SHOWN_UNIT = 1000.0
 """``hours_per_won_dollar`` is stored per dollar but shown per $1,000 won, where the figure reads easily."""
@@ -46,6 +46,7 @@ more is better."""
 
 FIGURES: tuple[str, ...] = (
     "revenue",
+    "bookings_per_quota_year",
     "deals_won",
     "closed",
     "win_rate",
@@ -145,6 +146,7 @@ def summary(events: Log, costs: CostParameters | None = None) -> dict[str, Any]:
     cycles = median_cycle_by_segment(lf)
     out: dict[str, Any] = {
         "revenue": total,
+        "bookings_per_quota_year": bookings_per_quota_year(lf),
         "deals_won": won.height,
         **rates,
         **hours,
