@@ -463,3 +463,54 @@ def test_a_script_without_a_main_guard_gets_one_line(tmp_path: Path) -> None:
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.strip() == "2"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--workers", "0"], "error: --workers 0: must be from 1 to 256"),
+        (
+            ["--until-half-width", "2"],
+            "error: --until-half-width 2.0: must be a share between 0 and 1, e.g. 0.05",
+        ),
+        (["--max-replications", "0"], "error: --max-replications 0: must be from 1 to 10,000"),
+    ],
+)
+def test_bad_experiment_run_flags_are_one_line_and_write_nothing(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    path = write_experiment(tmp_path, SWEEP)
+    result = run_cli(["experiment", "run", str(path), "--out", "out", *args], cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == expected
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_base_scenario_is_named_with_the_file(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path, SWEEP)
+    path.write_text(path.read_text().replace('scenario = "baseline"', 'scenario = "basline"'))
+    result = run_cli(["experiment", "run", str(path), "--out", "out"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.startswith("error: ") and "exp.toml: scenario: basline: no such file" in result.stderr
+    )
+    assert "did you mean 'baseline'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["status", "summarize"])
+def test_reading_a_directory_that_holds_no_experiment_is_one_line(tmp_path: Path, command: str) -> None:
+    (tmp_path / "other").mkdir()
+    result = run_cli(["experiment", command, "other"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: other: not an experiment directory (no experiment.json)"
+    assert list((tmp_path / "other").iterdir()) == []
+
+
+def test_a_bad_summary_format_is_one_line_and_writes_no_summary(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_experiment(write_experiment(tmp_path, SWEEP), out, workers=1)
+    result = run_cli(["experiment", "summarize", str(out), "--format", "xml"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: --format 'xml': must be table, csv or json"
+    assert not (out / "summary").exists()

@@ -187,3 +187,14 @@ def test_bookings_a_quota_year_leave_out_the_warm_up_and_partial_years() -> None
     assert complete.height == 2
     assert result.summary()["bookings_per_quota_year"] == pytest.approx(complete["bookings"].mean())
     assert result.summary()["bookings_per_quota_year"] < result.summary()["revenue"] / 2
+
+
+def test_bad_compare_format_and_app_port_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    args = ["compare", "baseline", "--strategies", "numbers-game", "--format", "yaml", "--out", "c", *SETS]
+    done = run_cli(args, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: --format 'yaml': must be one of table, csv, json"
+    assert not (tmp_path / "c").exists()
+    port = run_cli(["app", "--port", "0"], cwd=tmp_path)
+    assert port.returncode == 2
+    assert port.stderr.strip() == "error: --port 0: must be from 1 to 65535"
