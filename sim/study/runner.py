@@ -169,16 +169,23 @@ def describe(loaded: LoadedExperiment, design: Design) -> dict[str, Any]:
     }
 
 
-def plan(directory: Path, info: dict[str, Any], design: pl.DataFrame, retry_failed: bool) -> list[PlannedRun]:
-    """The runs still to do: every (point, replication) of the design without a finished row."""
+def finished_runs(directory: Path, retry_failed: bool) -> tuple[set[tuple[int, int]], int]:
+    """(point, replication) of the runs that need no rerun, and how many of them failed: one scan of the
+    run files. With ``retry_failed`` a failed run is not finished."""
+    results = store.scan_results(directory)
+    if results is None:
+        return set(), 0
+    rows = results.select("point", "replication", "status").collect()
+    if retry_failed:
+        rows = rows.filter(pl.col("status") == "done")
+    finished = set(rows.select("point", "replication").iter_rows())
+    return finished, rows.filter(pl.col("status") == "failed").height
+
+
+def plan(info: dict[str, Any], design: pl.DataFrame, finished: set[tuple[int, int]]) -> list[PlannedRun]:
+    """The runs still to do: every (point, replication) of the design that is not ``finished``."""
     replications = int(info["replications"])
     seeds = replication_seeds(int(info["seed"]), replications)
-    finished: set[tuple[int, int]] = set()
-    results = store.scan_results(directory)
-    if results is not None:
-        keep = pl.col("status") == "done" if retry_failed else pl.col("status").is_in(["done", "failed"])
-        done = results.filter(keep).select("point", "replication").collect()
-        finished = set(done.iter_rows())
     points = design["point"].to_list()
     overrides = {p: tuple(o) for p, o in zip(points, design["overrides"].to_list(), strict=True)}
     return [
@@ -330,13 +337,10 @@ def _run_pending(
     progress: Progress | None,
     retry_failed: bool,
 ) -> None:
-    pending = plan(directory, info, design, retry_failed)
+    finished, failed_before = finished_runs(directory, retry_failed)
+    pending = plan(info, design, finished)
     total = expected_runs(info)
     done_before = total - len(pending)
-    failed_before = 0
-    results = store.scan_results(directory)
-    if results is not None and not retry_failed:
-        failed_before = results.filter(pl.col("status") == "failed").select(pl.len()).collect().item()
     spec = Experiment.model_validate(info["experiment"])
     template = Batch(
         str(directory),

@@ -19,7 +19,7 @@ MAX_ROWS = 40
 """Rows printed per table."""
 
 
-def _wide(
+def wide_rows(
     long: pl.DataFrame, keys: list[str], metrics: list[str], mean: str, low: str, high: str
 ) -> list[list[str]]:
     rows: list[list[str]] = []
@@ -51,13 +51,13 @@ def summary_tables(info: dict[str, Any], tables: dict[str, pl.DataFrame]) -> lis
     out = []
     points = tables.get("points")
     if points is not None and points.height:
-        rows = _wide(points.sort("point"), ["point", *factors], metrics, "mean", "ci_low", "ci_high")
+        rows = wide_rows(points.sort("point"), ["point", *factors], metrics, "mean", "ci_low", "ci_high")
         header = ["point", *factors, *[f"{m}\nmean [95% CI]" for m in metrics]]
         out.append(_table(f"{spec.name}: figures per design point", header, rows, len(factors) + 1))
     differences = tables.get("differences")
     if differences is not None and differences.height:
         keys = ["uncertainty_point", "lever_point", *factors]
-        rows = _wide(differences, keys, metrics, "diff", "diff_low", "diff_high")
+        rows = wide_rows(differences, keys, metrics, "diff", "diff_low", "diff_high")
         header = ["sample", "levers", *factors, *[f"{m}\npaired diff [95% CI]" for m in metrics]]
         title = f"{spec.name}: each lever combination minus the first, paired on the same market draws"
         out.append(_table(title, header, rows, len(keys)))

@@ -46,7 +46,7 @@ from sim.store.outputs import directory_kind
 from sim.store.runs import read_run
 from sim.story import deal_events
 from sim.study.analysis import expected_runs, factor_names, point_summary, sensitivity, spec_of, status_counts
-from sim.study.tables import MAX_ROWS, _wide
+from sim.study.tables import MAX_ROWS, wide_rows
 from sim.viz import charts
 from sim.viz.charts import Chart
 
@@ -343,7 +343,7 @@ def stored_arms(info: dict[str, Any]) -> list[Arm]:
 def experiment_table_html(points: pl.DataFrame, factors: list[str], kept: list[str]) -> str:
     """Figures per design point, cell for cell what ``salesim experiment summarize`` prints, cut to its first
     :data:`~sim.study.tables.MAX_ROWS` points (the summary's Parquet tables hold every one)."""
-    rows = _wide(points.sort("point"), ["point", *factors], kept, "mean", "ci_low", "ci_high")
+    rows = wide_rows(points.sort("point"), ["point", *factors], kept, "mean", "ci_low", "ci_high")
     header = ["point", *factors, *[f"{m}\nmean [95% CI]" for m in kept]]
     note = ""
     if len(rows) > MAX_ROWS:
