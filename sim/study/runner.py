@@ -337,8 +337,8 @@ def _run_pending(
     progress: Progress | None,
     retry_failed: bool,
 ) -> None:
-    finished, failed_before = finished_runs(directory, retry_failed)
-    pending = plan(info, design, finished)
+    already, failed_before = finished_runs(directory, retry_failed)
+    pending = plan(info, design, already)
     total = expected_runs(info)
     done_before = total - len(pending)
     spec = Experiment.model_validate(info["experiment"])
