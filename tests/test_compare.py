@@ -187,3 +187,21 @@ def test_cli_compare_warns_when_a_strategy_override_reaches_one_preset_only(tmp_
     assert (
         "walk_away_days=30.0 apply to numbers-game only; qualify-hard starts from its preset" in result.stdout
     )
+
+
+def test_intervals_are_cut_only_at_bounds_a_figure_really_has() -> None:
+    runs = pl.DataFrame(
+        {
+            "arm": ["a"] * 3 + ["b"] * 3,
+            "replication": [0, 1, 2] * 2,
+            "win_rate": [0.0, 0.01, 0.0, 0.02, 0.0, 0.01],
+            "reputation_change": [-3.6, -3.7, -3.5, -1.0, -1.2, -0.9],
+        }
+    )
+    table = compare_table(runs, ["win_rate", "reputation_change"])
+    share = table.filter((pl.col("metric") == "win_rate") & (pl.col("arm") == "a")).row(0, named=True)
+    assert share["ci_low"] == 0.0  # a share's interval stops at 0
+    own = table.filter((pl.col("metric") == "reputation_change") & (pl.col("arm") == "a")).row(0, named=True)
+    assert (
+        own["ci_high"] < 0 and own["ci_low"] < own["mean"] < own["ci_high"]
+    )  # a caller's own figure is not cut

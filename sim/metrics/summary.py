@@ -119,12 +119,22 @@ BOUNDED_FIGURES: frozenset[str] = frozenset(
 """Shares: figures that lie in [0, 1], so their intervals are kept inside [0, 1] (differences inside [-1, 1])."""
 
 
+def _is_summary_figure(figure: str) -> bool:
+    return figure in FIGURES or any(
+        figure.startswith(f"{name}_") and figure.removeprefix(f"{name}_") in ("smb", "mid_market", "f1000")
+        for name in SEGMENT_FIGURES
+    )
+
+
 def bounds(figure: str) -> tuple[float, float]:
-    """The range a figure's mean can take: [0, 1] for a share, any number for a signed figure, [0, ∞) for the
-    rest."""
-    if figure in SIGNED_FIGURES:
+    """The range a figure's mean can take: [0, 1] for a share, [0, ∞) for the summary's other figures (counts,
+    dollars, hours, days), any number for a signed one and for a figure this module does not define (a
+    caller's own measure, such as a change in reputation)."""
+    if figure in BOUNDED_FIGURES:
+        return (0.0, 1.0)
+    if figure in SIGNED_FIGURES or not _is_summary_figure(figure):
         return (-float("inf"), float("inf"))
-    return (0.0, 1.0) if figure in BOUNDED_FIGURES else (0.0, float("inf"))
+    return (0.0, float("inf"))
 
 
 def display_scale(figure: str) -> float:
