@@ -265,6 +265,7 @@ PARTICIPANTS = 20
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("app")
 def test_twenty_participants_at_once_each_see_their_own_results(tmp_path: Path) -> None:
     with live_server(tmp_path) as server:
         seen = room(server.url, PARTICIPANTS)

@@ -19,7 +19,7 @@ from conftest import CHROMIUM_ARGS, SCREENSHOTS, chromium
 from sim.app.room import LiveServer, live_server
 from sim.app.scenarios import shipped
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("app")]
 
 INTERNAL = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b|\(\d{4,}\)|\ba owner\b|\b[a-z]+_[a-z_]+\b")
 """What a room must never read: an event kind (``StageAdvanced``), a test's digits (``(10101)``), a broken
@@ -262,7 +262,7 @@ def test_a_bad_upload_gets_a_message_and_the_app_keeps_serving(
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     tab.page.set_input_files("#upload input[type=file]", str(path))
-    tab.page.wait_for_selector("#upload-message .error", timeout=15_000)
+    tab.page.wait_for_selector("#upload-message .error", timeout=60_000)
     shown = tab.page.inner_text("#upload-message")
     assert shown.startswith(f"Upload refused: {name}:"), shown
     assert message in shown
@@ -285,7 +285,7 @@ def test_a_good_upload_runs(server: LiveServer, browser: Any, tmp_path: Path) ->
         encoding="utf-8",
     )
     tab.page.set_input_files("#upload input[type=file]", str(path))
-    tab.page.wait_for_selector("#upload-message .ok", timeout=15_000)
+    tab.page.wait_for_selector("#upload-message .ok", timeout=60_000)
     assert tab.page.inner_text("#question") == "Mine?"
     assert tab.slider_value("reps") == 2
     tab.run()
