@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from sim.metrics.log import Log, horizon, lazy
-from sim.metrics.opportunities import opportunities
+from sim.metrics.opportunities import opportunities_of
 from sim.metrics.revenue import MONTH_DAYS
 
 
@@ -84,10 +84,10 @@ _IDLE = "IdleHoursLogged"
 _REASONED = ("lost", "no_decision")
 
 
-def _endings(events: Log) -> pl.LazyFrame:
+def _endings(events: Log, opps: pl.DataFrame | None) -> pl.LazyFrame:
     """Each opportunity with the category its hours fall in; an ending without a category is an error, since
     its hours would otherwise vanish from the sum."""
-    opps = opportunities(events)
+    opps = opportunities_of(events, opps)
     ending = (
         pl.when(pl.col("outcome").is_in(_REASONED))
         .then(pl.concat_str("outcome", pl.lit(":"), pl.col("outcome_reason").fill_null("")))
@@ -105,7 +105,7 @@ def _endings(events: Log) -> pl.LazyFrame:
     return endings.select("opp", "category").lazy()
 
 
-def categorised_hours(events: Log) -> pl.DataFrame:
+def categorised_hours(events: Log, opps: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every selling-hour event with the category its hours fall in (the one definition; see the module).
 
     Columns ``t``, ``day`` (when the hours were worked: ``t``, or the week's first day for idle hours),
@@ -135,7 +135,7 @@ def categorised_hours(events: Log) -> pl.DataFrame:
             pl.coalesce("opp", "opened").alias("opp"),
             "hours",
         )
-        .join(_endings(lf), on="opp", how="left")
+        .join(_endings(lf, opps), on="opp", how="left")
     )
     category = (
         pl.when(pl.col("kind") == _IDLE)
@@ -147,10 +147,10 @@ def categorised_hours(events: Log) -> pl.DataFrame:
     return hours.with_columns(category.alias("category")).sort("seq").drop("seq").collect()
 
 
-def hours_by_category(events: Log) -> pl.DataFrame:
+def hours_by_category(events: Log, opps: pl.DataFrame | None = None) -> pl.DataFrame:
     """Selling hours per category, every category of :data:`HOURS_CATEGORIES` in order (zero when absent):
     columns ``category``, ``label``, ``group``, ``hours``. They add up to the selling hours."""
-    totals = categorised_hours(events).group_by("category").agg(pl.col("hours").sum())
+    totals = categorised_hours(events, opps).group_by("category").agg(pl.col("hours").sum())
     grid = pl.DataFrame(
         {
             "category": [c.key for c in HOURS_CATEGORIES],
@@ -161,13 +161,13 @@ def hours_by_category(events: Log) -> pl.DataFrame:
     return grid.join(totals, on="category", how="left").with_columns(pl.col("hours").fill_null(0.0))
 
 
-def hours_summary(events: Log) -> dict[str, float]:
+def hours_summary(events: Log, opps: pl.DataFrame | None = None) -> dict[str, float]:
     """Selling hours (booked and idle), admin hours, utilisation, the hours of every category
     (``<category>_hours``), and the wasted share; ``selling_share`` is selling ÷ selling plus admin hours (the
     share of the week left for selling, what published time studies measure; idle hours are in it)."""
     lf = lazy(events)
     admin = lf.filter(pl.col("kind") == _NOT_SELLING).select(pl.col("hours").sum()).collect().item() or 0.0
-    by_category = dict(hours_by_category(lf).select("category", "hours").iter_rows())
+    by_category = dict(hours_by_category(lf, opps).select("category", "hours").iter_rows())
     selling = sum(by_category.values())
     idle = by_category["idle"]
     booked = selling - idle

@@ -60,9 +60,18 @@ def opportunities(events: Log) -> pl.DataFrame:
     )
 
 
-def outcome_rates(events: Log) -> dict[str, float]:
+def opportunities_of(events: Log, opps: pl.DataFrame | None) -> pl.DataFrame:
+    """``opps`` if the caller already built :func:`opportunities` of ``events``, else built now.
+
+    Several figures start from the same table; a caller computing many of them from one log (a run's summary)
+    builds it once and passes it on, which takes about half the time off a summary.
+    """
+    return opportunities(events) if opps is None else opps
+
+
+def outcome_rates(events: Log, opps: pl.DataFrame | None = None) -> dict[str, float]:
     """Win, loss, no-decision and walk-away rates over closed opportunities; no-decision share of decided ones."""
-    opps = opportunities(events).filter(pl.col("outcome") != "open")
+    opps = opportunities_of(events, opps).filter(pl.col("outcome") != "open")
     n = opps.height
     counts = {
         k: opps.filter(pl.col("outcome") == k).height for k in ("won", "lost", "no_decision", "walked_away")
@@ -78,10 +87,10 @@ def outcome_rates(events: Log) -> dict[str, float]:
     }
 
 
-def discounts(events: Log) -> pl.DataFrame:
+def discounts(events: Log, opps: pl.DataFrame | None = None) -> pl.DataFrame:
     """Discount off list on every won deal, with segment and list and won amounts."""
     return (
-        opportunities(events)
+        opportunities_of(events, opps)
         .filter(pl.col("outcome") == "won")
         .select("opp", "segment", "list_amount", "won_amount", "discount")
     )

@@ -149,11 +149,12 @@ def summary(events: Log, costs: CostParameters | None = None) -> dict[str, Any]:
     ran; ``RunResult.summary`` passes them); without them the figures that need a price are NaN.
     """
     lf = lazy(events)
-    rates = outcome_rates(lf)
-    hours = hours_summary(lf)
+    opps = opportunities(lf)  # built once: most figures start from it
+    rates = outcome_rates(lf, opps)
+    hours = hours_summary(lf, opps)
     total = revenue(lf)
-    won = discounts(lf)
-    cycles = median_cycle_by_segment(lf)
+    won = discounts(lf, opps)
+    cycles = median_cycle_by_segment(lf, opps)
     out: dict[str, Any] = {
         "revenue": total,
         "bookings_per_quota_year": bookings_per_quota_year(lf),
@@ -164,7 +165,7 @@ def summary(events: Log, costs: CostParameters | None = None) -> dict[str, Any]:
         "median_discount": float(won["discount"].median()) if won.height else float("nan"),  # type: ignore[arg-type]
         "share_making_quota": share_making_quota(lf),
         "mean_quota_attainment": mean_quota_attainment(lf),
-        "opportunities": opportunities(lf).height,
+        "opportunities": opps.height,
         **money_figures(lf, costs),
     }
     for row in cycles.iter_rows(named=True):
