@@ -6,15 +6,16 @@ from __future__ import annotations
 import base64
 import json
 import statistics
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 import sim
+from sim import metrics
 from sim.app import scenarios as catalogue
 from sim.app.board import Board, BoardError
 from sim.app.levers import LeverError, Levers
@@ -114,15 +115,23 @@ def test_a_good_upload_is_a_scenario() -> None:
     assert scenario.name == "mine" and scenario.sales_org.reps == 3
 
 
-def test_every_workshop_preset_runs_in_well_under_a_second_an_arm() -> None:
+def test_every_workshop_preset_covers_exactly_one_whole_quota_year() -> None:
+    """A workshop preset runs the warm-up and one quota year, no more (each day past it is CPU the room waits
+    for, and no figure of the headline uses it), and that year closes, so bookings a quota year and reps
+    making quota are defined. How fast they run is `benchmarks/app.py`'s business, not a test's."""
     names = [n for n, _ in catalogue.scenario_choices() if n.startswith(catalogue.WORKSHOP_PREFIX)]
     assert len(names) >= 3
     for name in names:
         scenario = catalogue.shipped(name)
-        started = time.process_time()
         result = sim.run(scenario)
-        assert time.process_time() - started < 0.5, name  # a Run is five of these per arm
-        assert result.summary()["opportunities"] > 0
+        year = metrics.bookings_by_quota_year(result.events)
+        assert year["label"].to_list()[:2] == ["warm-up", "Y1"], name
+        assert year["complete"].to_list()[:2] == [True, True], name
+        # A quota year is twelve 30.4-day reviews (364.8 days): past it, the run keeps less than a day.
+        assert year["days"][2:].sum() < 1.0, name
+        summary = result.summary()
+        assert summary["opportunities"] > 0 and summary["bookings_per_quota_year"] > 0, name
+        assert result.events.filter(pl.col("kind") == "QuotaPeriodClosed").height > 0, name
 
 
 # ---------------------------------------------------------------------------------------------- the runner

@@ -48,9 +48,12 @@ from sim.config import PRESETS, Scenario, ScenarioError
 ANSWER_WAIT_SECONDS = 2.5
 """How long a Run's callback waits for the pool before answering "running" and letting the page poll."""
 
-DEFAULT_REPLICATIONS = 5
-"""Replications of a Run unless the participant asks for more: five workshop-sized runs per arm take about
-half a second of CPU."""
+DEFAULT_REPLICATIONS = 4
+"""Replications of a Run unless the participant asks for more. Four workshop-sized runs an arm take about 0.4 s
+of CPU, so a room of twenty who press Run at once with twenty different settings (twenty-one arms on two
+cores, ``benchmarks/app.py``) has its median answer in about 2.5 s; five draws put that median over 3 s. Every
+arm runs on the same draws as the control, so the paired difference resolves the large effects with four;
+the slider asks for more when an interval spans zero."""
 
 BOARD_REPLICATIONS = 8
 """Replications of every board entry: more than a Run's, since the board ranks teams against each other."""
@@ -201,7 +204,7 @@ def _lever_panel() -> html.Div:
                 2,
                 MAX_APP_REPLICATIONS,
                 1,
-                {2: "2", 5: "5", 10: "10", 20: "20", 50: "50"},
+                {2: "2", 4: "4", 10: "10", 20: "20", 50: "50"},
                 DEFAULT_REPLICATIONS,
             ),
             html.Div(
