@@ -204,7 +204,7 @@ def _lever_panel() -> html.Div:
                 2,
                 MAX_APP_REPLICATIONS,
                 1,
-                {2: "2", 4: "4", 10: "10", 20: "20", 50: "50"},
+                {4: "4", 10: "10", 20: "20", 50: "50"},
                 DEFAULT_REPLICATIONS,
             ),
             html.Div(

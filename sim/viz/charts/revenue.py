@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from sim.format import money, strategy_order
-from sim.viz.bands import band_traces, replication_band
+from sim.viz.bands import band_traces, nonnegative, replication_band
 from sim.viz.charts.words import count, relative
 from sim.viz.style import Chart, layout
 
@@ -48,7 +48,7 @@ def revenue_chart(revenue: pl.DataFrame) -> Chart | None:
         .with_columns(pl.lit(0.0).alias("day"), pl.lit(0.0).alias("cumulative"))
     )
     curve = pl.concat([start, revenue.select("arm", "replication", "day", "cumulative")])
-    band = replication_band(curve, "day", "cumulative")
+    band = nonnegative(replication_band(curve, "day", "cumulative"))  # bookings are never below $0
     fig = go.Figure()
     band_traces(fig, band, "day", "day %{x:.0f}: $%{y:,.0f}<extra></extra>")
     several = len(strategy_order(revenue)) > 1

@@ -117,7 +117,8 @@ def waste_chart(hours: pl.DataFrame) -> Chart | None:
     }
     won_share = {
         a: mean_interval(
-            shares.filter((pl.col("arm") == a) & (pl.col("category") == "won"))["share"].to_list()
+            shares.filter((pl.col("arm") == a) & (pl.col("category") == "won"))["share"].to_list(),
+            limits=(0.0, 1.0),  # a share: "not won: 96% (91%–101%)" was possible on four draws
         )
         for a in arms
     }
