@@ -53,7 +53,7 @@ DEFAULT_REPLICATIONS = 4
 of CPU, so a room of twenty who press Run at once with twenty different settings (twenty-one arms on two
 cores, ``benchmarks/app.py``) has its median answer in about 2.5 s; five draws put that median over 3 s. Every
 arm runs on the same draws as the control, so the paired difference resolves the large effects with four;
-the slider asks for more when an interval spans zero."""
+for a small one the participant raises the replications slider (docs/workshop.md says where)."""
 
 BOARD_REPLICATIONS = 8
 """Replications of every board entry: more than a Run's, since the board ranks teams against each other."""
