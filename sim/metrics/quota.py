@@ -46,16 +46,26 @@ def quota_years(events: Log) -> pl.DataFrame:
     return _quota_events(events, "QuotaPeriodClosed", "quota", made).collect()
 
 
+def quota_year_figures(events: Log) -> dict[str, float]:
+    """``share_making_quota`` and ``mean_quota_attainment`` over the closed rep quota years, from one read of
+    them (a run's summary wants both; NaN when no year closed)."""
+    years = quota_years(events)
+    if not years.height:
+        return {"share_making_quota": float("nan"), "mean_quota_attainment": float("nan")}
+    return {
+        "share_making_quota": float(years["made"].mean()),  # type: ignore[arg-type]
+        "mean_quota_attainment": float(years["attainment"].mean()),  # type: ignore[arg-type]
+    }
+
+
 def share_making_quota(events: Log) -> float:
     """Share of closed rep quota years that made quota (NaN when no year closed)."""
-    years = quota_years(events)
-    return float(years["made"].mean()) if years.height else float("nan")  # type: ignore[arg-type]
+    return quota_year_figures(events)["share_making_quota"]
 
 
 def mean_quota_attainment(events: Log) -> float:
     """Mean attainment over closed rep quota years (NaN when no year closed)."""
-    years = quota_years(events)
-    return float(years["attainment"].mean()) if years.height else float("nan")  # type: ignore[arg-type]
+    return quota_year_figures(events)["mean_quota_attainment"]
 
 
 def quota_on_track(events: Log) -> pl.DataFrame:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.config import SEGMENTS
 from sim.metrics.cycles import median_cycle_by_segment
 from sim.metrics.hours import hours_summary
 from sim.metrics.log import Log, lazy
 from sim.metrics.money import CostParameters, money_figures
 from sim.metrics.opportunities import discounts, opportunities, outcome_rates
-from sim.metrics.quota import mean_quota_attainment, share_making_quota
+from sim.metrics.quota import quota_year_figures
 from sim.metrics.revenue import bookings_per_quota_year, revenue
 
 WON_DOLLARS_PER_SHOWN_UNIT = 1000.0
@@ -121,7 +122,7 @@ BOUNDED_FIGURES: frozenset[str] = frozenset(
 
 def _is_summary_figure(figure: str) -> bool:
     return figure in FIGURES or any(
-        figure.startswith(f"{name}_") and figure.removeprefix(f"{name}_") in ("smb", "mid_market", "f1000")
+        figure.startswith(f"{name}_") and figure.removeprefix(f"{name}_") in SEGMENTS
         for name in SEGMENT_FIGURES
     )
 
@@ -163,8 +164,7 @@ def summary(events: Log, costs: CostParameters | None = None) -> dict[str, Any]:
         **hours,
         "hours_per_won_dollar": hours["booked_hours"] / total if total else float("nan"),
         "median_discount": float(won["discount"].median()) if won.height else float("nan"),  # type: ignore[arg-type]
-        "share_making_quota": share_making_quota(lf),
-        "mean_quota_attainment": mean_quota_attainment(lf),
+        **quota_year_figures(lf),
         "opportunities": opps.height,
         **money_figures(lf, costs),
     }
