@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 
 import sim
-from sim.argtypes import positive
 from sim.cli import DEMO_MARKETS, DEMO_STRATEGIES
 from sim.config import load_scenario
+from sim.tools.argtypes import positive
 
 TARGET_DEMO_SECONDS = 60.0
 TARGET_SCENARIO_SECONDS = 15.0

@@ -41,9 +41,9 @@ import simpy
 from proc_status import status_kib
 
 import sim
-from sim.argtypes import positive
 from sim.config import Scenario, load_scenario
 from sim.results import run
+from sim.tools.argtypes import positive
 
 TARGET_RATIO = 0.25
 TARGET_BYTES_PER_EVENT = 300.0

@@ -46,7 +46,7 @@ from typing import Any
 from proc_status import status_kib
 
 import sim
-from sim.argtypes import positive
+from sim.tools.argtypes import positive
 
 TARGET_EFFICIENCY = 0.9
 """Speed-up target per worker: 1.8× from 1 to 2 workers."""

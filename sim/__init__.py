@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim import metrics
-    from sim.comparison import compare, compare_table
     from sim.config import Scenario, ScenarioError, load_scenario
     from sim.core.state import State, replay
     from sim.results import RunResult, load_run, run, save_run
     from sim.study import experiment
+    from sim.study.comparison import compare, compare_table
 
 #: Where each public name lives; imported when first asked for.
 _HOMES: dict[str, str] = {
@@ -30,8 +30,8 @@ _HOMES: dict[str, str] = {
     "Scenario": "sim.config",
     "ScenarioError": "sim.config",
     "State": "sim.core.state",
-    "compare": "sim.comparison",
-    "compare_table": "sim.comparison",
+    "compare": "sim.study.comparison",
+    "compare_table": "sim.study.comparison",
     "experiment": "sim.study",
     "load_run": "sim.results",
     "load_scenario": "sim.config",

@@ -25,7 +25,13 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.config import ScenarioError, load_scenario
-from sim.format import comparison_header, comparison_rows, curated_comparisons, headline_rows, summary_rows
+from sim.words.format import (
+    comparison_header,
+    comparison_rows,
+    curated_comparisons,
+    headline_rows,
+    summary_rows,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -200,10 +206,10 @@ def run(
     """Run one scenario, write a self-describing run directory, print its headline figures."""
     from contextlib import nullcontext
 
-    from sim.narrative import run_headline
     from sim.results import run as run_scenario
     from sim.results import save_run
     from sim.store.directories import claim
+    from sim.words.narrative import run_headline
 
     with clean_errors():
         check_format(output_format)
@@ -240,7 +246,7 @@ def replay(
 ) -> None:
     """Tell the story of one deal, event by event (without --opportunity: list notable deals)."""
     from sim.results import load_run
-    from sim.story import deal_story, notable_deals
+    from sim.words.story import deal_story, notable_deals
 
     with clean_errors():
         result = load_run(run_dir)
@@ -288,10 +294,10 @@ def run_comparison(
     headline and the table (or, with ``output_format`` csv or json, only the table, machine-readable)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from sim.arms import arm_scenario, unshared_overrides
-    from sim.comparison import as_arms, check_counts, compare_table
-    from sim.comparison import compare as run_compare
-    from sim.narrative import comparison_headline
+    from sim.study.arms import arm_scenario, unshared_overrides
+    from sim.study.comparison import as_arms, check_counts, compare_table
+    from sim.study.comparison import compare as run_compare
+    from sim.words.narrative import comparison_headline
 
     check_counts(replications, workers)
     arms = as_arms(arm_specs)
@@ -407,7 +413,7 @@ def compare(
 ) -> None:
     """Compare arms (strategy presets, or presets with overrides) on the same simulated market, with 95%
     intervals and paired differences against the first."""
-    from sim.comparison import StrategyError
+    from sim.study.comparison import StrategyError
 
     with clean_errors():
         try:
@@ -417,7 +423,7 @@ def compare(
                 )
             specs = [s for s in (strategies or "").split(",") if s.strip()]
             if specs:
-                from sim.comparison import parse_strategies
+                from sim.study.comparison import parse_strategies
 
                 parse_strategies(specs)
             check_format(output_format)
@@ -514,9 +520,9 @@ def demo(
     """Compare numbers-game and qualify-hard on an SMB and a Fortune 1000 market; write one HTML report."""
     import time
 
-    from sim.comparison import StrategyError, check_counts
     from sim.store.comparisons import write_demo
     from sim.store.directories import staged
+    from sim.study.comparison import StrategyError, check_counts
     from sim.viz.report import ReportError, build_report
 
     started = time.perf_counter()

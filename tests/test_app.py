@@ -23,8 +23,8 @@ from sim.app.room import ROOM_SCENARIO, live_server, participant_levers, room
 from sim.app.runner import Runner
 from sim.app.server import DEFAULT_REPLICATIONS, build, plan
 from sim.app.story import deal_options, deal_story, plain
-from sim.arms import Arm
 from sim.config import ScenarioError
+from sim.study.arms import Arm
 
 WORKSHOP = "workshop_numbers_vs_qualify"
 

@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 from conftest import SMALL, run_cli, small_scenario
 
-from sim.arms import Arm, ArmError, arm_scenario, parse_arm, parse_arms
-from sim.comparison import compare
 from sim.core.events import MARKET_KINDS
 from sim.store.parquet import read_events
+from sim.study.arms import Arm, ArmError, arm_scenario, parse_arm, parse_arms
+from sim.study.comparison import compare
 
 
 def test_an_arm_is_a_name_a_preset_and_overrides() -> None:

@@ -12,11 +12,11 @@ import pytest
 from conftest import small_scenario
 
 from sim import metrics
-from sim.arms import arm_scenario, parse_arm
 from sim.config import load_scenario
 from sim.core.events import SCHEMA
 from sim.engine import simulate
-from sim.stats import mean_interval
+from sim.study.arms import arm_scenario, parse_arm
+from sim.study.stats import mean_interval
 from sim.viz import charts
 from sim.viz.charts.forecast import times
 from sim.viz.charts.quarters import money

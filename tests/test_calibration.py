@@ -13,8 +13,8 @@ import pytest
 from conftest import small_scenario
 
 import sim
-from sim import calibration
 from sim.config import PRESETS
+from sim.metrics import calibration
 
 SEEDS = (1, 2, 3, 4, 5)
 MIN_WINS_PER_SEGMENT = 30

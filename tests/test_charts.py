@@ -11,14 +11,14 @@ import pytest
 from conftest import LiveRun
 
 from sim import metrics
-from sim.comparison import compare_table
 from sim.core.events import SCHEMA
-from sim.format import fmt, money
 from sim.model.strategy import PRESETS
-from sim.stats import mean_interval
-from sim.story import deal_events
+from sim.study.comparison import compare_table
+from sim.study.stats import mean_interval
 from sim.viz import charts
 from sim.viz.charts import Chart, strategy_colour, tag
+from sim.words.format import fmt, money
+from sim.words.story import deal_events
 
 # --------------------------------------------------------------------------------------------------------
 # A tiny log, written by hand: two accounts, five contacts, three deals (won, lost, no decision).

@@ -11,8 +11,8 @@ import pytest
 import sim
 from sim.config import Scenario, StrategyConfig, load_scenario
 from sim.core.events import ID_COLUMNS, KINDS, PAYLOAD_COLUMNS, SCHEMA
-from sim.docs import NO_DESCRIPTION, column_descriptions, events_markdown
 from sim.model.strategy import PRESETS, policy_as_dict
+from sim.tools.docs import NO_DESCRIPTION, column_descriptions, events_markdown
 
 EVENTS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "events.md"
 
@@ -25,7 +25,7 @@ def baseline_log() -> pl.DataFrame:
 
 def test_events_page_equals_the_rendered_registry() -> None:
     assert EVENTS_PAGE.read_text(encoding="utf-8") == events_markdown(), (
-        "docs/events.md is stale: regenerate it with `python -m sim.docs > docs/events.md`"
+        "docs/events.md is stale: regenerate it with `python -m sim.tools.docs > docs/events.md`"
     )
 
 

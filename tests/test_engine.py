@@ -106,9 +106,9 @@ def test_benchmark_refuses_bad_arguments(args: list[str], expected: str) -> None
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        (["-m", "sim.breakeven", "--seeds", "0"], "--seeds: 0 must be positive"),
-        (["-m", "sim.breakeven", "--workers", "two"], "--workers: 'two' is not a number"),
-        (["-m", "sim.findings", "--replications", "-3"], "--replications: -3 must be positive"),
+        (["-m", "sim.tools.breakeven", "--seeds", "0"], "--seeds: 0 must be positive"),
+        (["-m", "sim.tools.breakeven", "--workers", "two"], "--workers: 'two' is not a number"),
+        (["-m", "sim.tools.findings", "--replications", "-3"], "--replications: -3 must be positive"),
         (
             [str(Path(__file__).resolve().parent.parent / "benchmarks" / "demo.py"), "--repeat", "0"],
             "must be positive",

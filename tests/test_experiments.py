@@ -18,7 +18,6 @@ import pytest
 from conftest import run_cli
 
 import sim
-from sim.stats import mean_interval, paired_difference
 from sim.store import experiments as store
 from sim.study.analysis import (
     lever_differences,
@@ -31,6 +30,7 @@ from sim.study.analysis import (
 from sim.study.design import build_design, salib_problem, sample_uncertainties
 from sim.study.runner import run_experiment
 from sim.study.spec import Experiment, load_experiment, shipped_experiment_names
+from sim.study.stats import mean_interval, paired_difference
 
 TINY = [
     "horizon_days=200",

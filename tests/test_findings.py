@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from sim.config import load_scenario, shipped_scenario_names
-from sim.findings import QUESTIONS, Question, findings_document, main
+from sim.tools.findings import QUESTIONS, Question, findings_document, main
 
 SMALL = (
     "horizon_days=240",
@@ -46,7 +46,7 @@ def test_the_document_states_question_answer_and_mechanism_per_scenario() -> Non
     questions = _tiny()
     doc = findings_document(questions, replications=3, workers=1)
     assert doc.startswith("# Findings")
-    assert "python -m sim.findings --replications 3 --workers 1" in doc
+    assert "python -m sim.tools.findings --replications 3 --workers 1" in doc
     sections = re.split(r"^## ", doc, flags=re.MULTILINE)[1:]
     assert len(sections) == len(questions)
     for question, text in zip(questions, sections, strict=True):

@@ -11,8 +11,8 @@ import pytest
 from conftest import small_scenario
 
 import sim
-from sim.comparison import compare, compare_table
 from sim.config import ScenarioError, load_scenario, scenario_to_toml
+from sim.study.comparison import compare, compare_table
 
 PLAN = "sales_org.hires=[{day = 120, reps = 3}]"
 

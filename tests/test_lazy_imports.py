@@ -16,7 +16,7 @@ import pytest
 import sim
 
 SIM = Path(sim.__file__).parent
-ENGINE_SIDE = ("sim.engine", "sim.model", "sim.results", "sim.comparison")
+ENGINE_SIDE = ("sim.engine", "sim.model", "sim.results", "sim.study.comparison")
 
 
 def loaded_after(statement: str) -> list[str]:

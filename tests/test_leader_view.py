@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 from conftest import SMALL, run_cli
 
-from sim.format import by_unit, range_by_unit
 from sim.metrics import FIGURES
-from sim.narrative import comparison_headline, run_headline
+from sim.words.format import by_unit, range_by_unit
+from sim.words.narrative import comparison_headline, run_headline
 
 SETS = [arg for o in (*SMALL, "horizon_days=400") for arg in ("--set", o)]
 

@@ -14,9 +14,9 @@ from conftest import SMALL, chromium, run_cli
 
 from sim import metrics
 from sim.cli import demo_directory
-from sim.format import by_unit, curated_comparison, fmt, interval
 from sim.store.parquet import read_events
 from sim.viz.report import interesting_deal, load_report
+from sim.words.format import by_unit, curated_comparison, fmt, interval
 
 STRATEGIES = ("numbers-game", "qualify-hard")
 CHART_KEYS = [

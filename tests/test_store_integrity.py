@@ -25,13 +25,13 @@ import pytest
 from conftest import SMALL, LiveRun, run_cli
 
 import sim
-from sim.comparison import compare
 from sim.results import RunResult, load_run, save_run
 from sim.store.comparisons import read_comparison
 from sim.store.directories import claim, lock_file, staged
 from sim.store.files import StoreError, atomic_write_bytes
 from sim.store.parquet import SchemaError
 from sim.store.runs import RunDirError
+from sim.study.comparison import compare
 
 TINY = (
     "market.smb.accounts=50",
@@ -193,7 +193,7 @@ def test_the_run_report_shows_figures_from_the_log_not_from_summary_json(stored:
 
     section = run_section(stored)
     revenue = sim.metrics.summary(load_run(stored).events)["revenue"]
-    assert sim.format.fmt(float(revenue)) in section.table_html
+    assert sim.words.format.fmt(float(revenue)) in section.table_html
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.story import describe
+from sim.words.story import describe
 
 
 def test_story_phrases_use_plain_words() -> None:

@@ -2,7 +2,7 @@
 
 A room moves a handful of levers, not two hundred scenario fields: the strategy preset, the 20-minute test's
 threshold, walk-away days, the share of buying groups with a stalling CIO, the segment mix and the number of
-reps. :class:`Levers` holds one setting of them; :meth:`Levers.arm` turns it into an :class:`~sim.arms.Arm`
+reps. :class:`Levers` holds one setting of them; :meth:`Levers.arm` turns it into an :class:`~sim.study.arms.Arm`
 whose overrides are only the levers that differ from the scenario (or from the preset, when the participant
 picked another one), so a participant who moves nothing runs exactly the scenario's control and the two share
 one cached result.
@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sim.arms import Arm
 from sim.config import PRESETS, Policy, Scenario, ScenarioError, StrategyConfig
 from sim.model.strategy import resolve_policy
+from sim.study.arms import Arm
 
 MAX_APP_REPS = 50
 """The most reps the app's lever offers: a workshop run stays seconds long."""
@@ -180,7 +180,7 @@ def _stalling_share(scenario: Scenario) -> int:
 
 def base_policy(scenario: Scenario, preset: str) -> Policy:
     """The policy an arm of ``preset`` starts from: the scenario's own when it names that preset (keeping the
-    file's strategy overrides, as :func:`sim.arms.arm_scenario` does), else the bare preset."""
+    file's strategy overrides, as :func:`sim.study.arms.arm_scenario` does), else the bare preset."""
     if scenario.strategy.preset == preset:
         return resolve_policy(scenario.strategy)
     return resolve_policy(StrategyConfig(preset=preset))

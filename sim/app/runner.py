@@ -1,7 +1,7 @@
 """Runs for the app: in a process pool, never in the server's threads, with a cache of pure results.
 
 A Run is a set of *arms* (a resolved scenario each) on the same replication seeds. Each (arm, replication)
-is one task for a spawned process pool (:func:`sim.workers.new_process_pool`), so a room of participants
+is one task for a spawned process pool (:func:`sim.study.workers.new_process_pool`), so a room of participants
 keeps every core busy while the web server's threads only wait; the page polls a job's progress and can
 cancel it.
 
@@ -205,7 +205,7 @@ class Runner:
     def pool(self) -> Executor:
         with self._lock:
             if self._pool is None:
-                from sim.workers import new_process_pool
+                from sim.study.workers import new_process_pool
 
                 self._pool = new_process_pool(self._workers)
             return self._pool
@@ -221,7 +221,7 @@ class Runner:
         if pool is not None and self._own_pool:
             from concurrent.futures import ProcessPoolExecutor
 
-            from sim.workers import stop_pool
+            from sim.study.workers import stop_pool
 
             if isinstance(pool, ProcessPoolExecutor):
                 stop_pool(pool)

@@ -42,8 +42,8 @@ from sim.app.views import (
     story_figure,
     story_panel,
 )
-from sim.arms import arm_scenario
 from sim.config import PRESETS, Scenario, ScenarioError
+from sim.study.arms import arm_scenario
 
 ANSWER_WAIT_SECONDS = 2.5
 """How long a Run's callback waits for the pool before answering "running" and letting the page poll."""

@@ -1,6 +1,6 @@
 """One deal as a timeline a room can step through, in plain words.
 
-Each step is one event of the deal (:func:`sim.story.deal_events`: the contact's first steps, the deal's own
+Each step is one event of the deal (:func:`sim.words.story.deal_events`: the contact's first steps, the deal's own
 events, and the buyer's events at the account while it was open), with what a room needs beside it: the hours
 the rep has burnt so far, the buying job the buyer is really on, and the vendor stage the rep believes the deal
 has reached. The two rarely agree, which is the point of the exercise. The forecast close day is the day the
@@ -8,7 +8,7 @@ leader's forecast expects the deal to close: the log records no close day per de
 forecast's own rule (:func:`sim.model.forecast.pipeline_review`: opened + the sales cycle reps expect in that
 segment).
 
-Sentences come from :func:`sim.story.describe`, except where that would show a room an internal name (an event
+Sentences come from :func:`sim.words.story.describe`, except where that would show a room an internal name (an event
 kind, a title code, a test's digits); those are written here.
 """
 
@@ -23,7 +23,7 @@ import polars as pl
 from sim import metrics
 from sim.config import Scenario
 from sim.core.events import BUYING_JOBS
-from sim.story import deal_events, describe
+from sim.words.story import deal_events, describe
 
 TITLE_WORDS = {
     "manager": "a manager",

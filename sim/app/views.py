@@ -1,8 +1,8 @@
 """What the page shows: a Run's charts and table, the board, a deal's timeline, as Dash components.
 
 The charts are the report's own (:mod:`sim.viz.charts`, fed as :mod:`sim.viz.report` feeds them), the table
-and the headline sentence are the terminal's (:func:`sim.format.curated_comparison`,
-:func:`sim.narrative.comparison_headline`), so the room sees the same figures ``salesim compare`` prints.
+and the headline sentence are the terminal's (:func:`sim.words.format.curated_comparison`,
+:func:`sim.words.narrative.comparison_headline`), so the room sees the same figures ``salesim compare`` prints.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from sim.app.board import Snapshot
 from sim.app.levers import Levers
 from sim.app.runner import ArmResult
 from sim.app.story import Story
-from sim.comparison import compare_table
-from sim.format import by_unit, curated_comparison, range_by_unit
 from sim.metrics import bounds
 from sim.metrics.headlines import HEADLINE_BY_KEY
-from sim.narrative import comparison_headline
-from sim.stats import mean_interval
+from sim.study.comparison import compare_table
+from sim.study.stats import mean_interval
 from sim.viz import charts
+from sim.words.format import by_unit, curated_comparison, range_by_unit
+from sim.words.narrative import comparison_headline
 
 CONTROL = "control"
 CHOICE = "your choice"

@@ -2,7 +2,7 @@
 
 The run summary holds some fifty figures (:data:`sim.metrics.summary.FIGURES`); the terminal, the report and
 the comparison table lead with these and keep the rest one flag away (``--all``). The unit says how a figure
-is written (:func:`sim.format.by_unit`): dollars, a share as a percentage, hours, days or a count.
+is written (:func:`sim.words.format.by_unit`): dollars, a share as a percentage, hours, days or a count.
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ import numpy as np
 import polars as pl
 
 from sim.metrics import bounds
-from sim.stats import difference_bounds
 from sim.store import experiments as store
 from sim.study.design import salib_problem
 from sim.study.spec import Experiment
+from sim.study.stats import difference_bounds
 
 CONFIDENCE = 0.95
 

@@ -34,7 +34,7 @@ from sim.store.directories import claim
 from sim.study.analysis import expected_runs, half_widths_needed, manifest_frame
 from sim.study.design import Design, build_design
 from sim.study.spec import MAX_RUNS, Experiment, LoadedExperiment, load_experiment
-from sim.workers import check_main_guard, one_thread_per_worker, process_pool
+from sim.study.workers import check_main_guard, one_thread_per_worker, process_pool
 
 MAX_BATCH_RUNS = 25
 """The most runs one task carries: enough to be worth sending, few enough that a kill loses little."""

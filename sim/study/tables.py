@@ -12,8 +12,8 @@ from typing import Any
 import polars as pl
 from rich.table import Table
 
-from sim.format import fmt, interval
 from sim.study.analysis import factor_names, spec_of
+from sim.words.format import fmt, interval
 
 MAX_ROWS = 40
 """Rows printed per table."""

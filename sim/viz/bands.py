@@ -1,5 +1,5 @@
 """Interval bands over replications: a metric frame per run is tagged with its strategy and replication,
-then summarised per strategy and x as the mean and a 95% t-interval (:func:`sim.stats.mean_interval`, the
+then summarised per strategy and x as the mean and a 95% t-interval (:func:`sim.study.stats.mean_interval`, the
 same interval as the comparison table), and drawn as a mean line with a shaded band."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import strategy_order
-from sim.stats import mean_interval
+from sim.study.stats import mean_interval
 from sim.viz.style import rgba, strategy_colour
+from sim.words.format import strategy_order
 
 
 def tag(frame: pl.DataFrame, strategy: str, replication: int = 0) -> pl.DataFrame:
@@ -92,7 +92,7 @@ def day_band_chart(frame: pl.DataFrame, y: str, hover: str) -> go.Figure:
 
 def nonnegative(band: pl.DataFrame) -> pl.DataFrame:
     """A band of a figure that cannot be negative (dollars, counts) with the part of each interval below 0 cut
-    off: a t-interval over a few skewed runs can reach below zero (as :func:`sim.stats.mean_interval` cuts a
+    off: a t-interval over a few skewed runs can reach below zero (as :func:`sim.study.stats.mean_interval` cuts a
     share's to [0, 1])."""
     return band.with_columns(pl.col("low").clip(lower_bound=0.0))
 

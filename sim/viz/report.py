@@ -4,7 +4,7 @@ The report reads only what a directory holds (verified event logs and the compar
 :mod:`sim.store`, computes every
 figure through :mod:`sim.metrics`, draws it with :mod:`sim.viz.charts`, and writes a single file that works
 offline: plotly.js is inlined once, nothing is fetched from the network. The summary table uses the same
-cells as the CLI (:mod:`sim.format`), so the report and ``salesim compare`` show the same numbers.
+cells as the CLI (:mod:`sim.words.format`), so the report and ``salesim compare`` show the same numbers.
 
 Directory kinds, recognised by the file that marks them complete:
 
@@ -28,8 +28,18 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from sim import metrics
-from sim.arms import Arm
-from sim.format import (
+from sim.metrics.headlines import HEADLINE_BY_KEY, HEADLINES
+from sim.store.comparisons import DEMO_FILE, StoredComparison, is_comparison_dir, read_comparison, read_demo
+from sim.store.experiments import read_experiment_info
+from sim.store.files import atomic_write_bytes, remove_stale_temporaries, temporary_sibling
+from sim.store.outputs import directory_kind
+from sim.store.runs import read_run
+from sim.study.analysis import expected_runs, factor_names, point_summary, sensitivity, spec_of, status_counts
+from sim.study.arms import Arm
+from sim.study.tables import MAX_ROWS, wide_rows
+from sim.viz import charts
+from sim.viz.charts import Chart
+from sim.words.format import (
     comparison_header,
     comparison_rows,
     comparison_strategies,
@@ -37,18 +47,8 @@ from sim.format import (
     headline_rows,
     summary_rows,
 )
-from sim.metrics.headlines import HEADLINE_BY_KEY, HEADLINES
-from sim.narrative import comparison_headline, run_headline
-from sim.store.comparisons import DEMO_FILE, StoredComparison, is_comparison_dir, read_comparison, read_demo
-from sim.store.experiments import read_experiment_info
-from sim.store.files import atomic_write_bytes, remove_stale_temporaries, temporary_sibling
-from sim.store.outputs import directory_kind
-from sim.store.runs import read_run
-from sim.story import deal_events
-from sim.study.analysis import expected_runs, factor_names, point_summary, sensitivity, spec_of, status_counts
-from sim.study.tables import MAX_ROWS, wide_rows
-from sim.viz import charts
-from sim.viz.charts import Chart
+from sim.words.narrative import comparison_headline, run_headline
+from sim.words.story import deal_events
 
 if TYPE_CHECKING:
     from sim.config import Scenario

@@ -11,7 +11,7 @@ error bars in :mod:`sim.viz.bands`.
 A chart that would say nothing is left out rather than drawn blank: its function returns None (each module's
 docstring states its rule, e.g. the reputation chart only when reputation moves), and the report skips it.
 
-Where a chart summarises replications it shows the mean and a 95% t-interval (:func:`sim.stats.mean_interval`,
+Where a chart summarises replications it shows the mean and a 95% t-interval (:func:`sim.study.stats.mean_interval`,
 the same interval as the comparison table). The experiment charts (:mod:`sim.viz.charts.experiment`) take an
 experiment's summary tables (:mod:`sim.study.analysis`) instead, and show the intervals those hold.
 """

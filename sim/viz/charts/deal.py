@@ -86,9 +86,9 @@ def _label_position(group: str, j: int) -> str:
 def deal_timeline_chart(deal: pl.DataFrame, strategy: str | None = None) -> Chart:
     """One deal's events on a time axis, with the rep hours it burnt accumulating; stall requests stand out.
 
-    ``deal``: :func:`sim.story.deal_events` of one opportunity.
+    ``deal``: :func:`sim.words.story.deal_events` of one opportunity.
     """
-    from sim.story import describe
+    from sim.words.story import describe
 
     rows = deal.sort("seq").to_dicts()
     opened = next((r for r in rows if r["kind"] == "OpportunityOpened"), rows[0] if rows else {})

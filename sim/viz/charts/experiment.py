@@ -18,10 +18,10 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import fmt
 from sim.metrics import BOUNDED_FIGURES, TABLE_METRICS, display_scale
 from sim.viz.bands import band_traces
 from sim.viz.style import Chart, layout
+from sim.words.format import fmt
 
 MAX_LEVELS = 12
 """A numeric factor with more distinct values than this (a Latin hypercube or Sobol sample) is binned: one

@@ -14,10 +14,10 @@ import statistics
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import strategy_order
 from sim.metrics.calendar import REVIEWS_PER_YEAR
 from sim.viz.bands import band_traces, nonnegative, replication_band
 from sim.viz.style import Chart, layout, quota_month_axis
+from sim.words.format import strategy_order
 
 
 def median_ratios(months: pl.DataFrame) -> dict[str, float]:

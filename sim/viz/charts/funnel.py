@@ -19,12 +19,12 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import strategy_order
 from sim.metrics import funnel_node_totals
-from sim.stats import mean_interval
+from sim.study.stats import mean_interval
 from sim.viz.bands import error_bars
 from sim.viz.charts.words import count, relative
 from sim.viz.style import Chart, layout, strategy_colour
+from sim.words.format import strategy_order
 
 STAGES: tuple[tuple[str, str], ...] = (
     ("contact", "contacts"),

@@ -10,12 +10,12 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import fmt, strategy_order
 from sim.metrics import display_scale
-from sim.stats import mean_interval
+from sim.study.stats import mean_interval
 from sim.viz.bands import error_bars
 from sim.viz.charts.words import relative
 from sim.viz.style import Chart, layout, strategy_colour
+from sim.words.format import fmt, strategy_order
 
 
 def hours_per_dollar_takeaway(arms: list[str], means: list[float]) -> str:

@@ -12,9 +12,9 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import money, strategy_order
 from sim.viz.bands import error_bars, nonnegative, replication_band
 from sim.viz.style import Chart, layout, strategy_colour
+from sim.words.format import money, strategy_order
 
 
 def quarter_takeaway(bookings: pl.DataFrame) -> str:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import strategy_order
 from sim.viz.bands import band_traces, replication_band
 from sim.viz.charts.words import mean_of, percent
 from sim.viz.style import Chart, layout, quota_month_axis
+from sim.words.format import strategy_order
 
 
 def quota_takeaway(on_track: pl.DataFrame) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from sim.format import strategy_order
 from sim.viz.bands import day_band_chart, replication_band
 from sim.viz.charts.words import count, joined
 from sim.viz.style import Chart, layout
+from sim.words.format import strategy_order
 
 MOVES_BY = 0.05
 """The least span of an arm's mean reputation that earns the chart a place (five points on the 0-1 scale)."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import money, strategy_order
 from sim.viz.bands import band_traces, nonnegative, replication_band
 from sim.viz.charts.words import count, relative
 from sim.viz.style import Chart, layout
+from sim.words.format import money, strategy_order
 
 
 def revenue_takeaway(band: pl.DataFrame) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from sim.format import strategy_order
 from sim.viz.bands import day_band_chart
 from sim.viz.charts.words import percent
 from sim.viz.style import Chart, layout
+from sim.words.format import strategy_order
 
 
 def utilisation_takeaway(utilisation: pl.DataFrame) -> str:

@@ -16,12 +16,12 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from sim.format import strategy_order
 from sim.metrics import HOURS_CATEGORIES
-from sim.stats import mean_interval
+from sim.study.stats import mean_interval
 from sim.viz.bands import error_bars
 from sim.viz.charts.words import change, count, percent
 from sim.viz.style import HOURS_COLOURS, Chart, layout
+from sim.words.format import strategy_order
 
 
 def hours_from_summaries(runs: pl.DataFrame) -> pl.DataFrame:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from sim.format import money
+from sim.words.format import money
 
 __all__ = ["change", "count", "joined", "mean_of", "money", "percent", "relative"]
 

@@ -5,7 +5,7 @@ section headings of ``sim/core/events.py``) and the log's column table (:data:`s
 of each payload column taken from its comment in ``sim/core/events.py``). The registry is the single source, so the
 page cannot drift from the code; ``tests/test_docs.py`` checks the committed page against this function.
 
-Regenerate with ``python -m sim.docs > docs/events.md``.
+Regenerate with ``python -m sim.tools.docs > docs/events.md``.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def events_markdown() -> str:
     out: list[str] = [
         "# Event log reference",
         "",
-        "<!-- Generated from sim/core/events.py by `python -m sim.docs > docs/events.md`; do not edit. -->",
+        "<!-- Generated from sim/core/events.py by `python -m sim.tools.docs > docs/events.md`; do not edit. -->",
         "",
         "A run's only output is its event log: one row per event, every row with the same columns (fields an "
         "event kind does not use are null). Events are facts named in the past tense and are never changed "

@@ -4,8 +4,8 @@
 so docs/model.md shows how the answer depends on it. Each level is paired with numbers-game on the same seeds
 (common random numbers); the interval is the paired difference's 95% confidence interval.
 
-    python -m sim.breakeven                     # the table in docs/model.md (12 seeds, 2 workers)
-    python -m sim.breakeven --seeds 4 --levels 0 3 10
+    python -m sim.tools.breakeven                     # the table in docs/model.md (12 seeds, 2 workers)
+    python -m sim.tools.breakeven --seeds 4 --levels 0 3 10
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import polars as pl
 
-from sim.argtypes import positive
 from sim.config import load_scenario
 from sim.engine import simulate
-from sim.stats import paired_difference
+from sim.study.stats import paired_difference
+from sim.tools.argtypes import positive
 
 LEVELS = (0.0, 3.0, 6.0, 10.0, 15.0, 20.0, 30.0)
 

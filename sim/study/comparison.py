@@ -1,4 +1,4 @@
-"""Comparison: every arm (a strategy preset plus overrides, :mod:`sim.arms`) on the same market draws,
+"""Comparison: every arm (a strategy preset plus overrides, :mod:`sim.study.arms`) on the same market draws,
 replicated, in parallel, with intervals.
 
 Replication *r* gets one seed, spawned from the root seed, and every arm runs on that seed, so each
@@ -10,7 +10,7 @@ A comparison directory holds one run directory per (arm, replication), ``runs.pa
 headline figures per run, with the arm's preset and overrides), ``comparison.parquet`` (the table) and
 ``compare.json`` (what was compared); its layout is :mod:`sim.store.comparisons`' business. It is built in a
 hidden temporary sibling and renamed into place whole, so a comparison killed at any moment leaves nothing
-behind. Pool workers exit when the process that started them dies (:func:`sim.workers.die_with_parent`), so
+behind. Pool workers exit when the process that started them dies (:func:`sim.study.workers.die_with_parent`), so
 a killed comparison leaves no workers either.
 """
 
@@ -25,19 +25,19 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from sim.arms import Arm, arm_scenario, parse_arms
 from sim.config import Scenario, did_you_mean
 from sim.core.rng import replication_seeds
-from sim.format import strategy_order
 from sim.metrics import TABLE_METRICS, bounds, display_scale
 from sim.metrics.headlines import HEADLINE_BY_KEY, HEADLINES
 from sim.model.strategy import PRESETS
 from sim.results import run, save_run
-from sim.stats import mean_interval, paired_difference
 from sim.store import comparisons as store
 from sim.store.directories import staged
 from sim.store.runs import replication_dir
-from sim.workers import process_pool
+from sim.study.arms import Arm, arm_scenario, parse_arms
+from sim.study.stats import mean_interval, paired_difference
+from sim.study.workers import process_pool
+from sim.words.format import strategy_order
 
 MAX_REPLICATIONS = 10_000
 """The most replications a comparison runs per strategy (a 95% interval barely narrows after a few hundred)."""
@@ -128,7 +128,7 @@ def compare(
     """Run every arm on the same replications; one row of headline figures per run.
 
     ``strategies`` names the arms: preset names (``["numbers-game", "qualify-hard"]``), arm specs
-    (``"walk60=numbers-game:strategy.walk_away_days=60"``) or :class:`~sim.arms.Arm` objects; the first is the
+    (``"walk60=numbers-game:strategy.walk_away_days=60"``) or :class:`~sim.study.arms.Arm` objects; the first is the
     control. ``workers=1`` runs serially in this process; otherwise a process pool with ``workers`` processes
     (default: all cores), unless an ``executor`` is given. ``progress(done, total)`` is called as runs finish.
     With ``out``, the whole comparison directory (runs, tables, ``compare.json``) is written all or nothing;

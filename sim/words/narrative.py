@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from sim.format import by_unit, comparison_strategies, money
+from sim.words.format import by_unit, comparison_strategies, money
 
 
 def _row(table: pl.DataFrame, metric: str, arm: str) -> dict[str, Any] | None:

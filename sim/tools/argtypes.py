@@ -1,4 +1,4 @@
-"""Argument types shared by the scripts (benchmarks, ``python -m sim.findings``, ``python -m sim.breakeven``).
+"""Argument types shared by the scripts (benchmarks, ``python -m sim.tools.findings``, ``python -m sim.tools.breakeven``).
 
 argparse turns an ``ArgumentTypeError`` into a usage line and exit code 2, so a bad count never becomes a
 traceback halfway through a long run.
