@@ -26,10 +26,10 @@ from pathlib import Path
 
 from sim.app import scenarios as catalogue
 from sim.app.levers import Levers
-from sim.app.room import api, live_server, participant_levers, room
 from sim.app.runner import run_replication, seeds_for
 from sim.app.server import DEFAULT_REPLICATIONS
 from sim.tools.argtypes import positive
+from sim.tools.room import api, live_server, participant_levers, room
 
 TARGET_CPU_PER_ARM = 1.0
 TARGET_SECONDS = 3.0

@@ -19,12 +19,12 @@ from sim import metrics
 from sim.app import scenarios as catalogue
 from sim.app.board import Board, BoardError
 from sim.app.levers import LeverError, Levers
-from sim.app.room import ROOM_SCENARIO, live_server, participant_levers, room
 from sim.app.runner import Runner
 from sim.app.server import DEFAULT_REPLICATIONS, build, plan
 from sim.app.story import deal_options, deal_story, plain
 from sim.config import ScenarioError
 from sim.study.arms import Arm
+from sim.tools.room import ROOM_SCENARIO, live_server, participant_levers, room
 
 WORKSHOP = "workshop_numbers_vs_qualify"
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM_ARGS, SCREENSHOTS, chromium
 
-from sim.app.room import LiveServer, live_server
 from sim.app.scenarios import shipped
+from sim.tools.room import LiveServer, live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("app")]
 

@@ -5,8 +5,9 @@ thin world) ← ``sim.model`` (one module per mechanism) ← ``sim.engine`` (wir
 metrics, charts and the command line sit beside or above the engine and never below it: the model cannot
 see how its log is stored or charted, and the charts read stored results, never the engine or the model.
 
-Imports inside ``if TYPE_CHECKING:`` are annotations only; they cannot form a circle at run time, so the
-circle check ignores them, but the layer rules hold for them too.
+Imports inside ``if TYPE_CHECKING:`` are annotations only, but a reader follows them like any other: the
+circle check and the layer rules hold for them too. ``from sim import metrics`` imports the submodule, not
+the lazy package, and counts as such.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ def imports_of(module: str) -> tuple[set[str], set[str]]:
                 anchor = package.split(".")
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
-            names = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            names = [f"{base}.{alias.name}" for alias in node.names]
+            if not all(_target(name) == name for name in names):  # not only submodules: the package too
+                names.append(base)
         else:
             visit(node, bucket)
             return
@@ -117,7 +120,8 @@ def _closure(module: str) -> set[str]:
 
 
 def test_no_import_circles() -> None:
-    """A circle means two modules cannot be read, tested or changed apart."""
+    """A circle means two modules cannot be read, tested or changed apart; a type-only import counts (a
+    reader follows it just the same)."""
     state: dict[str, int] = {}
     path: list[str] = []
     circles: list[list[str]] = []
@@ -125,7 +129,7 @@ def test_no_import_circles() -> None:
     def walk(module: str) -> None:
         state[module] = 1
         path.append(module)
-        for target in sorted(GRAPH[module][0]):
+        for target in sorted(GRAPH[module][0] | GRAPH[module][1]):
             if state.get(target) == 1:
                 circles.append([*path[path.index(target) :], target])
             elif target not in state:
@@ -168,4 +172,4 @@ def test_the_rules_see_the_layers() -> None:
         m if m in MODULES else "" for m in ("sim.config", "sim.core.events", "sim.model.deal", "sim.engine")
     }
     assert "sim.model.opportunity" in GRAPH["sim.model.deal"][0]
-    assert "sim.model.opportunity" in GRAPH["sim.model.stalling_cio"][1]  # a type-only import, seen as one
+    assert "sim.results" in GRAPH["sim"][1]  # the lazy API's type-only imports, seen as such
