@@ -26,6 +26,7 @@ from sim.study.comparison import compare_table
 from sim.study.stats import mean_interval
 from sim.viz import charts
 from sim.words.format import by_unit, curated_comparison, range_by_unit
+from sim.words.labels import days
 from sim.words.narrative import comparison_headline
 
 CONTROL = "control"
@@ -231,7 +232,7 @@ def story_panel(story: dict[str, Any], position: int) -> list[Any]:
     forecast_text = "–"
     if forecast is not None:
         late = step["day"] - forecast
-        forecast_text = f"day {forecast:,.0f}" + (f" ({late:,.0f} days ago)" if late > 0 else "")
+        forecast_text = f"day {forecast:,.0f}" + (f" ({days(late)} ago)" if late > 0 else "")
     return [
         html.H4(story["heading"], id="story-heading"),
         html.P(f"Step {position + 1} of {len(steps)}: day {step['day']:,.0f}", id="story-position-text"),
