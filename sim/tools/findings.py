@@ -347,12 +347,13 @@ def figures_table(
     evidence: Evidence, figures: Sequence[str], labels: dict[str, str] | None = None
 ) -> list[str]:
     """The comparison table (as ``salesim compare`` prints it) of any per-run figures."""
-    table = compare_table(evidence.data, evidence.present(figures))
+    present = evidence.present(figures)
+    table = compare_table(evidence.data, present)
     if table.height == 0:
         return ["(none in any run)"]
-    if labels:
-        table = table.with_columns(pl.col("metric").replace(labels).alias("label"))
-    return markdown_table(comparison_header(table), comparison_rows(table))
+    # A mechanism figure's name is its label; a summary figure may be renamed.
+    named = {f: (labels or {}).get(f, f) for f in present}
+    return markdown_table(comparison_header(table), comparison_rows(table, named))
 
 
 def resolved(iv: Interval) -> bool:
