@@ -59,10 +59,7 @@ def deal_options(
         opps = opps.filter(pl.col("segment") == segment)
     opps = opps.sort(["hours", "opp"], descending=[True, False]).head(limit)
     return [
-        {
-            "value": int(r["opp"]),
-            "label": deal_label(r["opp"], r["segment"], r["outcome"], r["hours"]),
-        }
+        {"value": int(r["opp"]), "label": deal_label(r["opp"], r["segment"], r["outcome"], r["hours"])}
         for r in opps.iter_rows(named=True)
     ]
 
@@ -103,7 +100,7 @@ def deal_story(events: pl.DataFrame, opp: int, scenario: Scenario) -> Story | No
         if kind == "OpportunityOpened":
             vendor = "discovery under way"
         elif kind == "StageAdvanced":
-            vendor = f"{row['stage']} done"
+            vendor = describe(row)  # "demo done": the stage the rep believes the deal has passed
         hours = float(row["hours"] or 0.0)
         total += hours
         steps.append(
