@@ -21,7 +21,7 @@ from sim.app.board import Board, BoardError
 from sim.app.levers import LeverError, Levers
 from sim.app.runner import Runner
 from sim.app.server import DEFAULT_REPLICATIONS, build, plan
-from sim.app.story import deal_options, deal_story, plain
+from sim.app.story import deal_options, deal_story
 from sim.config import ScenarioError
 from sim.study.arms import Arm
 from sim.tools.room import ROOM_SCENARIO, live_server, participant_levers, room
@@ -239,14 +239,6 @@ def test_deal_options_filter_by_outcome_and_segment(cio_run: sim.RunResult) -> N
         )
         assert all(words in o["label"] for o in deal_options(cio_run.events, outcome, None))
     assert all("Fortune 1000" in o["label"] for o in deal_options(cio_run.events, None, "f1000"))
-
-
-def test_plain_words_for_a_test_score() -> None:
-    row = {"kind": "QualificationScored", "score": 3, "answers": "10101", "opp_type": "qualified_prospect"}
-    text = plain(row)
-    assert "10101" not in text and "qualified prospect" in text and "3 of 5" in text
-    assert plain({"kind": "ContactMade", "title": "owner"}) == "rep reaches the owner at the account"
-    assert plain({"kind": "SomethingNew"}) == "something new"
 
 
 # ---------------------------------------------------------------------------------------------- the JSON API

@@ -12,7 +12,14 @@ import pytest
 from conftest import SMALL, run_cli
 
 from sim.metrics import FIGURES
-from sim.words.format import by_unit, range_by_unit
+from sim.words.format import (
+    by_unit,
+    comparison_marks,
+    comparison_rows,
+    curated_comparison,
+    figure_label,
+    range_by_unit,
+)
 from sim.words.narrative import comparison_headline, run_headline
 
 SETS = [arg for o in (*SMALL, "horizon_days=400") for arg in ("--set", o)]
@@ -159,6 +166,31 @@ def test_the_headline_says_how_much_more_or_that_there_is_no_difference() -> Non
     ) == (
         "x booked $2.5M from 40 deals; 25% of reps made quota; 80% of selling hours went to deals it did not win."
     )
+
+
+def test_words_label_and_mark_a_comparison_from_its_numbers_alone() -> None:
+    """The table holds numbers (no label column here); words name each figure and mark each difference, the
+    same marks for the curated table (app, report) and the table of every figure (report)."""
+    table = _table(
+        [
+            ("revenue", "numbers-game", 1_000_000.0, None, None, None),
+            ("revenue", "qualify-hard", 1_350_000.0, 350_000.0, 120_000.0, 580_000.0),
+            ("wasted_hours", "numbers-game", 9000.0, None, None, None),
+            ("wasted_hours", "qualify-hard", 9900.0, 900.0, 100.0, 1700.0),
+            ("win_rate", "numbers-game", 0.2, None, None, None),
+            ("win_rate", "qualify-hard", 0.21, 0.01, -0.02, 0.04),
+        ]
+    )
+    curated = curated_comparison(table)
+    marks = dict(zip(curated.figures, curated.marks, strict=True))
+    assert marks == {"revenue": "better", "win_rate": "", "wasted_hours": "worse"}
+    labels = {row[0] for row in curated.rows}
+    assert {"bookings, whole run with warm-up", "wasted selling hours", "win rate of closed deals"} == labels
+    rows, every = comparison_rows(table), comparison_marks(table)
+    assert [r[0] for r in rows] == [figure_label(m) for m in ("revenue", "wasted_hours", "win_rate")]
+    assert [len(r) for r in rows] == [len(m) for m in every] == [4, 4, 4]
+    assert [m[-1] for m in every] == ["better", "worse", ""]
+    assert comparison_rows(table, {"revenue": "bookings"})[0][0] == "bookings"
 
 
 def test_a_comparison_headline_counts_bookings_a_quota_year_when_years_completed() -> None:

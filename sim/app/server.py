@@ -31,7 +31,7 @@ from sim.app import scenarios as catalogue
 from sim.app.board import Board
 from sim.app.levers import MAX_APP_REPS, MAX_WALK_AWAY_DAYS, LeverError, Levers
 from sim.app.runner import MAX_APP_REPLICATIONS, ArmSpec, Job, RunError, Runner, seeds_for
-from sim.app.story import SEGMENT_WORDS, deal_options, deal_story
+from sim.app.story import deal_options, deal_story
 from sim.app.views import (
     CHOICE,
     CONTROL,
@@ -43,7 +43,9 @@ from sim.app.views import (
     story_panel,
 )
 from sim.config import PRESETS, Scenario, ScenarioError
+from sim.config.segments import SEGMENT_LABELS
 from sim.study.arms import arm_scenario
+from sim.words.labels import OUTCOME_LABELS
 
 ANSWER_WAIT_SECONDS = 2.5
 """How long a Run's callback waits for the pool before answering "running" and letting the page poll."""
@@ -378,13 +380,7 @@ def _story_tab() -> html.Div:
                             html.Label("outcome"),
                             dcc.Dropdown(
                                 id="story-outcome",
-                                options=[
-                                    {"value": "won", "label": "won"},
-                                    {"value": "lost", "label": "lost"},
-                                    {"value": "no_decision", "label": "no decision"},
-                                    {"value": "walked_away", "label": "walked away"},
-                                    {"value": "open", "label": "still open"},
-                                ],
+                                options=[{"value": k, "label": v} for k, v in OUTCOME_LABELS.items()],
                                 placeholder="any outcome",
                             ),
                         ]
@@ -394,7 +390,7 @@ def _story_tab() -> html.Div:
                             html.Label("segment"),
                             dcc.Dropdown(
                                 id="story-segment",
-                                options=[{"value": k, "label": v} for k, v in SEGMENT_WORDS.items()],
+                                options=[{"value": k, "label": v} for k, v in SEGMENT_LABELS.items()],
                                 placeholder="any segment",
                             ),
                         ]

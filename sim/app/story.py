@@ -1,20 +1,16 @@
-"""One deal as a timeline a room can step through, in plain words.
+"""One deal as a timeline a room can step through: the app's slicing of the shared deal story.
 
 Each step is one event of the deal (:func:`sim.words.story.deal_events`: the contact's first steps, the deal's own
-events, and the buyer's events at the account while it was open), with what a room needs beside it: the hours
-the rep has burnt so far, the buying job the buyer is really on, and the vendor stage the rep believes the deal
-has reached. The two rarely agree, which is the point of the exercise. The forecast close day is the day the
-leader's forecast expects the deal to close: the log records no close day per deal, so it is worked out by the
-forecast's own rule (:func:`sim.model.forecast.pipeline_review`: opened + the sales cycle reps expect in that
-segment).
-
-Sentences come from :func:`sim.words.story.describe`, except where that would show a room an internal name (an event
-kind, a title code, a test's digits); those are written here.
+events, and the buyer's events at the account while it was open), in the words the terminal prints
+(:func:`sim.words.story.describe`), with what a room needs beside it: the hours the rep has burnt so far, the
+buying job the buyer is really on, and the vendor stage the rep believes the deal has reached. The two rarely
+agree, which is the point of the exercise. The forecast close day is the day the leader's forecast expects the
+deal to close: the log records no close day per deal, so it is worked out by the forecast's own rule
+(:func:`sim.model.forecast.pipeline_review`: opened + the sales cycle reps expect in that segment).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,58 +19,8 @@ import polars as pl
 from sim import metrics
 from sim.config import Scenario
 from sim.core.events import BUYING_JOBS
-from sim.words.story import deal_events, describe
-
-TITLE_WORDS = {
-    "manager": "a manager",
-    "director": "a director",
-    "vp": "a VP",
-    "c_level": "a C-level executive",
-    "owner": "the owner",
-}
-JOB_WORDS = {
-    "problem_identification": "working out the problem",
-    "solution_exploration": "exploring solutions",
-    "requirements": "writing down requirements",
-    "supplier_selection": "choosing suppliers",
-    "validation": "validating the choice",
-    "consensus": "building consensus to decide",
-}
-OUTCOME_WORDS = {
-    "won": "won",
-    "lost": "lost",
-    "no_decision": "no decision",
-    "walked_away": "walked away",
-    "open": "still open",
-}
-SEGMENT_WORDS = {"smb": "SMB", "mid_market": "mid-market", "f1000": "Fortune 1000"}
-_TEST_QUESTIONS = (
-    "buying soon",
-    "budget assigned",
-    "a decision maker",
-    "pain stated",
-    "asks for a next step",
-)
-_OTHER_KINDS = {
-    "ContactDisqualified": "the contact is ruled out",
-    "MeetingDeclined": "the contact declines a meeting",
-    "NurtureStarted": "rep parks the contact in nurture, to test again later",
-    "AccountCooledOff": "the account cools off",
-    "ReferralGiven": "a happy customer gives a referral",
-    "BuyingCenterFormed": "the buyer forms its buying group",
-}
-_WORK = {
-    "StallRequested": "the CIO's latest request",
-    "StageAdvanced": "the next stage",
-    "BuyerEnabled": "helping the buyer through its process",
-    "EvidenceFailed": "repairing the evidence",
-    "SupplierRiskAssessed": "procurement's supplier questionnaire",
-    "CapitalApprovalFellShort": "re-scoping for the capital approval",
-    "NegotiationRoundHeld": "a negotiation round",
-    "MeetingHeld": "the first meeting",
-}
-"""What a week's share of work was spent on (``WorkLogged``'s reason names the event it leads to)."""
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+from sim.words.labels import JOB_LABELS
+from sim.words.story import deal_events, deal_heading, deal_label, describe
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,42 +48,6 @@ class Story:
     steps: tuple[Step, ...]
 
 
-def plain(row: dict[str, Any]) -> str:
-    """One event in words a workshop room reads without a glossary."""
-    kind = row["kind"]
-    title = TITLE_WORDS.get(str(row.get("title")), "someone")
-    match kind:
-        case "ContactMade":
-            return f"rep reaches {title} at the account"
-        case "ContactReferredUp":
-            return f"the contact introduces the rep to {title}"
-        case "MeetingHeld":
-            return f"first meeting, with {title}"
-        case "QualificationScored":
-            answers = str(row.get("answers") or "")
-            yes = [q for q, a in zip(_TEST_QUESTIONS, answers, strict=False) if a == "1"]
-            kind_words = str(row.get("opp_type") or "").replace("_", " ")
-            said = ", ".join(yes) if yes else "nothing"
-            return f"20-minute test: {row.get('score')} of 5 ({said}); rep rates it: {kind_words}"
-        case "WorkLogged":
-            what = _WORK.get(str(row.get("reason")), "the next step")
-            return f"rep works on {what}; the rest waits for next week's hours"
-        case "PressureWorked":
-            return f"the owner is rushed by the urgency ({row['days']:.0f} days sooner)"
-        case "BuyingJobCompleted":
-            return (
-                f"buyer finishes {JOB_WORDS.get(str(row['job']), 'a buying job').removesuffix(' to decide')}"
-            )
-        case "BuyingWindowOpened":
-            return f"the buyer's need triggers (pain: {row.get('pain')}, budget: {row.get('budget')})"
-    if kind in _OTHER_KINDS:
-        return _OTHER_KINDS[kind]
-    text = describe(row)
-    if text == kind:  # a kind the shared story has no words for: never show the internal name
-        return _CAMEL.sub(" ", str(kind)).lower()
-    return text.replace(" 1 days", " 1 day")
-
-
 def deal_options(
     events: pl.DataFrame, outcome: str | None, segment: str | None, limit: int = 300
 ) -> list[dict[str, Any]]:
@@ -149,11 +59,7 @@ def deal_options(
         opps = opps.filter(pl.col("segment") == segment)
     opps = opps.sort(["hours", "opp"], descending=[True, False]).head(limit)
     return [
-        {
-            "value": int(r["opp"]),
-            "label": f"deal {r['opp']}: {SEGMENT_WORDS.get(r['segment'], r['segment'])}, "
-            f"{OUTCOME_WORDS.get(r['outcome'], r['outcome'])}, {r['hours']:.0f} h",
-        }
+        {"value": int(r["opp"]), "label": deal_label(r["opp"], r["segment"], r["outcome"], r["hours"])}
         for r in opps.iter_rows(named=True)
     ]
 
@@ -163,7 +69,7 @@ def _buyer_state(window: bool, next_job: int) -> str:
         return "not buying right now"
     if next_job >= len(BUYING_JOBS):
         return "has decided"
-    return JOB_WORDS[BUYING_JOBS[next_job]]
+    return JOB_LABELS[BUYING_JOBS[next_job]]
 
 
 def deal_story(events: pl.DataFrame, opp: int, scenario: Scenario) -> Story | None:
@@ -194,13 +100,13 @@ def deal_story(events: pl.DataFrame, opp: int, scenario: Scenario) -> Story | No
         if kind == "OpportunityOpened":
             vendor = "discovery under way"
         elif kind == "StageAdvanced":
-            vendor = f"{row['stage']} done"
+            vendor = describe(row)  # "demo done": the stage the rep believes the deal has passed
         hours = float(row["hours"] or 0.0)
         total += hours
         steps.append(
             Step(
                 day=float(row["t"]),
-                text=plain(row),
+                text=describe(row),
                 hours=hours,
                 total_hours=total,
                 buyer=_buyer_state(window, next_job),
@@ -208,10 +114,8 @@ def deal_story(events: pl.DataFrame, opp: int, scenario: Scenario) -> Story | No
                 buyer_event=row["opp"] is None and kind.startswith(("Buying", "Budget")),
             )
         )
-    heading = (
-        f"Deal {opp}: {SEGMENT_WORDS.get(segment, segment)}, list ${opened['amount']:,.0f}, "
-        f"{OUTCOME_WORDS.get(outcome['outcome'], outcome['outcome'])} after {outcome['cycle_days'] or 0:.0f} days "
-        f"and {outcome['hours']:.0f} rep hours"
+    heading = deal_heading(
+        opp, segment, opened["amount"], outcome["outcome"], outcome["cycle_days"] or 0.0, outcome["hours"]
     )
     return Story(opp, heading, forecast_day, tuple(steps))
 

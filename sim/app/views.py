@@ -21,11 +21,11 @@ from sim.app.levers import Levers
 from sim.app.runner import ArmResult
 from sim.app.story import Story
 from sim.metrics import bounds
-from sim.metrics.headlines import HEADLINE_BY_KEY
 from sim.study.comparison import compare_table
 from sim.study.stats import mean_interval
 from sim.viz import charts
 from sim.words.format import by_unit, curated_comparison, range_by_unit
+from sim.words.labels import days
 from sim.words.narrative import comparison_headline
 
 CONTROL = "control"
@@ -82,37 +82,22 @@ def _figure(chart: charts.Chart | None, graph_id: str) -> html.Figure:
 def curated_table(table: pl.DataFrame) -> html.Table:
     """The headline figures, control and choice, with the paired difference marked better or worse."""
     curated = curated_comparison(table)
-    arms = curated.header[1:3]
     body: list[Any] = []
-    for group, cells in zip(curated.groups, curated.rows, strict=True):
+    for group, cells, mark in zip(curated.groups, curated.rows, curated.marks, strict=True):
         if group:
             body.append(html.Tr(html.Th(group, colSpan=len(cells)), className="group"))
-        key = next((k for k, h in HEADLINE_BY_KEY.items() if h.label == cells[0]), "")
-        mark = _mark(table, key, arms[1]) if len(arms) == 2 else ""
         tds: list[Any] = [html.Th(cells[0], scope="row")]
         for j, cell in enumerate(cells[1:], start=1):
             first, _, second = cell.partition("\n")
-            last = j == len(cells) - 1 and len(arms) == 2
             tds.append(
                 html.Td(
                     [first, html.Br(), html.Span(second, className="ci")] if second else first,
-                    className=mark if last else "",
+                    className=mark if j == len(cells) - 1 else "",
                 )
             )
         body.append(html.Tr(tds))
     head = html.Thead(html.Tr([html.Th(h) for h in curated.header]))
     return html.Table([head, html.Tbody(body)], className="curated", id="summary-table")
-
-
-def _mark(table: pl.DataFrame, key: str, arm: str) -> str:
-    headline = HEADLINE_BY_KEY.get(key)
-    part = table.filter((pl.col("metric") == key) & (pl.col("arm") == arm))
-    if headline is None or headline.more_is_better is None or not part.height:
-        return ""
-    low, high = part["diff_low"][0], part["diff_high"][0]
-    if low is None or high is None or math.isnan(low) or math.isnan(high) or not (low > 0 or high < 0):
-        return ""
-    return "better" if (low > 0) == headline.more_is_better else "worse"
 
 
 # ---------------------------------------------------------------------------------------------- the board
@@ -231,7 +216,7 @@ def story_panel(story: dict[str, Any], position: int) -> list[Any]:
     forecast_text = "–"
     if forecast is not None:
         late = step["day"] - forecast
-        forecast_text = f"day {forecast:,.0f}" + (f" ({late:,.0f} days ago)" if late > 0 else "")
+        forecast_text = f"day {forecast:,.0f}" + (f" ({days(late)} ago)" if late > 0 else "")
     return [
         html.H4(story["heading"], id="story-heading"),
         html.P(f"Step {position + 1} of {len(steps)}: day {step['day']:,.0f}", id="story-position-text"),

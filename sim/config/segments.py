@@ -112,6 +112,12 @@ def f1000_defaults() -> SegmentConfig:
 
 _SEGMENT_DEFAULTS = {"smb": smb_defaults, "mid_market": mid_market_defaults, "f1000": f1000_defaults}
 
+SEGMENT_LABELS: dict[str, str] = {"smb": "SMB", "mid_market": "mid-market", "f1000": "Fortune 1000"}
+"""How people name each segment, in the fixed segment order: the terminal, the reports, the app and the
+findings all name a segment from here (it sits beside the segments so that metrics, which name figures by
+segment, can read it without reaching up into :mod:`sim.words`)."""
+assert tuple(SEGMENT_LABELS) == SEGMENTS, "every segment needs a label, in the segment order"
+
 
 def deep_merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
     """``update`` laid over ``base``, section by section."""

@@ -9,7 +9,8 @@ One module per subject: :mod:`~sim.metrics.opportunities` (outcomes, discounts, 
 (the warm-up, quota years and quarters), :mod:`~sim.metrics.hours` (where every selling hour went),
 :mod:`~sim.metrics.cycles`, :mod:`~sim.metrics.quota`, :mod:`~sim.metrics.funnel`,
 :mod:`~sim.metrics.reputation`, :mod:`~sim.metrics.money` (cost of sales, contribution, payback of hires; the
-log priced with a scenario's cost parameters) and :mod:`~sim.metrics.summary` (a run's headline figures).
+log priced with a scenario's cost parameters), :mod:`~sim.metrics.summary` (a run's headline figures) and
+:mod:`~sim.metrics.mechanism` (the figures behind them that ``docs/findings.md`` compares).
 """
 
 from sim.metrics.calendar import MONTH_DAYS, WARM_UP, QuotaClock, quota_calendar, quota_clock
@@ -20,11 +21,14 @@ from sim.metrics.hours import (
     HOURS_CATEGORIES,
     HoursCategory,
     categorised_hours,
+    hours_by_activity,
     hours_by_category,
     hours_summary,
+    selling_hour_events,
     utilisation_over_time,
 )
 from sim.metrics.log import Log, horizon
+from sim.metrics.mechanism import mechanism_figures
 from sim.metrics.money import (
     CostParameters,
     commission_cost,
@@ -111,9 +115,11 @@ __all__ = [
     "funnel_node_totals",
     "hire_paybacks",
     "horizon",
+    "hours_by_activity",
     "hours_by_category",
     "hours_summary",
     "mean_quota_attainment",
+    "mechanism_figures",
     "median_cycle_by_segment",
     "money_figures",
     "opportunities",
@@ -131,6 +137,7 @@ __all__ = [
     "revenue",
     "revenue_over_time",
     "salary_cost",
+    "selling_hour_events",
     "share_making_quota",
     "stall_requests_by_opportunity",
     "summary",

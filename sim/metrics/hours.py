@@ -105,6 +105,31 @@ def _endings(events: Log, opps: pl.DataFrame | None) -> pl.LazyFrame:
     return endings.select("opp", "category").lazy()
 
 
+def selling_hour_events(events: Log) -> pl.LazyFrame:
+    """Every event that logs selling hours: booked and idle, not admin (the rule of the module docstring)."""
+    return lazy(events).filter(pl.col("hours").is_not_null() & (pl.col("kind") != _NOT_SELLING))
+
+
+def hours_by_activity(events: Log) -> dict[str, float]:
+    """Selling hours by the activity they were for, keyed by event kind: an hour spilled into a later week
+    (``WorkLogged``) counts toward the activity its ``reason`` names; idle hours are ``IdleHoursLogged``."""
+    activity = (
+        selling_hour_events(events)
+        .with_columns(
+            pl.when(pl.col("kind") == "WorkLogged")
+            .then(pl.col("reason"))
+            .otherwise(pl.col("kind"))
+            .fill_null("WorkLogged")
+            .alias("activity")
+        )
+        .group_by("activity")
+        .agg(pl.col("hours").sum())
+        .sort("activity")
+        .collect()
+    )
+    return {a: float(h) for a, h in activity.iter_rows()}
+
+
 def categorised_hours(events: Log, opps: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every selling-hour event with the category its hours fall in (the one definition; see the module).
 
@@ -121,7 +146,7 @@ def categorised_hours(events: Log, opps: pl.DataFrame | None = None) -> pl.DataF
         .agg(pl.col("opp").first().alias("opened"))
     )
     hours = (
-        lf.filter(pl.col("hours").is_not_null() & (pl.col("kind") != _NOT_SELLING))
+        selling_hour_events(lf)
         .join(opened_by_contact, on="contact", how="left")
         .select(
             "seq",

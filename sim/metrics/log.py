@@ -19,3 +19,9 @@ def horizon(events: Log) -> float:
     if ended.height:
         return float(ended.item(0, 0))
     return float(lf.select(pl.col("t").max()).collect().item())
+
+
+def repeatable(value: float) -> float:
+    """A float figure to twelve significant digits: polars sums in parallel, so the last bits of a float sum
+    depend on thread timing; twelve digits make the same log give the same figures in any process."""
+    return float(f"{value:.12g}")

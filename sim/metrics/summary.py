@@ -8,7 +8,7 @@ from typing import Any
 from sim.config import SEGMENTS
 from sim.metrics.cycles import median_cycle_by_segment
 from sim.metrics.hours import hours_summary
-from sim.metrics.log import Log, lazy
+from sim.metrics.log import Log, lazy, repeatable
 from sim.metrics.money import CostParameters, money_figures
 from sim.metrics.opportunities import discounts, opportunities, outcome_rates
 from sim.metrics.quota import quota_year_figures
@@ -172,6 +172,4 @@ def summary(events: Log, costs: CostParameters | None = None) -> dict[str, Any]:
         out[f"median_{row['cycle']}_cycle_{row['segment']}"] = row["median_days"]
         # How many cycles the median rests on: a run wins only a handful of Fortune 1000 deals.
         out[f"{row['cycle']}_cycles_{row['segment']}"] = row["n"]
-    # polars sums in parallel, so the last bits of a float sum depend on thread timing; twelve significant
-    # digits make the same log give the same figures in any process.
-    return {k: float(f"{v:.12g}") if isinstance(v, float) else v for k, v in out.items()}
+    return {k: repeatable(v) if isinstance(v, float) else v for k, v in out.items()}

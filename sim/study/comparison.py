@@ -28,7 +28,7 @@ import polars as pl
 from sim.config import Scenario, did_you_mean
 from sim.core.rng import replication_seeds
 from sim.metrics import TABLE_METRICS, bounds, display_scale
-from sim.metrics.headlines import HEADLINE_BY_KEY, HEADLINES
+from sim.metrics.headlines import HEADLINES
 from sim.model.strategy import PRESETS
 from sim.results import run, save_run
 from sim.store import comparisons as store
@@ -37,7 +37,7 @@ from sim.store.runs import replication_dir
 from sim.study.arms import Arm, arm_scenario, parse_arms
 from sim.study.stats import mean_interval, paired_difference
 from sim.study.workers import process_pool
-from sim.words.format import strategy_order
+from sim.words.format import figure_label, strategy_order
 
 MAX_REPLICATIONS = 10_000
 """The most replications a comparison runs per strategy (a 95% interval barely narrows after a few hundred)."""
@@ -204,16 +204,10 @@ def table_figures(runs: pl.DataFrame) -> list[str]:
     return [f for f in dict.fromkeys(ordered) if f in numeric]
 
 
-def figure_label(figure: str) -> str:
-    """A figure's label in tables: the headline label, the classic label, or its name in words."""
-    if figure in HEADLINE_BY_KEY:
-        return HEADLINE_BY_KEY[figure].label
-    return TABLE_METRICS.get(figure, (figure.replace("_", " "), True))[0]
-
-
 def compare_table(runs: pl.DataFrame, metrics: Sequence[str] | None = None) -> pl.DataFrame:
     """Per arm and figure (default: every figure of the runs): mean, 95% interval, and the paired difference
-    against the first arm."""
+    against the first arm. The numbers of a comparison; :mod:`sim.words.format` writes them for people (the
+    ``label`` column is its :func:`~sim.words.format.figure_label`, kept so a stored table reads on its own)."""
     strategies = strategy_order(runs)
     metrics = table_figures(runs) if metrics is None else metrics
     control_name = strategies[0]

@@ -8,15 +8,18 @@ strategy of a replication faces the same market draws) and writes, in Markdown:
 - the answer: the comparison table ``salesim compare`` prints (mean and 95% interval per strategy, the paired
   difference against the control with its 95% interval), and a sentence per strategy saying which
   differences the intervals resolve;
-- the mechanism, read from the same runs' event logs: how the runs ended, by segment and reason (``DealWon``,
-  ``DealLost``, ``NoDecisionReached``, ``OpportunityWalkedAway``, still open), revenue and discounts by
-  segment, selling hours by category (:func:`sim.metrics.hours_by_category`) and by activity, and the events
-  of each persona and tactic; every figure per replication, with the same paired intervals.
+- the mechanism, read from the same runs' event logs (:func:`sim.metrics.mechanism_figures`): how the runs
+  ended, by segment and reason (``DealWon``, ``DealLost``, ``NoDecisionReached``, ``OpportunityWalkedAway``,
+  still open), revenue and discounts by segment, selling hours by category (:func:`sim.metrics.hours_by_category`)
+  and by activity, and the events of each persona and tactic; every figure per replication, with the same
+  paired intervals.
 
-No sentence that states a result is written by hand: each is built from the intervals, so when the model
-changes, running the script again rewrites the answers. The output depends only on the replication count and
-the seed (each scenario's own unless ``--seed`` is given), not on the number of workers. The header carries a
-fingerprint of every run's event log: two documents with the same fingerprint came from the same logs.
+This module only assembles the document: every figure it states is computed in :mod:`sim.metrics`, every
+interval in :mod:`sim.study.stats`, every cell written by :mod:`sim.words.format`. No sentence that states a
+result is written by hand: each is built from the intervals, so when the model changes, running the script
+again rewrites the answers. The output depends only on the replication count and the seed (each scenario's own
+unless ``--seed`` is given), not on the number of workers. The header carries a fingerprint of every run's
+event log: two documents with the same fingerprint came from the same logs.
 """
 
 from __future__ import annotations
@@ -35,12 +38,30 @@ import polars as pl
 
 from sim.config import SEGMENTS, Scenario, StrategyConfig, load_scenario, shipped_scenario_names
 from sim.core.events import SCHEMA_VERSION
-from sim.metrics import (
-    CATEGORY_OF_ENDING,
-    HOURS_CATEGORIES,
-    TABLE_METRICS,
-    opportunities,
-    stall_requests_by_opportunity,
+from sim.metrics import HOURS_CATEGORIES, TABLE_METRICS, mechanism_figures
+from sim.metrics.mechanism import (
+    ACTIVITY,
+    DECIDED_DEALS,
+    DISCOUNT,
+    ENDING_LABEL,
+    EVENT,
+    INBOUND,
+    OPENED,
+    OUTBOUND,
+    REPUTATION,
+    REPUTATION_CHANGE,
+    REVENUE,
+    REVENUE_PER_WON_DEAL,
+    STALLED_DAYS,
+    STALLED_DEALS,
+    STALLED_HOURS,
+    STALLED_SHARE,
+    WALK_AWAY_DAYS,
+    WATCHED_EVENTS,
+    WIN_RATE,
+    ZERO_WHEN_ABSENT,
+    ending_figure,
+    segment_figure,
 )
 from sim.model.strategy import resolve_policy
 from sim.results import VERSION, load_run
@@ -55,182 +76,8 @@ DEFAULT_REPLICATIONS = 30
 DEFAULT_WORKERS = 2
 
 
-# ----------------------------------------------------------------------------------------------------------
-# Names of the mechanism figures (one column each in the per-run frame; the name is also the table label).
-# ----------------------------------------------------------------------------------------------------------
-
-SEGMENT_LABEL = {"smb": "SMB", "mid_market": "mid-market", "f1000": "Fortune 1000"}
-assert set(SEGMENT_LABEL) == set(SEGMENTS), "every segment needs a label"
-
-ENDING_LABEL = {
-    "won": "won",
-    "lost:competitor": "lost to a competitor",
-    "lost:after_shortlist": "lost: buyer had shortlisted",
-    "lost:not_ready": "lost: rep not ready",
-    "lost:lost_despite_winning": "lost despite winning",
-    "no_decision:status_quo": "no decision: status quo",
-    "no_decision:indecision": "no decision: indecision",
-    "no_decision:further_evaluation": "no decision: further evaluation",
-    "no_decision:went_dark": "no decision: went dark",
-    "walked_away": "walked away",
-    "open": "still open at the horizon",
-}
-"""How the document names each ending (every key of :data:`sim.metrics.CATEGORY_OF_ENDING`)."""
-assert set(ENDING_LABEL) == set(CATEGORY_OF_ENDING), "every ending needs a label"
-
 HOURS_LABEL = {c.figure: f"hours: {c.label}" for c in HOURS_CATEGORIES}
 """Labels of the ``<category>_hours`` figures of a run summary."""
-
-WATCHED_EVENTS = (
-    "ContactDisqualified",
-    "ContactReferredUp",
-    "NurtureStarted",
-    "ReferralGiven",
-    "BuyerEnabled",
-    "StallRequested",
-    "EvidenceFailed",
-    "PressureApplied",
-    "PressureWorked",
-    "PressureDetected",
-    "CapitalApprovalFellShort",
-    "AdoptionSucceeded",
-    "AdoptionFailed",
-    "AccountCooledOff",
-)
-"""Events of a persona, a tactic or a strategy's step, counted per replication."""
-
-
-def ending_figure(segment: str, ending: str) -> str:
-    return segment_figure(segment, ENDING_LABEL[ending])
-
-
-def segment_figure(segment: str, what: str) -> str:
-    """A figure of one segment: ``SMB: revenue ($)``."""
-    return f"{SEGMENT_LABEL[segment]}: {what}"
-
-
-REVENUE = "revenue ($)"
-OPENED = "opportunities opened"
-DECIDED_DEALS = "decided (won, lost, no decision)"
-WIN_RATE = "win rate of decided (won ÷ won, lost, no decision)"
-DISCOUNT = "mean discount on won deals"
-REPUTATION_CHANGE = "reputation change: "
-ACTIVITY = "hours on "
-EVENT = "events: "
-INBOUND = "contacts: inbound"
-OUTBOUND = "contacts: outbound"
-REPUTATION = "reputation at the horizon"
-WALK_AWAY_DAYS = "median idle days at a walk-away"
-STALLED_DEALS = "deals with a stalling CIO"
-STALLED_DAYS = "deals with a stalling CIO: mean days open"
-STALLED_HOURS = "deals with a stalling CIO: mean rep hours"
-STALLED_SHARE = "share of selling hours on deals with a stalling CIO"
-
-ZERO_WHEN_ABSENT = (ACTIVITY, REPUTATION_CHANGE)
-"""Figures a run may lack because nothing happened (they are 0 there, not missing)."""
-
-_TERMINAL = {
-    "DealWon": "won",
-    "DealLost": "lost",
-    "NoDecisionReached": "no_decision",
-    "OpportunityWalkedAway": "walked_away",
-    "OpportunityCensored": "open",
-}
-
-
-# ----------------------------------------------------------------------------------------------------------
-# One run's mechanism figures, from its event log.
-# ----------------------------------------------------------------------------------------------------------
-
-
-def mechanism_figures(events: pl.DataFrame) -> dict[str, float | None]:
-    """One run's mechanism figures: endings, revenue, win rate and discount by segment, selling hours by
-    activity, the watched events, contacts by channel, stalling-CIO deals, the reputation at the horizon.
-    ``None`` where a figure has no value in this run (a mean over no deals)."""
-    out: dict[str, float | None] = {}
-    ends = events.filter(pl.col("kind").is_in(list(_TERMINAL))).with_columns(
-        pl.when(pl.col("kind").is_in(["DealLost", "NoDecisionReached"]))
-        .then(
-            pl.concat_str(
-                pl.col("kind").replace_strict(_TERMINAL), pl.lit(":"), pl.col("reason").fill_null("")
-            )
-        )
-        .otherwise(pl.col("kind").replace_strict(_TERMINAL))
-        .alias("ending")
-    )
-    counts = {(s, e): n for s, e, n in ends.group_by("segment", "ending").len().iter_rows()}
-    won = ends.filter(pl.col("kind") == "DealWon")
-    opened = dict(events.filter(pl.col("kind") == "OpportunityOpened").group_by("segment").len().iter_rows())
-    for segment in SEGMENTS:
-        for ending in ENDING_LABEL:
-            out[ending_figure(segment, ending)] = float(counts.get((segment, ending), 0))
-        decided = sum(
-            n
-            for (s, e), n in counts.items()
-            if s == segment and e.split(":")[0] in ("won", "lost", "no_decision")
-        )
-        seg_won = won.filter(pl.col("segment") == segment)
-        out[segment_figure(segment, OPENED)] = float(opened.get(segment, 0))
-        out[segment_figure(segment, DECIDED_DEALS)] = float(decided)
-        out[segment_figure(segment, REVENUE)] = float(seg_won["amount"].sum())
-        out[segment_figure(segment, WIN_RATE)] = seg_won.height / decided if decided else None
-        out[segment_figure(segment, DISCOUNT)] = _mean(seg_won["discount"])
-    out.update(hours_by_activity(events))
-    kinds = dict(events.group_by("kind").len().iter_rows())
-    for kind in WATCHED_EVENTS:
-        out[EVENT + kind] = float(kinds.get(kind, 0))
-    contacts = events.filter(pl.col("kind") == "ContactMade")
-    inbound = contacts.filter(pl.col("reason") == "inbound").height
-    out[INBOUND] = float(inbound)
-    out[OUTBOUND] = float(contacts.height - inbound)
-    moves = events.filter(pl.col("kind") == "ReputationChanged")
-    out[REPUTATION] = float(moves["reputation"][-1]) if moves.height else None
-    for reason, change in (
-        moves.group_by("reason").agg(pl.col("reputation_change").sum()).sort("reason").iter_rows()
-    ):
-        if reason != "initial":
-            out[REPUTATION_CHANGE + reason] = float(change)
-    walked = events.filter(pl.col("kind") == "OpportunityWalkedAway")["days"]
-    out[WALK_AWAY_DAYS] = _median(walked)
-    stalled = opportunities(events).join(stall_requests_by_opportunity(events), on="opp", how="inner")
-    out[STALLED_DEALS] = float(stalled.height)
-    out[STALLED_DAYS] = _mean(stalled["cycle_days"])
-    out[STALLED_HOURS] = _mean(stalled["hours"])
-    selling = events.filter(pl.col("hours").is_not_null() & (pl.col("kind") != "AdminHoursLogged"))
-    total = float(selling["hours"].sum())
-    out[STALLED_SHARE] = float(stalled["hours"].sum()) / total if total else None
-    # polars sums in parallel, so a float sum's last bits depend on thread timing (as in sim.metrics.summary):
-    # twelve significant digits make the same log give the same figures in any process.
-    return {k: None if v is None else float(f"{v:.12g}") for k, v in out.items()}
-
-
-def hours_by_activity(events: pl.DataFrame) -> dict[str, float | None]:
-    """Selling hours by the activity they were for: an hour spilled into a later week (``WorkLogged``)
-    counts toward the activity its ``reason`` names; idle hours are ``IdleHoursLogged``."""
-    activity = (
-        events.filter(pl.col("hours").is_not_null() & (pl.col("kind") != "AdminHoursLogged"))
-        .with_columns(
-            pl.when(pl.col("kind") == "WorkLogged")
-            .then(pl.col("reason"))
-            .otherwise(pl.col("kind"))
-            .fill_null("WorkLogged")
-            .alias("activity")
-        )
-        .group_by("activity")
-        .agg(pl.col("hours").sum())
-        .sort("activity")
-    )
-    return {ACTIVITY + a: float(h) for a, h in activity.iter_rows()}
-
-
-def _mean(values: pl.Series) -> float | None:
-    values = values.drop_nulls()
-    return float(values.cast(pl.Float64).mean()) if values.len() else None  # type: ignore[arg-type]
-
-
-def _median(values: pl.Series) -> float | None:
-    values = values.drop_nulls()
-    return float(values.cast(pl.Float64).median()) if values.len() else None  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -347,12 +194,13 @@ def figures_table(
     evidence: Evidence, figures: Sequence[str], labels: dict[str, str] | None = None
 ) -> list[str]:
     """The comparison table (as ``salesim compare`` prints it) of any per-run figures."""
-    table = compare_table(evidence.data, evidence.present(figures))
+    present = evidence.present(figures)
+    table = compare_table(evidence.data, present)
     if table.height == 0:
         return ["(none in any run)"]
-    if labels:
-        table = table.with_columns(pl.col("metric").replace(labels).alias("label"))
-    return markdown_table(comparison_header(table), comparison_rows(table))
+    # A mechanism figure's name is its label (sim.metrics.mechanism); a summary figure may be renamed.
+    named = {f: (labels or {}).get(f, f) for f in present}
+    return markdown_table(comparison_header(table), comparison_rows(table, named))
 
 
 def resolved(iv: Interval) -> bool:
@@ -486,22 +334,9 @@ def decomposition(evidence: Evidence, strategy: str) -> str:
         base = evidence.mean(figure, c).mean
         return evidence.mean(figure, strategy).mean / base if base else math.nan
 
-    per_deal = (
-        [
-            r / w if w else math.nan
-            for r, w in zip(evidence.values("revenue", c), evidence.values("deals_won", c), strict=True)
-        ],
-        [
-            r / w if w else math.nan
-            for r, w in zip(
-                evidence.values("revenue", strategy), evidence.values("deals_won", strategy), strict=True
-            )
-        ],
-    )
-    base, new = mean_interval(per_deal[0]).mean, mean_interval(per_deal[1]).mean
     return (
         f"revenue ×{_x(ratio('revenue'))} = closed opportunities ×{_x(ratio('closed'))} · win rate of closed "
-        f"×{_x(ratio('win_rate'))} · revenue per won deal ×{_x(new / base if base else math.nan)} "
+        f"×{_x(ratio('win_rate'))} · revenue per won deal ×{_x(ratio(REVENUE_PER_WON_DEAL))} "
         "(ratios of means, so the product is approximate)."
     )
 

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from sim import metrics
-from sim.metrics.headlines import HEADLINE_BY_KEY, HEADLINES
 from sim.store.comparisons import DEMO_FILE, StoredComparison, is_comparison_dir, read_comparison, read_demo
 from sim.store.experiments import read_experiment_info
 from sim.store.files import atomic_write_bytes, remove_stale_temporaries, temporary_sibling
@@ -41,6 +40,7 @@ from sim.viz import charts
 from sim.viz.charts import Chart
 from sim.words.format import (
     comparison_header,
+    comparison_marks,
     comparison_rows,
     comparison_strategies,
     curated_comparisons,
@@ -179,42 +179,19 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]], classes: A
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _more_is_better(metric: str) -> bool | None:
-    headline = HEADLINE_BY_KEY.get(metric)
-    return headline.more_is_better if headline else metrics.TABLE_METRICS.get(metric, ("", True))[1]
-
-
-def _diff_class(row: dict[str, Any] | None, more_is_better: bool | None) -> str:
-    """``better`` / ``worse`` when the paired difference's interval excludes zero (and the figure has a good
-    direction), else nothing."""
-    if row is None or more_is_better is None:
-        return ""
-    low, high = row["diff_low"], row["diff_high"]
-    if low is None or high is None or low != low or high != high or not (low > 0 or high < 0):
-        return ""
-    return "better" if (low > 0) == more_is_better else "worse"
-
-
 def curated_table_html(table: pl.DataFrame) -> str:
     """The headline figures of a comparison as HTML, grouped, cell for cell what ``salesim compare`` prints
     (mean over its 95% interval); a difference whose interval excludes zero is marked better or worse."""
     parts = []
     for curated in curated_comparisons(table):
-        arms = curated.header[1:3]
         head = "".join(f"<th>{html.escape(h)}</th>" for h in curated.header)
         body = []
-        for group, cells in zip(curated.groups, curated.rows, strict=True):
+        for group, cells, mark in zip(curated.groups, curated.rows, curated.marks, strict=True):
             if group:
                 body.append(f'<tr class="group"><th colspan="{len(cells)}">{html.escape(group)}</th></tr>')
-            key = next(h.key for h in HEADLINES if h.label == cells[0])
-            diff_row = None
-            if len(arms) == 2:
-                part = table.filter((pl.col("metric") == key) & (pl.col("arm") == arms[1]))
-                diff_row = part.row(0, named=True) if part.height else None
-            cls = _diff_class(diff_row, _more_is_better(key))
             tds = [f'<th scope="row">{html.escape(cells[0])}</th>']
             for j, cell in enumerate(cells[1:], start=1):
-                attr = f' class="{cls}"' if cls and j == len(cells) - 1 and len(arms) == 2 else ""
+                attr = f' class="{mark}"' if mark and j == len(cells) - 1 else ""
                 first, _, second = cell.partition("\n")
                 inner = html.escape(first) + (
                     f'<br><span class="ci">{html.escape(second)}</span>' if second else ""
@@ -234,19 +211,7 @@ def comparison_table_html(table: pl.DataFrame) -> str:
     A paired difference whose interval excludes zero is marked better or worse (by the figure's direction).
     """
     strategies = comparison_strategies(table)
-    rows = comparison_rows(table)
-    classes: list[list[str]] = []
-    for metric in dict.fromkeys(table["metric"].to_list()):
-        by = {r["arm"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
-        more_is_better = _more_is_better(metric)
-        row_classes = [""]
-        for i, name in enumerate(strategies):
-            row_classes.append("")
-            if i:
-                row_classes.append(_diff_class(by.get(name), more_is_better))
-        classes.append(row_classes)
-    header = comparison_header(table)
-    out = _html_table(header, rows, classes)
+    out = _html_table(comparison_header(table), comparison_rows(table), comparison_marks(table))
     swatches = "".join(
         f'<span class="swatch" style="background:{charts.strategy_colour(s)}"></span>{html.escape(s)} '
         for s in strategies

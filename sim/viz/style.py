@@ -43,14 +43,6 @@ HOURS_COLOURS: dict[str, str] = {
 BUYER_COLOUR = "#9A9A9A"
 STALL_COLOUR = "#C0392B"
 
-SEGMENT_LABELS: dict[str, str] = {"smb": "SMB", "mid_market": "mid-market", "f1000": "Fortune 1000"}
-OUTCOME_LABELS: dict[str, str] = {
-    "won": "won",
-    "lost": "lost",
-    "no_decision": "no decision",
-    "walked_away": "walked away",
-    "open": "still open",
-}
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
 
@@ -66,11 +58,6 @@ def rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
-
-
-def segment_label(segment: str) -> str:
-    """How a segment is named in charts."""
-    return SEGMENT_LABELS.get(segment, segment.replace("_", " "))
 
 
 @dataclass(frozen=True)

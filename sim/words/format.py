@@ -1,15 +1,27 @@
-"""How figures are written for people: one formatting shared by the CLI tables and the HTML report.
+"""How figures are written for people: one formatting shared by the terminal, the HTML report and the app.
 
-``salesim compare`` prints a comparison and ``salesim report`` writes it into HTML; both take their cells
-from :func:`comparison_rows`, so the two can never disagree on a number.
+A comparison table flows one way. :func:`sim.study.comparison.compare_table` computes the numbers (per figure
+and arm: mean, 95% interval, paired difference against the control); this module turns them into words: a
+figure's label (:func:`figure_label`), each cell (:func:`comparison_rows`, :func:`curated_comparison`) and
+whether a difference is better or worse (:func:`verdict`). ``salesim compare``, ``salesim report`` and the
+workshop app only lay those strings out, so they can never disagree on a number, a label or a mark.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
+
+from sim.metrics.headlines import HEADLINE_BY_KEY, HEADLINES
+from sim.metrics.summary import TABLE_METRICS
+
+Verdict = Literal["better", "worse", ""]
+"""How a paired difference reads: its interval excludes zero in the figure's good (``better``) or bad
+(``worse``) direction, or it says nothing (``""``: the interval includes zero, or the figure has no good
+direction)."""
 
 
 def fmt(value: Any) -> str:
@@ -51,6 +63,32 @@ def comparison_strategies(table: pl.DataFrame) -> list[str]:
     return strategy_order(table)
 
 
+def figure_label(figure: str) -> str:
+    """A figure's label in tables: the headline label, the classic label, or its name in words."""
+    if figure in HEADLINE_BY_KEY:
+        return HEADLINE_BY_KEY[figure].label
+    return TABLE_METRICS.get(figure, (figure.replace("_", " "), True))[0]
+
+
+def more_is_better(figure: str) -> bool | None:
+    """A figure's good direction: the headline's (None: neither), else the classic table's; a figure neither
+    declares is read as more is better."""
+    headline = HEADLINE_BY_KEY.get(figure)
+    return headline.more_is_better if headline else TABLE_METRICS.get(figure, ("", True))[1]
+
+
+def verdict(row: Mapping[str, Any] | None, figure: str) -> Verdict:
+    """``better`` / ``worse`` when a table row's paired difference has a 95% interval that excludes zero (and
+    the figure has a good direction), else ``""``."""
+    good = more_is_better(figure)
+    if row is None or good is None:
+        return ""
+    low, high = row["diff_low"], row["diff_high"]
+    if _missing(low) or _missing(high) or not (low > 0 or high < 0):
+        return ""
+    return "better" if (low > 0) == good else "worse"
+
+
 def comparison_header(table: pl.DataFrame) -> list[str]:
     """Column headings of the comparison table (lines separated by a newline)."""
     strategies = comparison_strategies(table)
@@ -62,14 +100,21 @@ def comparison_header(table: pl.DataFrame) -> list[str]:
     return header
 
 
-def comparison_rows(table: pl.DataFrame) -> list[list[str]]:
-    """One row per figure: its label, then mean [95% CI] per strategy, each followed by the paired difference
-    against the control (the first strategy)."""
+def _by_figure(table: pl.DataFrame) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+    """The table's rows per figure, in its order: (figure, {arm: row})."""
+    return [
+        (metric, {r["arm"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)})
+        for metric in dict.fromkeys(table["metric"].to_list())
+    ]
+
+
+def comparison_rows(table: pl.DataFrame, labels: Mapping[str, str] | None = None) -> list[list[str]]:
+    """One row per figure: its label (:func:`figure_label`, unless ``labels`` names it), then mean [95% CI] per
+    strategy, each followed by the paired difference against the control (the first strategy)."""
     strategies = comparison_strategies(table)
     rows = []
-    for metric in dict.fromkeys(table["metric"].to_list()):
-        by = {r["arm"]: r for r in table.filter(pl.col("metric") == metric).iter_rows(named=True)}
-        cells = [by[strategies[0]]["label"]]
+    for metric, by in _by_figure(table):
+        cells = [(labels or {}).get(metric) or figure_label(metric)]
         for i, name in enumerate(strategies):
             r = by[name]
             cells.append(interval(r["mean"], r["ci_low"], r["ci_high"]))
@@ -77,6 +122,20 @@ def comparison_rows(table: pl.DataFrame) -> list[list[str]]:
                 cells.append(interval(r["diff"], r["diff_low"], r["diff_high"]))
         rows.append(cells)
     return rows
+
+
+def comparison_marks(table: pl.DataFrame) -> list[list[Verdict]]:
+    """The :func:`verdict` of every cell of :func:`comparison_rows` (``""`` but in the difference columns)."""
+    strategies = comparison_strategies(table)
+    marks: list[list[Verdict]] = []
+    for metric, by in _by_figure(table):
+        row: list[Verdict] = [""]
+        for i, name in enumerate(strategies):
+            row.append("")
+            if i:
+                row.append(verdict(by.get(name), metric))
+        marks.append(row)
+    return marks
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -147,8 +206,6 @@ def headline_rows(
 ) -> list[tuple[str, str, str]]:
     """(group, figure, value) of a run's headline figures, grouped, in reading order; the group named on the
     first row of each. Figures the run lacks are left out; ``scale`` multiplies a stored figure for display."""
-    from sim.metrics.headlines import HEADLINES
-
     rows: list[tuple[str, str, str]] = []
     last = ""
     for h in HEADLINES:
@@ -162,11 +219,14 @@ def headline_rows(
 
 @dataclass(frozen=True)
 class CuratedTable:
-    """A table of headline figures: its header, its rows, and the group each row opens ("" if none)."""
+    """A table of headline figures: its header, its rows, the group each row opens ("" if none), the figure
+    each row shows, and the :func:`verdict` of each row's paired difference (``""`` without one)."""
 
     header: list[str]
     rows: list[list[str]]
     groups: list[str]
+    figures: list[str]
+    marks: list[Verdict]
 
 
 def _stacked(first: str, second: str) -> str:
@@ -177,14 +237,14 @@ def curated_comparison(table: pl.DataFrame, arms: list[str] | None = None) -> Cu
     """A comparison's headline figures for ``arms`` (default: all; the first is the control): each cell the
     mean over its 95% interval, on two lines, so the table fits 80 columns; a column per arm, then the paired
     difference from the control when there are two arms (more arms: one table per arm against the control)."""
-    from sim.metrics.headlines import HEADLINES
-
     names = arms or comparison_strategies(table)
     control = names[0]
     with_diff = len(names) == 2
     header = ["figure", *names] + ([f"{names[1]} − {control}"] if with_diff else [])
     rows: list[list[str]] = []
     groups: list[str] = []
+    figures: list[str] = []
+    marks: list[Verdict] = []
     last = ""
     for h in HEADLINES:
         by = {r["arm"]: r for r in table.filter(pl.col("metric") == h.key).iter_rows(named=True)}
@@ -210,8 +270,10 @@ def curated_comparison(table: pl.DataFrame, arms: list[str] | None = None) -> Cu
             )
         rows.append(cells)
         groups.append(h.group if h.group != last else "")
+        figures.append(h.key)
+        marks.append(verdict(by.get(names[1]), h.key) if with_diff else "")
         last = h.group
-    return CuratedTable(header, rows, groups)
+    return CuratedTable(header, rows, groups, figures, marks)
 
 
 def curated_comparisons(table: pl.DataFrame) -> list[CuratedTable]:

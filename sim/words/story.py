@@ -1,16 +1,26 @@
-"""The story of one deal in plain words, one event a line, read straight off the log.
+"""The story of one deal in plain words, one event a line, read straight off the log: the one vocabulary.
 
 "day 112  CIO asks for a scalability test  6.0 h  (total 41.5 h)": the trainer's view of why a deal stalls.
+:data:`PHRASES` holds one phrase per event kind; ``salesim replay --opportunity N`` prints them a line each,
+the workshop app steps through them (:mod:`sim.app.story`) and the report's deal chart shows them on hover, so
+an event reads the same wherever a room meets it. A phrase names no internal kind, code or id, and writes its
+plurals right ("1 day").
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 from rich.table import Table
 
 from sim import metrics
+from sim.words.labels import JOB_LABELS, days, outcome_label, segment_label, someone
+
+Row = dict[str, Any]
+"""One event of the log as a mapping of its columns."""
 
 _REQUESTS = {
     "clarify_requirements": "CIO asks to clarify the requirements",
@@ -20,98 +30,136 @@ _REQUESTS = {
     "extend_pilot": "CIO asks to extend the pilot",
     "present_to_management": "CIO asks for a presentation to management",
 }
+_TEST_QUESTIONS = (
+    "buying soon",
+    "budget assigned",
+    "a decision maker",
+    "pain stated",
+    "asks for a next step",
+)
+"""The 20-minute test's five questions, in the order of the ``answers`` digits."""
+_WORK = {
+    "StallRequested": "the CIO's latest request",
+    "StageAdvanced": "the next stage",
+    "BuyerEnabled": "helping the buyer through its process",
+    "EvidenceFailed": "repairing the evidence",
+    "SupplierRiskAssessed": "procurement's supplier questionnaire",
+    "CapitalApprovalFellShort": "re-scoping for the capital approval",
+    "NegotiationRoundHeld": "a negotiation round",
+    "MeetingHeld": "the first meeting",
+}
+"""What a week's share of work was spent on (``WorkLogged``'s reason names the event it leads to)."""
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
-_TITLES = {"vp": "VP", "c_level": "C-level executive"}
+def _words(value: Any) -> str:
+    return str(value).replace("_", " ")
 
 
-def _someone(title: Any) -> str:
-    """A contact's title with its article, in words: "a manager", "an owner", "a VP"."""
-    name = _TITLES.get(str(title), str(title).replace("_", " "))
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+def _the(title: Any) -> str:
+    """The contact just reached, by title: "the VP", "the owner"."""
+    person = someone(title)
+    return "the " + person.split(" ", 1)[1] if " " in person else person
 
 
-def _days(value: Any) -> str:
-    """A number of days in words: "1 day", "12 days"."""
-    n = round(float(value))
-    return f"{n} day" if n == 1 else f"{n} days"
+def _scored(row: Row) -> str:
+    answers = str(row.get("answers") or "")
+    yes = [q for q, a in zip(_TEST_QUESTIONS, answers, strict=False) if a == "1"]
+    said = ", ".join(yes) if yes else "nothing"
+    return (
+        f"20-minute test: {row.get('score')} of 5 ({said}); rep rates it: {_words(row.get('opp_type') or '')}"
+    )
 
 
-def describe(row: dict[str, Any]) -> str:
-    """One event as a phrase a workshop room understands (no internal names, codes or ids)."""
-    kind, reason, stage = row["kind"], row.get("reason"), row.get("stage")
-    match kind:
-        case "ContactMade":
-            return f"rep reaches {_someone(row['title'])} at the account"
-        case "ContactReferredUp":
-            return f"the contact introduces the rep to {_someone(row['title'])}"
-        case "MeetingHeld":
-            return f"first meeting with the {_someone(row['title']).split(' ', 1)[1]}"
-        case "QualificationScored":
-            return f"20-minute test scores {row['score']} of 5: {row['opp_type'].replace('_', ' ')}"
-        case "OpportunityOpened":
-            return f"opportunity opened at list ${row['amount']:,.0f}"
-        case "CheckInMade":
-            return (
-                "rep checks in; buyer not ready"
-                if reason == "waiting_for_buyer"
-                else "rep checks in; no buying window"
-            )
-        case "StageAdvanced":
-            return f"{stage} done"
-        case "BuyerEnabled":
-            return f"rep helps the buyer through its own process ({stage})"
-        case "StallRequested":
-            return _REQUESTS.get(str(reason), f"CIO request: {reason}")
-        case "EvidenceFailed":
-            return f"evidence goes wrong: {str(reason).replace('_', ' ')} ({_days(row['days'])} set back)"
-        case "ChampionCapitalSpent":
-            return f"champion spends {row['capital_spent']:.1f} political capital at {stage}; {row['capital']:.1f} left"
-        case "PressureApplied":
-            return f"rep invents urgency: {str(reason).replace('_', ' ')}"
-        case "PressureWorked":
-            return f"owner rushed by the urgency ({_days(row['days'])} sooner)"
-        case "PressureDetected":
-            return "procurement sees through the invented urgency"
-        case "ProcurementEngaged":
-            return "procurement takes over"
-        case "SupplierRiskAssessed":
-            return f"supplier risk assessment done after {_days(row['days'])}"
-        case "CapitalApprovalFellShort":
-            return f"capital approval falls short; re-approval takes {_days(row['days'])}"
-        case "NegotiationRoundHeld":
-            return f"negotiation round: {row['discount']:.0%} off"
-        case "DiscountConceded":
-            return f"discount {row['discount']:.1%} ({str(reason).replace('_', ' ')})"
-        case "WorkLogged":
-            return "part of the next step; the rest waits for next week's hours"
-        case "CommissionEarned":
-            return f"rep earns ${row['amount']:,.0f} commission"
-        case "AdoptionSucceeded":
-            return "customer adopts what it bought"
-        case "AdoptionFailed":
-            return "adoption fails (people, processes, trust in IT)"
-        case "ReputationChanged":
-            return f"vendor reputation {row['reputation_change']:+.3f} → {row['reputation']:.3f} ({str(reason).replace('_', ' ')})"
-        case "DealWon":
-            return f"WON ${row['amount']:,.0f} after {row['discount']:.0%} total discount ({reason})"
-        case "DealLost":
-            return f"LOST ({str(reason).replace('_', ' ')})"
-        case "NoDecisionReached":
-            return f"NO DECISION ({str(reason).replace('_', ' ')})"
-        case "OpportunityWalkedAway":
-            return f"rep walks away after {_days(row['days'])} without visible progress"
-        case "OpportunityCensored":
-            return "still open when the simulation ends"
-        case "BuyingJobCompleted":
-            return f"buyer finishes {str(row['job']).replace('_', ' ')}"
-        case "BuyingWindowOpened":
-            return f"buyer's need triggers: pain {row['pain']}, budget {row['budget']}"
-        case "BuyingWindowClosed":
-            return "buyer's window closes"
-        case "BudgetAssigned":
-            return "budget dollars assigned"
-    return str(kind)
+def _checked_in(row: Row) -> str:
+    if row.get("reason") == "waiting_for_buyer":
+        return "rep checks in; buyer not ready"
+    return "rep checks in; no buying window"
+
+
+def _job_done(row: Row) -> str:
+    return f"buyer finishes {JOB_LABELS.get(str(row['job']), 'a buying job').removesuffix(' to decide')}"
+
+
+PHRASES: dict[str, Callable[[Row], str]] = {
+    # the contact, before there is a deal
+    "ContactMade": lambda r: f"rep reaches {someone(r.get('title'))} at the account",
+    "ContactReferredUp": lambda r: f"the contact introduces the rep to {someone(r.get('title'))}",
+    "ContactDisqualified": lambda r: "the contact is ruled out",
+    "MeetingDeclined": lambda r: "the contact declines a meeting",
+    "MeetingHeld": lambda r: f"first meeting with {_the(r.get('title'))}",
+    "QualificationScored": _scored,
+    "NurtureStarted": lambda r: "rep parks the contact in nurture, to test again later",
+    "AccountCooledOff": lambda r: "the account cools off",
+    "ReferralGiven": lambda r: "a happy customer gives a referral",
+    # the deal
+    "OpportunityOpened": lambda r: f"opportunity opened at list ${r['amount']:,.0f}",
+    "CheckInMade": _checked_in,
+    "StageAdvanced": lambda r: f"{r['stage']} done",
+    "BuyerEnabled": lambda r: f"rep helps the buyer through its own process ({r['stage']})",
+    "StallRequested": lambda r: _REQUESTS.get(
+        str(r.get("reason")), f"CIO request: {_words(r.get('reason'))}"
+    ),
+    "EvidenceFailed": lambda r: f"evidence goes wrong: {_words(r['reason'])} ({days(r['days'])} set back)",
+    "ChampionCapitalSpent": lambda r: (
+        f"champion spends {r['capital_spent']:.1f} political capital at {r['stage']}; {r['capital']:.1f} left"
+    ),
+    "PressureApplied": lambda r: f"rep invents urgency: {_words(r['reason'])}",
+    "PressureWorked": lambda r: f"the owner is rushed by the urgency ({days(r['days'])} sooner)",
+    "PressureDetected": lambda r: "procurement sees through the invented urgency",
+    "ProcurementEngaged": lambda r: "procurement takes over",
+    "SupplierRiskAssessed": lambda r: f"supplier risk assessment done after {days(r['days'])}",
+    "CapitalApprovalFellShort": lambda r: (
+        f"capital approval falls short; re-approval takes {days(r['days'])}"
+    ),
+    "NegotiationRoundHeld": lambda r: f"negotiation round: {r['discount']:.0%} off",
+    "DiscountConceded": lambda r: f"discount {r['discount']:.1%} ({_words(r['reason'])})",
+    "WorkLogged": lambda r: (
+        f"rep works on {_WORK.get(str(r.get('reason')), 'the next step')}; the rest waits for next week's hours"
+    ),
+    "CommissionEarned": lambda r: f"rep earns ${r['amount']:,.0f} commission",
+    "AdoptionSucceeded": lambda r: "customer adopts what it bought",
+    "AdoptionFailed": lambda r: "adoption fails (people, processes, trust in IT)",
+    "ReputationChanged": lambda r: (
+        f"vendor reputation {r['reputation_change']:+.3f} → {r['reputation']:.3f} ({_words(r['reason'])})"
+    ),
+    # how it ended
+    "DealWon": lambda r: f"WON ${r['amount']:,.0f} after {r['discount']:.0%} total discount ({r['reason']})",
+    "DealLost": lambda r: f"LOST ({_words(r['reason'])})",
+    "NoDecisionReached": lambda r: f"NO DECISION ({_words(r['reason'])})",
+    "OpportunityWalkedAway": lambda r: f"rep walks away after {days(r['days'])} without visible progress",
+    "OpportunityCensored": lambda r: "still open when the simulation ends",
+    # the buyer, on its own clock
+    "BuyingCenterFormed": lambda r: "the buyer forms its buying group",
+    "BuyingJobCompleted": _job_done,
+    "BuyingWindowOpened": lambda r: (
+        f"the buyer's need triggers (pain: {r.get('pain')}, budget: {r.get('budget')})"
+    ),
+    "BuyingWindowClosed": lambda r: "buyer's window closes",
+    "BudgetAssigned": lambda r: "budget dollars assigned",
+}
+"""One phrase per event kind a deal story can show, each built from the event's own columns."""
+
+
+def describe(row: Row) -> str:
+    """One event as a phrase a workshop room understands (no internal names, codes or ids); a kind without a
+    phrase of its own is written in words (``SomethingNew`` → "something new"), never as its name."""
+    kind = str(row["kind"])
+    phrase = PHRASES.get(kind)
+    return phrase(row) if phrase else _CAMEL.sub(" ", kind).lower()
+
+
+def deal_heading(opp: int, segment: str, amount: float, outcome: str, cycle_days: float, hours: float) -> str:
+    """A deal in one line: "Deal 12: Fortune 1000, list $400,000, walked away after 95 days and 60 rep hours"."""
+    return (
+        f"Deal {opp}: {segment_label(segment)}, list ${amount:,.0f}, {outcome_label(outcome)} after "
+        f"{days(cycle_days)} and {hours:.0f} rep hours"
+    )
+
+
+def deal_label(opp: int, segment: str, outcome: str, hours: float) -> str:
+    """A deal as a choice in a list: "deal 12: Fortune 1000, walked away, 60 h"."""
+    return f"deal {opp}: {segment_label(segment)}, {outcome_label(outcome)}, {hours:.0f} h"
 
 
 def deal_events(events: pl.DataFrame, opp: int) -> pl.DataFrame | None:

@@ -16,6 +16,7 @@ the same interval as the comparison table). The experiment charts (:mod:`sim.viz
 experiment's summary tables (:mod:`sim.study.analysis`) instead, and show the intervals those hold.
 """
 
+from sim.config.segments import SEGMENT_LABELS
 from sim.viz.bands import replication_band, tag
 from sim.viz.charts.cycles import box_stats, cycle_chart
 from sim.viz.charts.deal import deal_timeline_chart
@@ -29,15 +30,8 @@ from sim.viz.charts.reputation import MOVES_BY, reputation_chart, reputation_mov
 from sim.viz.charts.revenue import revenue_chart
 from sim.viz.charts.utilisation import utilisation_chart
 from sim.viz.charts.waste import hours_from_summaries, run_shares, waste_chart
-from sim.viz.style import (
-    HOURS_COLOURS,
-    SEGMENT_LABELS,
-    STALL_COLOUR,
-    STRATEGY_COLOURS,
-    Chart,
-    segment_label,
-    strategy_colour,
-)
+from sim.viz.style import HOURS_COLOURS, STALL_COLOUR, STRATEGY_COLOURS, Chart, strategy_colour
+from sim.words.labels import segment_label
 
 __all__ = [
     "HOURS_COLOURS",

@@ -12,9 +12,11 @@ from collections.abc import Iterable, Mapping
 import plotly.graph_objects as go
 import polars as pl
 
+from sim.config.segments import SEGMENT_LABELS
 from sim.viz.charts.words import count, joined
-from sim.viz.style import BUYER_COLOUR, SEGMENT_LABELS, Chart, layout, rgba, segment_label, strategy_colour
+from sim.viz.style import BUYER_COLOUR, Chart, layout, rgba, strategy_colour
 from sim.words.format import strategy_order
+from sim.words.labels import segment_label
 
 
 def box_stats(values: Iterable[float]) -> dict[str, float] | None:

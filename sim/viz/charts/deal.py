@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from sim.core.events import KINDS, TERMINAL_KINDS
-from sim.viz.style import STALL_COLOUR, Chart, layout, segment_label, strategy_colour
+from sim.viz.style import STALL_COLOUR, Chart, layout, strategy_colour
+from sim.words.labels import segment_label
 
 _EVENT_GROUPS: list[tuple[str, tuple[str, ...], str, str, int]] = [
     # (legend label, kinds, colour, symbol, size)
