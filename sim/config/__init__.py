@@ -56,9 +56,6 @@ from sim.config.schema import (
 from sim.config.segments import Segments, deep_merge, f1000_defaults, mid_market_defaults, smb_defaults
 from sim.config.toml_write import scenario_to_toml
 
-#: The old private name, still imported by ``sim.study.comparison``.
-_did_you_mean = did_you_mean
-
 __all__ = [
     "MAX_ACCOUNTS_PER_SEGMENT",
     "MAX_BUYING_WINDOWS",
