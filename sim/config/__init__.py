@@ -25,7 +25,7 @@ from sim.config.load import (
     scenario_from_mapping,
     shipped_scenario_names,
 )
-from sim.config.presets import PRESETS, Policy, StrategyConfig
+from sim.config.presets import NEVER, PRESETS, Policy, StrategyConfig
 from sim.config.scenario import MAX_BUYING_WINDOWS, Scenario, windows_per_account
 from sim.config.schema import (
     MAX_ACCOUNTS_PER_SEGMENT,
@@ -62,6 +62,7 @@ __all__ = [
     "MAX_HORIZON_DAYS",
     "MAX_REPS",
     "MAX_SCENARIO_BYTES",
+    "NEVER",
     "PRESETS",
     "SEGMENTS",
     "TITLES",
