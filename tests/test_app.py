@@ -18,10 +18,10 @@ import sim
 from sim import metrics
 from sim.app import scenarios as catalogue
 from sim.app.board import Board, BoardError
-from sim.app.levers import LeverError, Levers
+from sim.app.levers import LABELS, LeverError, Levers
 from sim.app.room import ROOM_SCENARIO, live_server, participant_levers, room
 from sim.app.runner import Runner
-from sim.app.server import DEFAULT_REPLICATIONS, build, plan
+from sim.app.server import DEFAULT_REPLICATIONS, _lever_panel, build, plan
 from sim.app.story import deal_options, deal_story, plain
 from sim.config import ScenarioError
 from sim.study.arms import Arm
@@ -98,6 +98,25 @@ def test_the_walk_away_lever_is_days_or_never() -> None:
     assert kept.overrides(scenario) == ("strategy.walk_away_days=never",)
     _, choice = plan(scenario, kept, 2)
     assert choice[1].scenario.strategy.walk_away_days == "never"
+
+
+@pytest.mark.parametrize(
+    ("lever", "value"),
+    [("qualification_threshold", 2), ("walk_away_days", 45), ("stalling_cio", 40), ("smb", 10), ("reps", 7)],
+)
+def test_a_lever_that_writes_more_than_one_field_says_so(lever: str, value: int) -> None:
+    scenario = catalogue.shipped("workshop_numbers_vs_qualify")
+    base = Levers.of_scenario(scenario).to_mapping()
+    fields = {o.split("=", 1)[0] for o in Levers.from_mapping({**base, lever: value}).overrides(scenario)}
+    label, hint = LABELS["mix" if lever == "smb" else lever]
+    assert fields, f"moving {lever} changed nothing"
+    if len(fields) > 1:
+        assert "Sets two fields" in hint, (
+            f"{lever} writes {sorted(fields)} but its label says: {label} {hint}"
+        )
+        assert hint in str(_lever_panel())  # and the page shows it
+    else:
+        assert "fields" not in hint
 
 
 # ---------------------------------------------------------------------------------------------- uploads

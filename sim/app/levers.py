@@ -27,6 +27,31 @@ MAX_WALK_AWAY_DAYS = 720
 STALLING_SEGMENTS = ("mid_market", "f1000")
 """Segments whose buying groups have a CIO; the stalling-CIO lever sets the share in both."""
 
+LABELS: dict[str, tuple[str, str]] = {
+    "preset": (
+        "Strategy preset",
+        "Each preset sets the levers below to its own values; move them from there.",
+    ),
+    "qualification_threshold": (
+        "Qualification: the 20-minute test, and answers of 5 needed",
+        "Sets two fields: whether the rep runs the test, and its threshold. 0 = no test: the rep works "
+        "every contact.",
+    ),
+    "walk_away_days": (
+        "Walk away after days without buyer action",
+        "Tick never to keep every deal however long it idles; untick it to walk away after the days set.",
+    ),
+    "stalling_cio": (
+        "Stalling CIO: % of buying groups, mid-market and Fortune 1000 alike",
+        "Sets two fields, one share for both segments. It starts at the Fortune 1000 share; moving it "
+        "overwrites the mid-market share too.",
+    ),
+    "mix": ("Segment mix: % of prospecting aimed at each segment", ""),
+    "reps": ("Reps", ""),
+}
+"""Each lever's label and hint on the page. A lever that writes more than one scenario field says so here
+(``tests/test_app.py`` moves every lever alone and checks)."""
+
 MIX_SEGMENTS = ("smb", "mid_market", "f1000")
 
 

@@ -29,7 +29,7 @@ from flask import Response, jsonify, request
 
 from sim.app import scenarios as catalogue
 from sim.app.board import Board
-from sim.app.levers import MAX_APP_REPS, MAX_WALK_AWAY_DAYS, LeverError, Levers
+from sim.app.levers import LABELS, MAX_APP_REPS, MAX_WALK_AWAY_DAYS, LeverError, Levers
 from sim.app.runner import MAX_APP_REPLICATIONS, ArmSpec, Job, RunError, Runner, seeds_for
 from sim.app.story import SEGMENT_WORDS, deal_options, deal_story
 from sim.app.views import (
@@ -175,36 +175,34 @@ WALK_SLIDER_WHEN_NEVER = 90
 """Where the walk-away slider stands while *never* is ticked: unticking it walks away after 90 days."""
 
 
+def _label(lever: str, html_for: str | None = None) -> list[Any]:
+    """A lever's label and, if it has one, its hint (:data:`sim.app.levers.LABELS`)."""
+    label, hint = LABELS[lever]
+    return [html.Label(label, htmlFor=html_for), *([html.P(hint, className="hint")] if hint else [])]
+
+
 def _lever_panel() -> html.Div:
     return html.Div(
         [
-            html.Label("Strategy preset", htmlFor="preset"),
-            html.P(
-                "Each preset sets the levers below to its own values; move them from there.", className="hint"
-            ),
+            *_label("preset", "preset"),
             dcc.Dropdown(id="preset", options=list(PRESETS), value="numbers-game", clearable=False),
-            html.Label("Qualification: answers of 5 needed in the 20-minute test"),
-            html.P("0 = no test: the rep works every contact.", className="hint"),
+            *_label("qualification_threshold"),
             _slider("threshold", 0, 5, 1, {i: ("no test" if i == 0 else str(i)) for i in range(6)}),
-            html.Label("Walk away after days without buyer action"),
-            html.P(
-                "Tick never to keep every deal however long it idles; untick it to walk away after the days set.",
-                className="hint",
-            ),
+            *_label("walk_away_days"),
             dcc.Checklist(id="walk-never", options=[{"label": " never", "value": NEVER}], value=[NEVER]),
             _slider(
                 "walk", 15, MAX_WALK_AWAY_DAYS, 15, {15: "15", 90: "90", 180: "180", 360: "360", 720: "720"}
             ),
-            html.Label("Stalling CIO: % of mid-market and Fortune 1000 buying groups"),
+            *_label("stalling_cio"),
             _slider("cio", 0, 100, 5, {0: "0%", 25: "25%", 50: "50%", 100: "100%"}),
-            html.Label("Segment mix: % of prospecting aimed at each segment"),
+            *_label("mix"),
             html.P("SMB", className="hint"),
             _slider("mix-smb", 0, 100, 5, {0: "0", 50: "50", 100: "100"}),
             html.P("mid-market", className="hint"),
             _slider("mix-mid", 0, 100, 5, {0: "0", 50: "50", 100: "100"}),
             html.P("Fortune 1000", className="hint"),
             _slider("mix-f1000", 0, 100, 5, {0: "0", 50: "50", 100: "100"}),
-            html.Label("Reps"),
+            *_label("reps"),
             _slider("reps", 1, MAX_APP_REPS, 1, {1: "1", 10: "10", 25: "25", 50: "50"}),
             html.Label("Replications (market draws per arm)"),
             html.P("More draws: narrower intervals, longer runs.", className="hint"),
