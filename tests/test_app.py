@@ -18,9 +18,9 @@ import sim
 from sim import metrics
 from sim.app import scenarios as catalogue
 from sim.app.board import Board, BoardError
-from sim.app.levers import LeverError, Levers
+from sim.app.levers import LABELS, LeverError, Levers
 from sim.app.runner import Runner
-from sim.app.server import DEFAULT_REPLICATIONS, build, plan
+from sim.app.server import DEFAULT_REPLICATIONS, _lever_panel, build, plan
 from sim.app.story import deal_options, deal_story
 from sim.config import ScenarioError
 from sim.study.arms import Arm
@@ -51,7 +51,7 @@ def test_moved_levers_become_overrides_of_the_arm() -> None:
         }
     )
     overrides = moved.overrides(scenario)
-    assert "strategy.walk_away_days=60" in overrides and "strategy.never_walk_away=false" in overrides
+    assert "strategy.walk_away_days=60" in overrides
     assert "strategy.qualification_threshold=3" in overrides and "sales_org.reps=6" in overrides
     _, choice = plan(scenario, moved, 2)
     arm = choice[1].scenario
@@ -72,6 +72,8 @@ def test_another_preset_starts_from_its_own_levers() -> None:
     [
         ({"reps": 0}, "reps: 0 is out of range"),
         ({"walk_away_days": "soon"}, "walk away days: expected a number"),
+        ({"walk_away_days": 0}, 'walk away days: 0 is not a period; choose from 1 to 720, or "never"'),
+        ({"walk_away_days": None}, 'walk away days: expected a number from 1 to 720, got None, or "never"'),
         ({"smb": 0, "mid_market": 0, "f1000": 0}, "aim at least one segment"),
         ({"preset": "hustle"}, "unknown strategy 'hustle'"),
     ],
@@ -80,6 +82,41 @@ def test_bad_levers_are_one_line(change: dict[str, Any], message: str) -> None:
     base = Levers.of_scenario(catalogue.shipped(WORKSHOP)).to_mapping()
     with pytest.raises(LeverError, match=message):
         Levers.from_mapping({**base, **change})
+
+
+def test_the_walk_away_lever_is_days_or_never() -> None:
+    scenario = catalogue.shipped(WORKSHOP)  # numbers-game: never walks away
+    never = Levers.of_scenario(scenario)
+    assert never.walk_away_days is None and never.to_mapping()["walk_away_days"] == "never"
+    assert Levers.from_mapping(never.to_mapping()) == never
+    assert "never walk away" in never.described()
+    walk = Levers.from_mapping({**never.to_mapping(), "walk_away_days": 90})
+    assert walk.overrides(scenario) == ("strategy.walk_away_days=90",)
+    # Back to never from a preset that walks away: the one word, not a second field.
+    hard = never.with_preset(scenario, "qualify-hard")
+    kept = Levers.from_mapping({**hard.to_mapping(), "walk_away_days": "never"})
+    assert kept.overrides(scenario) == ("strategy.walk_away_days=never",)
+    _, choice = plan(scenario, kept, 2)
+    assert choice[1].scenario.strategy.walk_away_days == "never"
+
+
+@pytest.mark.parametrize(
+    ("lever", "value"),
+    [("qualification_threshold", 2), ("walk_away_days", 45), ("stalling_cio", 40), ("smb", 10), ("reps", 7)],
+)
+def test_a_lever_that_writes_more_than_one_field_says_so(lever: str, value: int) -> None:
+    scenario = catalogue.shipped("workshop_numbers_vs_qualify")
+    base = Levers.of_scenario(scenario).to_mapping()
+    fields = {o.split("=", 1)[0] for o in Levers.from_mapping({**base, lever: value}).overrides(scenario)}
+    label, hint = LABELS["mix" if lever == "smb" else lever]
+    assert fields, f"moving {lever} changed nothing"
+    if len(fields) > 1:
+        assert "Sets two fields" in hint, (
+            f"{lever} writes {sorted(fields)} but its label says: {label} {hint}"
+        )
+        assert hint in str(_lever_panel())  # and the page shows it
+    else:
+        assert "fields" not in hint
 
 
 # ---------------------------------------------------------------------------------------------- uploads
@@ -99,6 +136,14 @@ def _upload(text: str | bytes) -> str:
             "22,100 accounts is too large for the workshop app (at most 10,000",
         ),
         ("[sales_org]\nreps = 400\n", "400 reps is too many for the workshop app"),
+        (
+            "[strategy]\nnever_walk_away = true\n",
+            "bad.toml: strategy.never_walk_away: no longer a field; write walk_away_days = N (days)",
+        ),
+        (
+            "[strategy]\nwalk_away_days = 0\n",
+            "bad.toml: strategy.walk_away_days: expected a number of days above 0",
+        ),
         (b"\xff\xfe", "bad.toml: cannot read: not UTF-8 text"),
         ("# pad\n" * 200_000, "larger than the 1,048,576 bytes a scenario file may be"),
     ],

@@ -126,7 +126,7 @@ def test_a_slider_and_run_change_the_charts(server: LiveServer, browser: Any) ->
     assert "No significant difference" in first  # the levers start as the scenario's control
     revenue_before = tab.graph_data("revenue-graph")
     waste_before = tab.graph_data("waste-graph")
-    tab.nudge("walk", 6)  # never → 90 days: the rep walks away from the stalling CIO
+    tab.page.uncheck("#walk-never input")  # never → the slider's 90 days: the rep walks away from the CIO
     assert tab.slider_value("walk") == 90
     second = tab.run()
     assert tab.graph_data("revenue-graph") != revenue_before

@@ -10,16 +10,15 @@ import pytest
 from conftest import SMALL, run_cli, small_scenario
 
 from sim.core.events import MARKET_KINDS
+from sim.model.strategy import resolve_policy
 from sim.store.parquet import read_events
 from sim.study.arms import Arm, ArmError, arm_scenario, parse_arm, parse_arms
 from sim.study.comparison import compare
 
 
 def test_an_arm_is_a_name_a_preset_and_overrides() -> None:
-    arm = parse_arm("walk60=numbers-game:strategy.walk_away_days=60:strategy.never_walk_away=false")
-    assert arm == Arm(
-        "walk60", "numbers-game", ("strategy.walk_away_days=60", "strategy.never_walk_away=false")
-    )
+    arm = parse_arm("walk60=numbers-game:strategy.walk_away_days=60:sales_org.reps=3")
+    assert arm == Arm("walk60", "numbers-game", ("strategy.walk_away_days=60", "sales_org.reps=3"))
     assert parse_arm("qualify-hard") == Arm("qualify-hard", "qualify-hard")
     assert parse_arm("qualify-hard:sales_org.reps=3") == Arm(
         "qualify-hard", "qualify-hard", ("sales_org.reps=3",)
@@ -40,6 +39,13 @@ def test_an_arms_scenario_is_its_preset_with_its_overrides() -> None:
     assert arm_scenario(base, parse_arm("q=qualify-hard")).strategy.walk_away_days == 30
     assert arm_scenario(base, parse_arm("n=numbers-game")).strategy.walk_away_days is None
     assert arm_scenario(base, parse_arm("same=qualify-hard")) is base
+    # "never" switches a preset's walk-away off; the retired flag is refused with a line naming the new form.
+    keep = arm_scenario(base, parse_arm("keep=qualify-hard:strategy.walk_away_days=never"))
+    assert keep.strategy.walk_away_days == "never" and resolve_policy(keep.strategy).walk_away_days is None
+    with pytest.raises(
+        ArmError, match=r"^--arm old: strategy\.never_walk_away: no longer a field; write walk_"
+    ):
+        arm_scenario(base, parse_arm("old=qualify-hard:strategy.never_walk_away=true"))
 
 
 @pytest.mark.parametrize(
@@ -71,15 +77,12 @@ def test_arms_of_one_preset_are_paired_on_the_same_market(tmp_path: Path) -> Non
     scenario = small_scenario("horizon_days=200")
     arms = [
         "control=numbers-game",
-        "walk30=numbers-game:strategy.walk_away_days=30:strategy.never_walk_away=false",
+        "walk30=numbers-game:strategy.walk_away_days=30",
     ]
     runs = compare(scenario, arms, replications=2, seed=3, workers=1, out=tmp_path / "cmp")
     assert runs["arm"].to_list() == ["control", "control", "walk30", "walk30"]
     assert runs["strategy"].unique().to_list() == ["numbers-game"]
-    assert (
-        runs.filter(pl.col("arm") == "walk30")["overrides"].to_list()
-        == ["strategy.walk_away_days=30:strategy.never_walk_away=false"] * 2
-    )
+    assert runs.filter(pl.col("arm") == "walk30")["overrides"].to_list() == ["strategy.walk_away_days=30"] * 2
     logs = [
         read_events(tmp_path / "cmp" / arm / "rep-000" / "events.parquet") for arm in ("control", "walk30")
     ]

@@ -50,6 +50,9 @@ class Case:
     names_file: bool = True
 
 
+RETIRED_WALK_AWAY = ("strategy.never_walk_away: no longer a field", "walk_away_days")
+"""What a line refusing the retired ``never_walk_away`` must say: the old field, and the new one."""
+
 RUN_CASES: dict[str, Case] = {
     "malformed_toml": Case("horizon_days = [\n", mentions=("TOML",)),
     "unknown_field": Case(
@@ -104,6 +107,22 @@ RUN_CASES: dict[str, Case] = {
     ),
     "negative_decision_slip": Case(
         "[buyer_response]\ndecision_slip_days = -1\n", mentions=("buyer_response.decision_slip_days", "-1")
+    ),
+    # Walk-away is one optional number of days; the old flag is refused with a line naming the new form.
+    "retired_never_walk_away": Case(
+        "[strategy]\nnever_walk_away = true\n", mentions=(*RETIRED_WALK_AWAY, "walk_away_days = N", '"never"')
+    ),
+    "set_retired_never_walk_away": Case(
+        GOOD_SCENARIO,
+        args=("--set", "strategy.walk_away_days=60", "--set", "strategy.never_walk_away=false"),
+        mentions=RETIRED_WALK_AWAY,
+    ),
+    "walk_away_after_zero_days": Case(
+        "[strategy]\nwalk_away_days = 0\n",
+        mentions=("strategy.walk_away_days", "above 0", '"never"', "got 0"),
+    ),
+    "walk_away_after_negative_days": Case(
+        "[strategy]\nwalk_away_days = -5\n", mentions=("strategy.walk_away_days", "above 0", "got -5")
     ),
 }
 
@@ -358,7 +377,28 @@ REFUSALS: dict[str, Refusal] = {
         ("run", "baseline", "--set", "market.smb.accounts=300000"), ("market.smb.accounts", "200000")
     ),
     "meta_nested_too_deeply": Refusal(("replay", "{root}/deep-run"), ("meta.json", "nested too deeply")),
+    "arm_retired_never_walk_away": Refusal(
+        (
+            "compare",
+            "{root}/good.toml",
+            *("--arm", "c=numbers-game", "--arm", "w=qualify-hard:strategy.never_walk_away=true"),
+            *("--workers", "1", "--out", "{root}/cmp"),
+        ),
+        ("--arm w", *RETIRED_WALK_AWAY),
+    ),
+    "experiment_retired_never_walk_away": Refusal(
+        ("experiment", "run", "{root}/old-walk.toml", "--workers", "1", "--out", "{root}/exp"),
+        ("old-walk.toml", "levers[0] (walk)", *RETIRED_WALK_AWAY),
+    ),
 }
+
+OLD_WALK_EXPERIMENT = """name = "walk-away, spelt the old way"
+[[levers]]
+name = "walk"
+path = "strategy.walk_away_days"
+values = [30, 60]
+also = ["strategy.never_walk_away=false"]
+"""
 
 
 def _limit_file_size() -> None:
@@ -386,6 +426,7 @@ def refusals(
         os.mkfifo(folder / "pipe.toml")
         (folder / "deep-run").mkdir()
         (folder / "deep-run" / "meta.json").write_text("[" * 100_000 + "]" * 100_000)
+        (folder / "old-walk.toml").write_text(OLD_WALK_EXPERIMENT)
         args = [a.replace("{root}", str(folder)) for a in case.args]
         jobs[name] = (args, folder, case.limit_file_size)
 
@@ -397,7 +438,16 @@ def refusals(
         return {name: (futures[name].result(), jobs[name][1]) for name in jobs}
 
 
-BEFORE = {"good.toml", "a-file", "deep.toml", "huge.toml", "folder.toml", "pipe.toml", "deep-run"}
+BEFORE = {
+    "good.toml",
+    "a-file",
+    "deep.toml",
+    "huge.toml",
+    "folder.toml",
+    "pipe.toml",
+    "deep-run",
+    "old-walk.toml",
+}
 
 
 @pytest.mark.parametrize("name", list(REFUSALS))

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 import sim
-from sim.config import Scenario, StrategyConfig, load_scenario
+from sim.config import NEVER, Scenario, StrategyConfig, load_scenario
 from sim.core.events import ID_COLUMNS, KINDS, PAYLOAD_COLUMNS, SCHEMA
 from sim.model.strategy import PRESETS, policy_as_dict
 from sim.tools.docs import NO_DESCRIPTION, column_descriptions, events_markdown
@@ -129,7 +129,10 @@ def _expected_and_stated(
         stated = cells[1:4]
     elif path.startswith("strategy."):
         field = path.removeprefix("strategy.")
-        expected = [_fmt(presets[name][field]) for name in preset_columns]
+        values = [presets[name][field] for name in preset_columns]
+        if field == "walk_away_days":  # no period: the preset never walks away, written as a file writes it
+            values = [NEVER if v is None else v for v in values]
+        expected = [_fmt(v) for v in values]
         stated = cells[1 : 1 + len(preset_columns)]
     else:
         expected, stated = [_fmt(_lookup(defaults, path))], cells[1:2]

@@ -46,7 +46,6 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "name": "walk_away_days",
             "path": "strategy.walk_away_days",
             "values": [30, 90],
-            "also": ["strategy.never_walk_away=false"],
         },
     ]
     raw = {"name": "walk-away sweep", "question": "Does walking away sooner pay?", "levers": levers}

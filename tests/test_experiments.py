@@ -18,6 +18,8 @@ import pytest
 from conftest import run_cli
 
 import sim
+from sim.config import apply_overrides, scenario_from_mapping
+from sim.model.strategy import resolve_policy
 from sim.store import experiments as store
 from sim.study.analysis import (
     lever_differences,
@@ -63,7 +65,6 @@ values = ["numbers-game", "qualify-hard"]
 name = "walk_away_days"
 path = "strategy.walk_away_days"
 values = [30, 90]
-also = ["strategy.never_walk_away=false"]
 """
 
 # Each value alone makes a valid buying group (the file sets group sizes 1 to 6); together, 5 to 3 is not:
@@ -101,6 +102,18 @@ def test_shipped_experiments_validate_and_name_their_designs() -> None:
         "targeting"
     ]
     assert load_experiment("market_sensitivity").experiment.design.kind == "morris"
+
+
+def test_a_never_level_is_the_walk_away_that_never_fires(tmp_path: Path) -> None:
+    body = '[[levers]]\nname = "walk"\npath = "strategy.walk_away_days"\nvalues = ["never", 30]\n'
+    loaded = load_experiment(write_experiment(tmp_path, body))
+    never, thirty = build_design(loaded.experiment).points
+    assert never.overrides == ('strategy.walk_away_days="never"',)
+    policies = [
+        resolve_policy(scenario_from_mapping(apply_overrides(loaded.base, p.overrides)).strategy)
+        for p in (never, thirty)
+    ]
+    assert [p.walk_away_days for p in policies] == [None, 30]
 
 
 @pytest.mark.parametrize(
@@ -163,7 +176,6 @@ def test_levers_are_crossed_with_every_uncertainty_sample_on_the_same_seeds(tmp_
         "sales_org.reps=3",
         'strategy.preset="numbers-game"',
         "strategy.walk_away_days=90",
-        "strategy.never_walk_away=false",
     )
 
 
@@ -205,9 +217,7 @@ def test_an_experiment_returns_one_row_per_run_with_every_factor(tmp_path: Path)
     assert frame.group_by("replication").agg(pl.col("seed").n_unique())["seed"].to_list() == [1, 1]
     # The walk-away lever reaches the runs: 30 days walks away from more deals than 90.
     direct = sim.run(
-        sim.load_scenario(
-            "baseline", [*TINY, GROUPS, "strategy.walk_away_days=30", "strategy.never_walk_away=false"]
-        ),
+        sim.load_scenario("baseline", [*TINY, GROUPS, "strategy.walk_away_days=30"]),
         int(frame["seed"][0]),
     )
     row = frame.filter(

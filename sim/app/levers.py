@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sim.config import PRESETS, Policy, Scenario, ScenarioError, StrategyConfig
+from sim.config import NEVER, PRESETS, Policy, Scenario, ScenarioError, StrategyConfig
 from sim.model.strategy import resolve_policy
 from sim.study.arms import Arm
 
@@ -22,10 +22,35 @@ MAX_APP_REPS = 50
 """The most reps the app's lever offers: a workshop run stays seconds long."""
 
 MAX_WALK_AWAY_DAYS = 720
-"""The longest walk-away period the lever offers (0 means never walk away)."""
+"""The longest walk-away period the lever offers (never walking away is ``"never"``, not a number)."""
 
 STALLING_SEGMENTS = ("mid_market", "f1000")
 """Segments whose buying groups have a CIO; the stalling-CIO lever sets the share in both."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "preset": (
+        "Strategy preset",
+        "Each preset sets the levers below to its own values; move them from there.",
+    ),
+    "qualification_threshold": (
+        "Qualification: the 20-minute test, and answers of 5 needed",
+        "Sets two fields: whether the rep runs the test, and its threshold. 0 = no test: the rep works "
+        "every contact.",
+    ),
+    "walk_away_days": (
+        "Walk away after days without buyer action",
+        "Tick never to keep every deal however long it idles; untick it to walk away after the days set.",
+    ),
+    "stalling_cio": (
+        "Stalling CIO: % of buying groups, mid-market and Fortune 1000 alike",
+        "Sets two fields, one share for both segments. It starts at the Fortune 1000 share; moving it "
+        "overwrites the mid-market share too.",
+    ),
+    "mix": ("Segment mix: % of prospecting aimed at each segment", ""),
+    "reps": ("Reps", ""),
+}
+"""Each lever's label and hint on the page. A lever that writes more than one scenario field says so here
+(``tests/test_app.py`` moves every lever alone and checks)."""
 
 MIX_SEGMENTS = ("smb", "mid_market", "f1000")
 
@@ -41,8 +66,8 @@ class Levers:
     preset: str
     qualification_threshold: int
     """Answers of five needed in the 20-minute test; 0 means no test at all."""
-    walk_away_days: int
-    """Walk away after this many days without buyer action; 0 means never walk away."""
+    walk_away_days: int | None
+    """Walk away after this many days without buyer action; None: never walk away (``"never"`` in a mapping)."""
     stalling_cio: int
     """Percent of mid-market and Fortune 1000 buying groups with a stalling CIO."""
     smb: int
@@ -65,7 +90,7 @@ class Levers:
         return cls(
             preset=preset,
             qualification_threshold=policy.qualification_threshold if policy.qualification_test else 0,
-            walk_away_days=0 if policy.never_walk_away else round(policy.walk_away_days),
+            walk_away_days=None if policy.walk_away_days is None else max(1, round(policy.walk_away_days)),
             stalling_cio=stalling,
             smb=mix[0],
             mid_market=mix[1],
@@ -85,16 +110,21 @@ class Levers:
         try:
             preset = str(data["preset"])
             values = {name: _int(data[name], name, low, high) for name, (low, high) in _RANGES.items()}
+            walk_away_days = _walk_away_days(data["walk_away_days"])
         except KeyError as missing:
             raise LeverError(f"levers: {missing.args[0]} is missing") from None
         if preset not in PRESETS:
             raise LeverError(f"levers: unknown strategy {preset!r}; valid: {', '.join(PRESETS)}")
         if values["smb"] + values["mid_market"] + values["f1000"] <= 0:
             raise LeverError("segment mix: aim at least one segment (all three are at 0%)")
-        return cls(preset=preset, **values)
+        return cls(preset=preset, walk_away_days=walk_away_days, **values)
 
     def to_mapping(self) -> dict[str, Any]:
-        return asdict(self)
+        """The levers as JSON (what :meth:`from_mapping` reads): never walking away is ``"never"``."""
+        return {
+            **asdict(self),
+            "walk_away_days": NEVER if self.walk_away_days is None else self.walk_away_days,
+        }
 
     # ------------------------------------------------------------------------------------------ writing
     def overrides(self, scenario: Scenario) -> tuple[str, ...]:
@@ -112,10 +142,9 @@ class Levers:
                     f"strategy.qualification_threshold={self.qualification_threshold}",
                 ]
         if self.walk_away_days != base.walk_away_days:
-            if self.walk_away_days == 0:
-                out.append("strategy.never_walk_away=true")
-            else:
-                out += [f"strategy.walk_away_days={self.walk_away_days}", "strategy.never_walk_away=false"]
+            out.append(
+                f"strategy.walk_away_days={NEVER if self.walk_away_days is None else self.walk_away_days}"
+            )
         if (self.smb, self.mid_market, self.f1000) != (base.smb, base.mid_market, base.f1000):
             total = self.smb + self.mid_market + self.f1000
             weights = ", ".join(f"{s} = {getattr(self, s) / total:.4f}" for s in MIX_SEGMENTS)
@@ -140,7 +169,11 @@ class Levers:
             if self.qualification_threshold
             else "no qualification test"
         )
-        walk = f"walk away after {self.walk_away_days} days" if self.walk_away_days else "never walk away"
+        walk = (
+            "never walk away"
+            if self.walk_away_days is None
+            else f"walk away after {self.walk_away_days} days"
+        )
         mix = f"SMB {self.smb}% / mid-market {self.mid_market}% / Fortune 1000 {self.f1000}%"
         return (
             f"{self.preset}; {test}; {walk}; stalling CIO in {self.stalling_cio}% of buying groups; "
@@ -150,7 +183,6 @@ class Levers:
 
 _RANGES: dict[str, tuple[int, int]] = {
     "qualification_threshold": (0, 5),
-    "walk_away_days": (0, MAX_WALK_AWAY_DAYS),
     "stalling_cio": (0, 100),
     "smb": (0, 100),
     "mid_market": (0, 100),
@@ -167,6 +199,20 @@ def _int(value: Any, name: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise LeverError(f"{label}: {number} is out of range; choose from {low} to {high}")
     return int(number)
+
+
+def _walk_away_days(value: Any) -> int | None:
+    """The walk-away lever from untrusted input: ``"never"``, or whole days from 1 (0 does not mean never)."""
+    if value == NEVER:
+        return None
+    if value == 0:
+        raise LeverError(
+            f'walk away days: 0 is not a period; choose from 1 to {MAX_WALK_AWAY_DAYS}, or "{NEVER}"'
+        )
+    try:
+        return _int(value, "walk_away_days", 1, MAX_WALK_AWAY_DAYS)
+    except LeverError as exc:
+        raise LeverError(f'{exc}, or "{NEVER}"') from None
 
 
 def _percentages(probabilities: list[float]) -> list[int]:

@@ -29,7 +29,7 @@ from flask import Response, jsonify, request
 
 from sim.app import scenarios as catalogue
 from sim.app.board import Board
-from sim.app.levers import MAX_APP_REPS, MAX_WALK_AWAY_DAYS, LeverError, Levers
+from sim.app.levers import LABELS, MAX_APP_REPS, MAX_WALK_AWAY_DAYS, LeverError, Levers
 from sim.app.runner import MAX_APP_REPLICATIONS, ArmSpec, Job, RunError, Runner, seeds_for
 from sim.app.story import deal_options, deal_story
 from sim.app.views import (
@@ -42,7 +42,7 @@ from sim.app.views import (
     story_figure,
     story_panel,
 )
-from sim.config import PRESETS, Scenario, ScenarioError
+from sim.config import NEVER, PRESETS, Scenario, ScenarioError
 from sim.config.segments import SEGMENT_LABELS
 from sim.study.arms import arm_scenario
 from sim.words.labels import OUTCOME_LABELS
@@ -120,6 +120,7 @@ main { padding: 12px 24px; }
 .layout { display: grid; grid-template-columns: 340px 1fr; gap: 20px; align-items: start; }
 .levers { background: #fff; padding: 12px 16px; border-radius: 6px; box-shadow: 0 1px 2px #0002; }
 .levers label { font-weight: 600; display: block; margin-top: 12px; font-size: 14px; }
+.levers #walk-never label { font-weight: 400; display: inline-block; margin-top: 0; }
 .levers .hint { font-size: 12px; color: #5b6673; margin: 2px 0 4px; }
 .buttons { display: flex; gap: 8px; margin-top: 16px; align-items: center; }
 button { background: #1F3A5F; color: #fff; border: 0; border-radius: 4px; padding: 8px 16px; font-size: 14px;
@@ -172,32 +173,38 @@ def _slider(
     )
 
 
+WALK_SLIDER_WHEN_NEVER = 90
+"""Where the walk-away slider stands while *never* is ticked: unticking it walks away after 90 days."""
+
+
+def _label(lever: str, html_for: str | None = None) -> list[Any]:
+    """A lever's label and, if it has one, its hint (:data:`sim.app.levers.LABELS`)."""
+    label, hint = LABELS[lever]
+    return [html.Label(label, htmlFor=html_for), *([html.P(hint, className="hint")] if hint else [])]
+
+
 def _lever_panel() -> html.Div:
     return html.Div(
         [
-            html.Label("Strategy preset", htmlFor="preset"),
-            html.P(
-                "Each preset sets the levers below to its own values; move them from there.", className="hint"
-            ),
+            *_label("preset", "preset"),
             dcc.Dropdown(id="preset", options=list(PRESETS), value="numbers-game", clearable=False),
-            html.Label("Qualification: answers of 5 needed in the 20-minute test"),
-            html.P("0 = no test: the rep works every contact.", className="hint"),
+            *_label("qualification_threshold"),
             _slider("threshold", 0, 5, 1, {i: ("no test" if i == 0 else str(i)) for i in range(6)}),
-            html.Label("Walk away after days without buyer action"),
-            html.P("0 = never walk away.", className="hint"),
+            *_label("walk_away_days"),
+            dcc.Checklist(id="walk-never", options=[{"label": " never", "value": NEVER}], value=[NEVER]),
             _slider(
-                "walk", 0, MAX_WALK_AWAY_DAYS, 15, {0: "never", 90: "90", 180: "180", 360: "360", 720: "720"}
+                "walk", 15, MAX_WALK_AWAY_DAYS, 15, {15: "15", 90: "90", 180: "180", 360: "360", 720: "720"}
             ),
-            html.Label("Stalling CIO: % of mid-market and Fortune 1000 buying groups"),
+            *_label("stalling_cio"),
             _slider("cio", 0, 100, 5, {0: "0%", 25: "25%", 50: "50%", 100: "100%"}),
-            html.Label("Segment mix: % of prospecting aimed at each segment"),
+            *_label("mix"),
             html.P("SMB", className="hint"),
             _slider("mix-smb", 0, 100, 5, {0: "0", 50: "50", 100: "100"}),
             html.P("mid-market", className="hint"),
             _slider("mix-mid", 0, 100, 5, {0: "0", 50: "50", 100: "100"}),
             html.P("Fortune 1000", className="hint"),
             _slider("mix-f1000", 0, 100, 5, {0: "0", 50: "50", 100: "100"}),
-            html.Label("Reps"),
+            *_label("reps"),
             _slider("reps", 1, MAX_APP_REPS, 1, {1: "1", 10: "10", 25: "25", 50: "50"}),
             html.Label("Replications (market draws per arm)"),
             html.P("More draws: narrower intervals, longer runs.", className="hint"),
@@ -443,14 +450,16 @@ def create_app(runner: Runner, board: Board) -> Dash:
     return app
 
 
-LEVER_IDS = ("preset", "threshold", "walk", "cio", "mix-smb", "mix-mid", "mix-f1000", "reps")
+LEVER_IDS = ("preset", "threshold", "walk-never", "walk", "cio", "mix-smb", "mix-mid", "mix-f1000", "reps")
 
 
 def _lever_values(levers: Levers) -> list[Any]:
+    never = levers.walk_away_days is None
     return [
         levers.preset,
         levers.qualification_threshold,
-        levers.walk_away_days,
+        [NEVER] if never else [],
+        WALK_SLIDER_WHEN_NEVER if never else levers.walk_away_days,
         levers.stalling_cio,
         levers.smb,
         levers.mid_market,
@@ -460,12 +469,12 @@ def _lever_values(levers: Levers) -> list[Any]:
 
 
 def _levers_of(values: list[Any]) -> Levers:
-    preset, threshold, walk, cio, smb, mid, f1000, reps = values
+    preset, threshold, never, walk, cio, smb, mid, f1000, reps = values
     return Levers.from_mapping(
         {
             "preset": preset,
             "qualification_threshold": threshold,
-            "walk_away_days": walk,
+            "walk_away_days": NEVER if never else walk,
             "stalling_cio": cio,
             "smb": smb,
             "mid_market": mid,
@@ -480,6 +489,10 @@ def _error(text: str) -> html.Div:
 
 
 def _register_callbacks(app: Dash, runner: Runner, board: Board) -> None:
+    @app.callback(Output("walk", "disabled"), Input("walk-never", "value"))
+    def walk_slider_off_while_never(never: list[str] | None) -> bool:
+        return bool(never)
+
     @app.callback(Output("session", "data"), Input("session-new", "data"), State("session", "data"))
     def keep_session(new: str, current: str | None) -> str:
         if current:

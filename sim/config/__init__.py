@@ -25,7 +25,7 @@ from sim.config.load import (
     scenario_from_mapping,
     shipped_scenario_names,
 )
-from sim.config.presets import PRESETS, Policy, StrategyConfig
+from sim.config.presets import NEVER, PRESETS, Policy, StrategyConfig
 from sim.config.scenario import MAX_BUYING_WINDOWS, Scenario, windows_per_account
 from sim.config.schema import (
     MAX_ACCOUNTS_PER_SEGMENT,
@@ -56,15 +56,13 @@ from sim.config.schema import (
 from sim.config.segments import Segments, deep_merge, f1000_defaults, mid_market_defaults, smb_defaults
 from sim.config.toml_write import scenario_to_toml
 
-#: The old private name, still imported by ``sim.study.comparison``.
-_did_you_mean = did_you_mean
-
 __all__ = [
     "MAX_ACCOUNTS_PER_SEGMENT",
     "MAX_BUYING_WINDOWS",
     "MAX_HORIZON_DAYS",
     "MAX_REPS",
     "MAX_SCENARIO_BYTES",
+    "NEVER",
     "PRESETS",
     "SEGMENTS",
     "TITLES",

@@ -21,15 +21,15 @@ from sim.config.scenario import MAX_BUYING_WINDOWS, Scenario, windows_per_accoun
 from sim.config.schema import Model
 
 
-def _fields_at(loc: Sequence[int | str], root: type[Model] | None = None) -> list[str]:
-    """Names of the fields allowed at a location in the schema (for 'did you mean'); list indexes pass."""
+def _model_at(loc: Sequence[int | str], root: type[Model] | None = None) -> Any:
+    """The section model at a location in the schema (None where there is none); list indexes pass."""
     model: Any = root or Scenario
     for part in loc:
         if isinstance(part, int):
             continue
         fields = getattr(model, "model_fields", None)
         if fields is None or part not in fields:
-            return []
+            return None
         annotation = fields[part].annotation
         model = next(
             (
@@ -40,8 +40,13 @@ def _fields_at(loc: Sequence[int | str], root: type[Model] | None = None) -> lis
             None,
         )
         if model is None:
-            return []
-    return list(getattr(model, "model_fields", {}))
+            return None
+    return model
+
+
+def _fields_at(loc: Sequence[int | str], root: type[Model] | None = None) -> list[str]:
+    """Names of the fields allowed at a location in the schema (for 'did you mean')."""
+    return list(getattr(_model_at(loc, root), "model_fields", {}))
 
 
 def field_path(loc: Sequence[int | str]) -> str:
@@ -56,9 +61,13 @@ def describe_validation_error(error: ValidationError, source: str, root: type[Mo
     loc = [p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
     path = field_path(loc)
     if first["type"] == "extra_forbidden":
+        name = str(loc[-1])
+        retired: Mapping[str, str] = getattr(_model_at(loc[:-1], root), "RETIRED_FIELDS", {})
         allowed = _fields_at(loc[:-1], root)
-        hint = did_you_mean(str(loc[-1]), allowed)
-        msg = f"unknown field{hint}; allowed here: {', '.join(allowed)}"
+        msg = (
+            retired.get(name)
+            or f"unknown field{did_you_mean(name, allowed)}; allowed here: {', '.join(allowed)}"
+        )
     else:
         msg = first["msg"].removeprefix("Value error, ")
         if first["type"] not in ("value_error", "assertion_error") and "input" in first:

@@ -14,12 +14,30 @@ import the model (which imports the config); :mod:`sim.model.strategy` resolves 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
 from sim.config.errors import did_you_mean
-from sim.config.schema import TITLES, Days, Hours, Model, Probability, SegmentMix, SegmentName, Title
+from sim.config.schema import (
+    MAX_HORIZON_DAYS,
+    TITLES,
+    Days,
+    Hours,
+    Model,
+    Probability,
+    SegmentMix,
+    SegmentName,
+    Title,
+)
+
+NEVER = "never"
+"""How ``strategy.walk_away_days`` is set to "never walk away" where leaving it out would mean the preset's
+period: in a scenario file (``walk_away_days = "never"``), a ``--set`` or arm override
+(``strategy.walk_away_days=never``), an experiment level (``values = ["never", 60]``) and the app's lever. In a
+resolved :class:`Policy` it is ``None``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +49,8 @@ class Policy:
     qualification_threshold: int
     test_window_days: float
     nurture_retest_days: float
-    walk_away_days: float
-    never_walk_away: bool
+    walk_away_days: float | None
+    """Walk away from a deal after this many days without visible progress; None: never walk away."""
     targeting: SegmentMix
     period_end_discount: float
     pressure_tactics: bool
@@ -54,8 +72,7 @@ _BASE = Policy(
     qualification_threshold=4,
     test_window_days=120.0,
     nurture_retest_days=90.0,
-    walk_away_days=60.0,
-    never_walk_away=True,
+    walk_away_days=None,
     targeting=SegmentMix(),
     period_end_discount=0.1,
     pressure_tactics=False,
@@ -72,7 +89,6 @@ PRESETS: dict[str, Policy] = {
         _BASE,
         min_contact_title="vp",
         qualification_test=True,
-        never_walk_away=False,
         # A Fortune 1000 buyer's jobs lie 45-85 days apart; 60 days would walk away from live deals.
         walk_away_days=90.0,
         period_end_discount=0.05,
@@ -85,7 +101,6 @@ PRESETS: dict[str, Policy] = {
         help_them_buy=True,
         enablement_hours=3.0,
         period_end_discount=0.0,
-        never_walk_away=False,
         walk_away_days=120.0,
     ),
     # Targeting presets: the numbers-game rep aimed at one segment.
@@ -107,10 +122,11 @@ class StrategyConfig(Model):
     )
     test_window_days: Days | None = Field(None, description="'Buying within N days' in the 20-minute test.")
     nurture_retest_days: Days | None = Field(None, description="Days in passive nurture before a re-test.")
-    walk_away_days: Days | None = Field(
-        None, description="Walk away after this many days without buyer action."
+    walk_away_days: float | Literal["never"] | None = Field(
+        None,
+        description='Walk away after this many days without buyer action; "never" keeps every deal open '
+        "however long it idles.",
     )
-    never_walk_away: bool | None = Field(None, description="Keep every deal open however long it idles.")
     targeting: SegmentMix | None = Field(None, description="Share of prospecting per segment.")
     period_end_discount: Probability | None = Field(
         None, description="Largest extra discount when behind at period end."
@@ -128,6 +144,24 @@ class StrategyConfig(Model):
     inbound_segments: list[SegmentName] | None = Field(
         None, description="Segments whose inbound leads the rep takes (default: the segments it targets)."
     )
+
+    RETIRED_FIELDS: ClassVar[Mapping[str, str]] = {
+        "never_walk_away": f'no longer a field; write walk_away_days = N (days) to walk away, or "{NEVER}" '
+        "to keep every deal",
+    }
+
+    @field_validator("walk_away_days", mode="before")
+    @classmethod
+    def _days_or_never(cls, value: Any) -> Any:
+        # 0 is refused, not read as "never" (the app's lever once meant that): a rep who walks away after no
+        # idle time at all would drop every deal the moment it was opened.
+        if value is None or value == NEVER:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_HORIZON_DAYS:
+            raise ValueError(
+                f'expected a number of days above 0 and at most {MAX_HORIZON_DAYS}, or "{NEVER}" (got {value!r})'
+            )
+        return float(value)
 
     @field_validator("preset")
     @classmethod

@@ -14,7 +14,8 @@ whole :class:`~sim.config.scenario.Scenario` in :mod:`sim.config.scenario`.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -39,6 +40,9 @@ class Model(BaseModel):
     """Base for every scenario section: frozen, no unknown fields, defaults validated too."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    RETIRED_FIELDS: ClassVar[Mapping[str, str]] = {}
+    """Fields of older versions, each with the one line naming what replaced it (instead of "unknown field")."""
 
 
 class LogNormal(Model):

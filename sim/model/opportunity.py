@@ -141,8 +141,8 @@ class Opportunity:
 
     def walk_away_at(self) -> float:
         """When the strategy walks away: a set number of days after the last visible progress."""
-        policy = self.world.policy
-        return math.inf if policy.never_walk_away else self.record.last_progress + policy.walk_away_days
+        days = self.world.policy.walk_away_days
+        return math.inf if days is None else self.record.last_progress + days
 
     def walk_away(self) -> None:
         """The strategy gives up on a deal that showed no visible progress for too long."""

@@ -11,7 +11,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from sim.config import SegmentMix, StrategyConfig
-from sim.config.presets import PRESETS, Policy
+from sim.config.presets import NEVER, PRESETS, Policy
 
 __all__ = ["PRESETS", "Policy", "policy_as_dict", "resolve_policy"]
 
@@ -22,9 +22,8 @@ def resolve_policy(strategy: StrategyConfig) -> Policy:
     overrides: dict[str, Any] = {
         f.name: getattr(strategy, f.name) for f in fields(Policy) if getattr(strategy, f.name) is not None
     }
-    # An explicit walk-away period means the rep walks away, unless never_walk_away is also set.
-    if "walk_away_days" in overrides and "never_walk_away" not in overrides:
-        overrides["never_walk_away"] = False
+    if overrides.get("walk_away_days") == NEVER:  # written "never": no period, whatever the preset's
+        overrides["walk_away_days"] = None
     if "inbound_segments" in overrides:
         overrides["inbound_segments"] = tuple(overrides["inbound_segments"])
     return replace(preset, **overrides)

@@ -14,7 +14,9 @@ Two kinds of factor, as in robust decision making (EMA workbench's *uncertaintie
 
 A factor sets one scenario field (``path``) to each of its ``values``, or across a ``range``; or it names
 ``options``, each a list of ``dotted.path=value`` overrides (a segment mix, "SMB market only"). ``also``
-overrides apply whenever the factor is set (``strategy.never_walk_away=false`` beside ``walk_away_days``).
+overrides apply whenever the factor is set (``strategy.qualification_test=true`` beside
+``qualification_threshold``). The level of ``strategy.walk_away_days`` that never walks away is the word
+``"never"`` (``values = ["never", 60, 90]``), as everywhere else.
 """
 
 from __future__ import annotations
