@@ -603,7 +603,8 @@ def experiment_run(
         TimeRemainingColumn,
     )
 
-    from sim.study.runner import ExperimentError, check_experiment_file, run_experiment
+    from sim.study.experiments import ExperimentOptions, check_experiment_file, run_experiment
+    from sim.study.runner import Execution, ExecutionError
 
     with clean_errors():
         try:
@@ -632,14 +633,10 @@ def experiment_run(
                 run_experiment(
                     loaded,
                     target,
-                    workers=workers,
-                    cluster=cluster,
-                    progress=progress,
-                    retry_failed=retry_failed,
-                    until_half_width=until_half_width,
-                    max_replications=max_replications,
+                    Execution(workers, cluster, progress=progress),
+                    ExperimentOptions(retry_failed, until_half_width, max_replications),
                 )
-        except ExperimentError as exc:
+        except ExecutionError as exc:
             raise UsageError(str(exc)) from None
     print_status(target)
     console.print(f"summarise: salesim experiment summarize {target}")

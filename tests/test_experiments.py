@@ -28,9 +28,13 @@ from sim.study.analysis import (
     status_counts,
 )
 from sim.study.design import build_design, salib_problem, sample_uncertainties
-from sim.study.runner import run_experiment
+from sim.study.experiments import ExperimentOptions, run_experiment
+from sim.study.runner import Execution
 from sim.study.spec import Experiment, load_experiment, shipped_experiment_names
 from sim.study.stats import mean_interval, paired_difference
+
+SERIAL = Execution(workers=1)
+"""Runs one after another in this process."""
 
 TINY = [
     "horizon_days=200",
@@ -221,7 +225,7 @@ def test_an_experiment_returns_one_row_per_run_with_every_factor(tmp_path: Path)
 def test_a_failing_design_point_is_recorded_and_the_others_finish(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, FAILING)
     out = tmp_path / "out"
-    run_experiment(path, out, workers=1)
+    run_experiment(path, out, SERIAL)
     frame = results_frame(out)
     failed = frame.filter(pl.col("status") == "failed")
     assert failed.height == 2  # the one point with both large values, both replications
@@ -234,7 +238,7 @@ def test_a_failing_design_point_is_recorded_and_the_others_finish(tmp_path: Path
     assert "must be at least min (5)" in status.stdout
     # A rerun keeps failed runs failed, and runs nothing again.
     before = store.batch_files(out)
-    run_experiment(path, out, workers=1)
+    run_experiment(path, out, SERIAL)
     assert store.batch_files(out) == before
 
 
@@ -293,7 +297,7 @@ def test_until_half_width_adds_replications_until_intervals_are_narrow(tmp_path:
     body = '\n[[levers]]\nname = "reps"\npath = "sales_org.reps"\nvalues = [3]\n'
     path = write_experiment(tmp_path, body, replications=2)
     out = tmp_path / "out"
-    run_experiment(path, out, workers=1, until_half_width=0.25, max_replications=12)
+    run_experiment(path, out, SERIAL, ExperimentOptions(until_half_width=0.25, max_replications=12))
     info = store.read_experiment_info(out)
     summary = point_summary(out).filter(pl.col("metric") == "wasted_hours")
     assert 2 < info["replications"] <= 12
@@ -316,7 +320,7 @@ def test_intervals_of_shares_stay_inside_their_bounds() -> None:
 def test_point_summary_and_paired_differences_agree_with_the_runs(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, SWEEP, replications=3)
     out = tmp_path / "out"
-    run_experiment(path, out, workers=1)
+    run_experiment(path, out, SERIAL)
     runs = results_frame(out)
     summary = point_summary(out)
     for point in range(4):
@@ -405,7 +409,7 @@ def _run_files(out: Path) -> pl.DataFrame:
 def test_a_killed_experiment_resumes_to_exactly_the_uninterrupted_runs(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, SWEEP, replications=12)  # 48 runs
     whole = tmp_path / "whole"
-    run_experiment(path, whole, workers=2)
+    run_experiment(path, whole, Execution(workers=2))
     expected = hashes(results_frame(whole))
 
     out = tmp_path / "killed"
@@ -509,7 +513,7 @@ def test_reading_a_directory_that_holds_no_experiment_is_one_line(tmp_path: Path
 
 def test_a_bad_summary_format_is_one_line_and_writes_no_summary(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run_experiment(write_experiment(tmp_path, SWEEP), out, workers=1)
+    run_experiment(write_experiment(tmp_path, SWEEP), out, SERIAL)
     result = run_cli(["experiment", "summarize", str(out), "--format", "xml"], cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "error: --format 'xml': must be table, csv or json"
