@@ -242,28 +242,17 @@ def test_a_failing_design_point_is_recorded_and_the_others_finish(tmp_path: Path
     assert store.batch_files(out) == before
 
 
-def test_serial_process_pool_and_dask_give_identical_runs(tmp_path: Path) -> None:
-    path = write_experiment(tmp_path, SWEEP + FAILING, replications=2)
-    serial = sim.experiment(path, workers=1)
-    pooled = sim.experiment(path, workers=2)
-    assert serial.height == pooled.height == 16 * 2
-    assert serial.filter(pl.col("status") == "failed").height == 4 * 2
-    assert hashes(serial) == hashes(pooled)
-    assert serial.equals(pooled)
-
-
+# Serial, pool and a local Dask cluster giving the same runs: tests/test_runner.py, for experiments and
+# comparisons alike.
 @pytest.mark.slow
-def test_a_local_dask_cluster_gives_the_same_runs(tmp_path: Path) -> None:
+def test_a_dask_scheduler_reached_by_its_address_gives_the_same_runs(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, SWEEP, replications=2)
     serial = sim.experiment(path, workers=1)
-    on_dask = sim.experiment(path, workers=2, cluster="local")
-    assert hashes(serial) == hashes(on_dask)
-    assert serial.equals(on_dask)
-    # A scheduler reached by its address (here a cluster this test starts) runs the same runs.
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         remote = sim.experiment(path, cluster=cluster.scheduler_address)
+    assert hashes(serial) == hashes(remote)
     assert serial.equals(remote)
 
 
