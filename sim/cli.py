@@ -604,13 +604,12 @@ def experiment_run(
     )
 
     from sim.study.experiments import ExperimentOptions, check_experiment_file, run_experiment
-    from sim.study.runner import Execution, ExecutionError
+    from sim.study.runner import Execution, ExecutionError, check_execution
 
     with clean_errors():
         try:
             loaded = check_experiment_file(file)
-            if workers is not None and not 1 <= workers <= 256:
-                raise UsageError(f"--workers {workers}: must be from 1 to 256")
+            check_execution(Execution(workers, cluster))  # before the bar, as the file is
             if max_replications is not None and not 1 <= max_replications <= 10_000:
                 raise UsageError(f"--max-replications {max_replications}: must be from 1 to 10,000")
             target = out or Path("runs") / f"{Path(str(file)).stem}-experiment"

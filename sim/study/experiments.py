@@ -78,18 +78,10 @@ class BatchFile:
         return len(rows), sum(row["status"] == "failed" for row in rows)
 
     def record(self, row: Row) -> dict[str, Any]:
-        """A runner row as a batch file's row: the run, its status, its log's hash and the kept figures."""
+        """A runner row as a batch file's row (the schema picks its columns): the run, its status, its log's
+        hash and the kept figures."""
         summary = row.get("summary") or {}
-        return {
-            "point": row["point"],
-            "replication": row["replication"],
-            "seed": row["seed"],
-            "status": row["status"],
-            "error": row["error"],
-            "events": row.get("events"),
-            "events_sha256": row.get("events_sha256"),
-            **{m: None if summary.get(m) is None else float(summary[m]) for m in self.metrics},
-        }
+        return {**row, **{m: None if summary.get(m) is None else float(summary[m]) for m in self.metrics}}
 
 
 def batch_schema(metrics: Sequence[str]) -> dict[str, Any]:
