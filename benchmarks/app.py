@@ -26,8 +26,9 @@ from pathlib import Path
 
 from sim.app import scenarios as catalogue
 from sim.app.levers import Levers
-from sim.app.runner import run_replication, seeds_for
+from sim.app.runner import seeds_for
 from sim.app.server import DEFAULT_REPLICATIONS
+from sim.study.runner import Task, run_task
 from sim.tools.argtypes import positive
 from sim.tools.room import api, live_server, participant_levers, room
 
@@ -39,16 +40,15 @@ def cpu_per_arm(replications: int) -> None:
     print(
         f"1. CPU per arm ({replications} replications, as a worker runs them; target well under {TARGET_CPU_PER_ARM:.0f} s)"
     )
-    run_replication(
-        catalogue.shipped("workshop_stalling_cio"), 1
-    )  # imports and first-call costs, not counted
+    # imports and first-call costs, not counted
+    run_task(Task(catalogue.shipped("workshop_stalling_cio"), 1, keep="curve"))
     for name, _ in catalogue.scenario_choices():
         if not name.startswith(catalogue.WORKSHOP_PREFIX):
             continue
         scenario = catalogue.shipped(name)
         started = time.process_time()
         for seed in seeds_for(scenario, replications):
-            run_replication(scenario, seed)
+            run_task(Task(scenario, seed, keep="curve"))  # as the app's worker runs it
         cpu = time.process_time() - started
         print(f"   {name:<36} {cpu:5.2f} s CPU an arm, {cpu / replications:5.3f} s a run")
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import resource
 import shutil
@@ -38,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,7 +121,8 @@ def cpu_seconds() -> float:
 
 def timed_experiment(path: Path, out: Path, **how: Any) -> Timing:
     """``run_experiment`` on a fresh directory, pool or cluster start-up and shut-down included."""
-    from sim.study.runner import run_experiment
+    from sim.study.experiments import run_experiment
+    from sim.study.runner import Execution
 
     shutil.rmtree(out, ignore_errors=True)
     final = [0, 0]
@@ -131,7 +131,7 @@ def timed_experiment(path: Path, out: Path, **how: Any) -> Timing:
         final[:] = [done, failed]
 
     cpu, started = cpu_seconds(), time.perf_counter()
-    run_experiment(path, out, progress=progress, **how)
+    run_experiment(path, out, Execution(progress=progress, **how))
     elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     shutil.rmtree(out, ignore_errors=True)
     return Timing(elapsed, cpu, final[0], final[1])
@@ -167,15 +167,17 @@ def bare_loop(steps: int) -> float:
 def warm_worker(pause: float) -> int:
     """A pool task: import what a worker of ``run_experiment`` imports, then hold the worker a moment."""
     import sim.results
-    import sim.study.runner  # noqa: F401
+    import sim.study.experiments  # noqa: F401
 
     time.sleep(pause)
     return os.getpid()
 
 
-def spawned_pool(workers: int) -> ProcessPoolExecutor:
-    """A spawned pool, as ``run_experiment`` starts one."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+def spawned_pool(workers: int) -> Executor:
+    """A spawned pool, as ``run_experiment`` starts one (the one runner's)."""
+    from sim.study.runner import start_pool
+
+    return start_pool(workers)
 
 
 def pool_start_seconds(workers: int) -> float:
@@ -291,7 +293,8 @@ def bench_speed(folder: Path, replications: int, workers: int, repeat: int, dask
 
 def memory_child(runs: int, workers: int) -> None:
     """Run an experiment of ``runs`` runs in this (fresh) process; print the parent's figures as JSON."""
-    from sim.study.runner import run_experiment
+    from sim.study.experiments import run_experiment
+    from sim.study.runner import Execution
 
     before = status_kib("VmRSS")
     with tempfile.TemporaryDirectory(prefix="salesim-bench-memory-") as tmp:
@@ -303,7 +306,7 @@ def memory_child(runs: int, workers: int) -> None:
             final[:] = [done, failed]
 
         started = time.perf_counter()
-        run_experiment(path, folder / "out", workers=workers, progress=progress)
+        run_experiment(path, folder / "out", Execution(workers, progress=progress))
         elapsed = time.perf_counter() - started
     peak = status_kib("VmHWM")
     print(

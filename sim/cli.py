@@ -603,13 +603,13 @@ def experiment_run(
         TimeRemainingColumn,
     )
 
-    from sim.study.runner import ExperimentError, check_experiment_file, run_experiment
+    from sim.study.experiments import ExperimentOptions, check_experiment_file, run_experiment
+    from sim.study.runner import Execution, ExecutionError, check_execution
 
     with clean_errors():
         try:
             loaded = check_experiment_file(file)
-            if workers is not None and not 1 <= workers <= 256:
-                raise UsageError(f"--workers {workers}: must be from 1 to 256")
+            check_execution(Execution(workers, cluster))  # before the bar, as the file is
             if max_replications is not None and not 1 <= max_replications <= 10_000:
                 raise UsageError(f"--max-replications {max_replications}: must be from 1 to 10,000")
             target = out or Path("runs") / f"{Path(str(file)).stem}-experiment"
@@ -632,14 +632,10 @@ def experiment_run(
                 run_experiment(
                     loaded,
                     target,
-                    workers=workers,
-                    cluster=cluster,
-                    progress=progress,
-                    retry_failed=retry_failed,
-                    until_half_width=until_half_width,
-                    max_replications=max_replications,
+                    Execution(workers, cluster, progress=progress),
+                    ExperimentOptions(retry_failed, until_half_width, max_replications),
                 )
-        except ExperimentError as exc:
+        except ExecutionError as exc:
             raise UsageError(str(exc)) from None
     print_status(target)
     console.print(f"summarise: salesim experiment summarize {target}")

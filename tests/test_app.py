@@ -187,6 +187,7 @@ def runner() -> Iterator[Runner]:
 
 
 def test_runs_equal_sim_compare_on_the_same_seeds(runner: Runner) -> None:
+    """Both run the one runner's task function; this checks the app builds sim.compare's arms and seeds."""
     scenario = catalogue.shipped("workshop_stalling_cio")
     levers = Levers.from_mapping({**Levers.of_scenario(scenario).to_mapping(), "walk_away_days": 90})
     arms = plan(scenario, levers, 2)

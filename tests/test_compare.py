@@ -11,9 +11,10 @@ from conftest import SMALL, run_cli, small_scenario
 
 import sim
 from sim.core.events import MARKET_KINDS
+from sim.core.rng import replication_seeds
 from sim.store.parquet import read_events
 from sim.study.arms import parse_arms, unshared_overrides
-from sim.study.comparison import compare, compare_table, replication_seeds
+from sim.study.comparison import compare, compare_table
 from sim.study.stats import mean_interval, paired_difference
 
 VOLATILE = ("run_dir",)

@@ -16,12 +16,16 @@ from sim.store.experiments import RUNS_FOLDER
 from sim.store.files import StoreError
 from sim.store.outputs import directory_kind
 from sim.study.analysis import point_summary, sensitivity
-from sim.study.runner import run_experiment
+from sim.study.experiments import run_experiment
+from sim.study.runner import Execution
 from sim.study.spec import experiment_from_mapping
 from sim.study.tables import MAX_ROWS
 from sim.viz.charts import factor_chart, heatmap_chart, sensitivity_chart, strategy_colour
 from sim.viz.charts.experiment import BINS, LOWERS, RAISES, WHOLE_DESIGN
 from sim.viz.report import ReportError, build_report, experiment_table_html, load_report
+
+SERIAL = Execution(workers=1)
+"""Runs one after another in this process."""
 
 BASE: dict[str, Any] = {
     "scenario": "baseline",
@@ -34,7 +38,7 @@ BASE: dict[str, Any] = {
 
 def _run(directory: Path, raw: dict[str, Any]) -> Path:
     loaded = experiment_from_mapping({**BASE, **raw}, "test experiment")
-    return run_experiment(loaded, directory, workers=1)
+    return run_experiment(loaded, directory, SERIAL)
 
 
 @pytest.fixture(scope="module")

@@ -30,9 +30,13 @@ from sim.study.analysis import (
     status_counts,
 )
 from sim.study.design import build_design, salib_problem, sample_uncertainties
-from sim.study.runner import run_experiment
+from sim.study.experiments import ExperimentOptions, run_experiment
+from sim.study.runner import Execution
 from sim.study.spec import Experiment, load_experiment, shipped_experiment_names
 from sim.study.stats import mean_interval, paired_difference
+
+SERIAL = Execution(workers=1)
+"""Runs one after another in this process."""
 
 TINY = [
     "horizon_days=200",
@@ -231,7 +235,7 @@ def test_an_experiment_returns_one_row_per_run_with_every_factor(tmp_path: Path)
 def test_a_failing_design_point_is_recorded_and_the_others_finish(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, FAILING)
     out = tmp_path / "out"
-    run_experiment(path, out, workers=1)
+    run_experiment(path, out, SERIAL)
     frame = results_frame(out)
     failed = frame.filter(pl.col("status") == "failed")
     assert failed.height == 2  # the one point with both large values, both replications
@@ -244,32 +248,21 @@ def test_a_failing_design_point_is_recorded_and_the_others_finish(tmp_path: Path
     assert "must be at least min (5)" in status.stdout
     # A rerun keeps failed runs failed, and runs nothing again.
     before = store.batch_files(out)
-    run_experiment(path, out, workers=1)
+    run_experiment(path, out, SERIAL)
     assert store.batch_files(out) == before
 
 
-def test_serial_process_pool_and_dask_give_identical_runs(tmp_path: Path) -> None:
-    path = write_experiment(tmp_path, SWEEP + FAILING, replications=2)
-    serial = sim.experiment(path, workers=1)
-    pooled = sim.experiment(path, workers=2)
-    assert serial.height == pooled.height == 16 * 2
-    assert serial.filter(pl.col("status") == "failed").height == 4 * 2
-    assert hashes(serial) == hashes(pooled)
-    assert serial.equals(pooled)
-
-
+# Serial, pool and a local Dask cluster giving the same runs: tests/test_runner.py, for experiments and
+# comparisons alike.
 @pytest.mark.slow
-def test_a_local_dask_cluster_gives_the_same_runs(tmp_path: Path) -> None:
+def test_a_dask_scheduler_reached_by_its_address_gives_the_same_runs(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, SWEEP, replications=2)
     serial = sim.experiment(path, workers=1)
-    on_dask = sim.experiment(path, workers=2, cluster="local")
-    assert hashes(serial) == hashes(on_dask)
-    assert serial.equals(on_dask)
-    # A scheduler reached by its address (here a cluster this test starts) runs the same runs.
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         remote = sim.experiment(path, cluster=cluster.scheduler_address)
+    assert hashes(serial) == hashes(remote)
     assert serial.equals(remote)
 
 
@@ -303,7 +296,7 @@ def test_until_half_width_adds_replications_until_intervals_are_narrow(tmp_path:
     body = '\n[[levers]]\nname = "reps"\npath = "sales_org.reps"\nvalues = [3]\n'
     path = write_experiment(tmp_path, body, replications=2)
     out = tmp_path / "out"
-    run_experiment(path, out, workers=1, until_half_width=0.25, max_replications=12)
+    run_experiment(path, out, SERIAL, ExperimentOptions(until_half_width=0.25, max_replications=12))
     info = store.read_experiment_info(out)
     summary = point_summary(out).filter(pl.col("metric") == "wasted_hours")
     assert 2 < info["replications"] <= 12
@@ -326,7 +319,7 @@ def test_intervals_of_shares_stay_inside_their_bounds() -> None:
 def test_point_summary_and_paired_differences_agree_with_the_runs(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, SWEEP, replications=3)
     out = tmp_path / "out"
-    run_experiment(path, out, workers=1)
+    run_experiment(path, out, SERIAL)
     runs = results_frame(out)
     summary = point_summary(out)
     for point in range(4):
@@ -415,7 +408,7 @@ def _run_files(out: Path) -> pl.DataFrame:
 def test_a_killed_experiment_resumes_to_exactly_the_uninterrupted_runs(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, SWEEP, replications=12)  # 48 runs
     whole = tmp_path / "whole"
-    run_experiment(path, whole, workers=2)
+    run_experiment(path, whole, Execution(workers=2))
     expected = hashes(results_frame(whole))
 
     out = tmp_path / "killed"
@@ -519,7 +512,7 @@ def test_reading_a_directory_that_holds_no_experiment_is_one_line(tmp_path: Path
 
 def test_a_bad_summary_format_is_one_line_and_writes_no_summary(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run_experiment(write_experiment(tmp_path, SWEEP), out, workers=1)
+    run_experiment(write_experiment(tmp_path, SWEEP), out, SERIAL)
     result = run_cli(["experiment", "summarize", str(out), "--format", "xml"], cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "error: --format 'xml': must be table, csv or json"

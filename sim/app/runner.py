@@ -1,9 +1,11 @@
 """Runs for the app: in a process pool, never in the server's threads, with a cache of pure results.
 
 A Run is a set of *arms* (a resolved scenario each) on the same replication seeds. Each (arm, replication)
-is one task for a spawned process pool (:func:`sim.study.workers.new_process_pool`), so a room of participants
-keeps every core busy while the web server's threads only wait; the page polls a job's progress and can
-cancel it.
+is one task of the one runner (:class:`sim.study.runner.Task`, run by :func:`sim.study.runner.run_task`, the
+same as a comparison's) on a spawned process pool the runner starts (:func:`sim.study.runner.start_pool`), so
+a room of participants keeps every core busy while the web server's threads only wait; the page polls a job's
+progress and can cancel it. The pool lives as long as the server, and jobs are joined and cancelled run by
+run, so the app submits tasks itself rather than through :func:`sim.study.runner.run_tasks`.
 
 :class:`ResultCache` maps a hash of (resolved arm scenario, seeds) to that arm's figures. It is a cache of
 *pure* results, not user state: the same inputs always give the same figures (a run is a function of its
@@ -33,6 +35,7 @@ import polars as pl
 
 from sim.config import Scenario
 from sim.core.rng import replication_seeds
+from sim.study.runner import Row, Task, run_task, start_pool, stop_pool
 
 MAX_APP_REPLICATIONS = 50
 """The most replications a Run asks for: a workshop answer, not a study."""
@@ -107,34 +110,13 @@ def seeds_for(scenario: Scenario, replications: int) -> tuple[int, ...]:
 
 
 # ---------------------------------------------------------------------------------------------- workers
-def run_replication(scenario: Scenario, seed: int) -> dict[str, Any]:
-    """One run in a worker: its headline figures and its cumulative bookings curve (kilobytes, not the log)."""
-    from sim import metrics
-    from sim.results import run
-
-    result = run(scenario, seed)
-    revenue = metrics.revenue_over_time(result.events)
-    return {
-        "summary": result.summary(),
-        "day": revenue["day"].to_list(),
-        "cumulative": revenue["cumulative"].to_list(),
-    }
-
-
-def run_log(scenario: Scenario, seed: int) -> pl.DataFrame:
-    """One run's event log, in a worker (for a deal story)."""
-    from sim.results import run
-
-    return run(scenario, seed).events
-
-
 def warm_up() -> float:
     """Import the model in a fresh worker and run one tiny deal through it, so the first participant's Run
     pays neither for the imports nor for first calls (a first run costs about three times a later one)."""
     from sim.config import load_scenario
     from sim.config.load import SHIPPED_SCENARIOS
 
-    run_replication(load_scenario(SHIPPED_SCENARIOS / "stalling_cio.toml"), 1)
+    run_task(Task(load_scenario(SHIPPED_SCENARIOS / "stalling_cio.toml"), 1, keep="curve"))
     time.sleep(0.2)  # hold this worker so the next warm-up task lands on another
     return time.time()
 
@@ -142,10 +124,11 @@ def warm_up() -> float:
 # ---------------------------------------------------------------------------------------------- results
 @dataclass(frozen=True)
 class ArmResult:
-    """One arm's figures over its replications (index = replication)."""
+    """One arm's figures over its replications (index = replication): the runner's rows, each with its
+    ``summary`` and its cumulative bookings curve (``day``, ``cumulative``)."""
 
     key: str
-    rows: tuple[dict[str, Any], ...]
+    rows: tuple[Row, ...]
 
     def runs(self, label: str, seeds: Sequence[int]) -> list[dict[str, Any]]:
         """Rows of a runs frame, as ``sim.compare`` returns them, under ``label`` in the ``arm`` column."""
@@ -171,7 +154,7 @@ class Job:
     id: str
     session: str
     arms: tuple[tuple[str, ArmSpec], ...]
-    futures: dict[str, list[Future[dict[str, Any]]]]
+    futures: dict[str, list[Future[Row]]]
     started: float = field(default_factory=time.monotonic)
     cancelled: bool = False
     finished: float | None = None
@@ -197,7 +180,7 @@ class Runner:
         self._lock = threading.RLock()
         self.cache: LRU[str, ArmResult] = LRU(CACHE_ARMS)
         self._logs: LRU[tuple[str, int], pl.DataFrame] = LRU(CACHE_LOGS)
-        self._inflight: dict[str, list[Future[dict[str, Any]]]] = {}
+        self._inflight: dict[str, list[Future[Row]]] = {}
         self._jobs: OrderedDict[str, Job] = OrderedDict()
 
     # ----------------------------------------------------------------------------------------- the pool
@@ -205,9 +188,7 @@ class Runner:
     def pool(self) -> Executor:
         with self._lock:
             if self._pool is None:
-                from sim.study.workers import new_process_pool
-
-                self._pool = new_process_pool(self._workers)
+                self._pool = start_pool(self._workers)
             return self._pool
 
     def warm(self) -> None:
@@ -219,25 +200,27 @@ class Runner:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None and self._own_pool:
-            from concurrent.futures import ProcessPoolExecutor
-
-            from sim.study.workers import stop_pool
-
-            if isinstance(pool, ProcessPoolExecutor):
-                stop_pool(pool)
+            stop_pool(pool)
             pool.shutdown(wait=False, cancel_futures=True)
 
     # ----------------------------------------------------------------------------------------- jobs
+    def _start(self, spec: ArmSpec) -> list[Future[Row]]:
+        """Submit an arm's runs, one task per replication (its figures and its bookings curve)."""
+        return [
+            self.pool.submit(run_task, Task(spec.scenario, s, {"replication": r}, keep="curve"))
+            for r, s in enumerate(spec.seeds)
+        ]
+
     def submit(self, session: str, arms: Sequence[tuple[str, ArmSpec]]) -> Job:
         """Start (or join, or find cached) every arm; the job is visible to ``session`` only."""
-        futures: dict[str, list[Future[dict[str, Any]]]] = {}
+        futures: dict[str, list[Future[Row]]] = {}
         with self._lock:
             for _, spec in arms:
                 if spec.key in futures or self.cache.get(spec.key) is not None:
                     continue
                 running = self._inflight.get(spec.key)
                 if running is None or any(f.cancelled() for f in running):
-                    running = [self.pool.submit(run_replication, spec.scenario, s) for s in spec.seeds]
+                    running = self._start(spec)
                     self._inflight[spec.key] = running
                 futures[spec.key] = running
             job = Job(secrets.token_urlsafe(16), session, tuple(arms), futures)
@@ -322,9 +305,7 @@ class Runner:
             running = self._inflight.get(spec.key)
             if running is not None and not any(f.cancelled() for f in running):
                 return
-            self._inflight[spec.key] = [
-                self.pool.submit(run_replication, spec.scenario, s) for s in spec.seeds
-            ]
+            self._inflight[spec.key] = self._start(spec)
 
     def failed(self, spec: ArmSpec) -> str | None:
         """Why an arm's runs failed, if they did."""
@@ -341,7 +322,8 @@ class Runner:
         hit = self._logs.get(key)
         if hit is not None:
             return hit
-        events = self.pool.submit(run_log, spec.scenario, spec.seeds[replication]).result(timeout=timeout)
+        task = Task(spec.scenario, spec.seeds[replication], keep="log")
+        events: pl.DataFrame = self.pool.submit(run_task, task).result(timeout=timeout)["log"]
         self._logs.put(key, events)
         return events
 

@@ -20,7 +20,6 @@ Readers scan ``runs/`` lazily, so summarising a million runs holds the summary i
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -172,13 +171,3 @@ def write_summary(directory: Path, tables: dict[str, pl.DataFrame]) -> list[Path
         write_table(table, path)
         paths.append(path)
     return paths
-
-
-def read_summary(directory: Path, names: Sequence[str]) -> dict[str, pl.DataFrame]:
-    """The summary tables that exist, by name."""
-    folder = directory / SUMMARY_FOLDER
-    return {
-        name: read_table(folder / f"{name}.parquet")
-        for name in names
-        if (folder / f"{name}.parquet").exists()
-    }

@@ -2,7 +2,9 @@
 
 - :mod:`~sim.study.spec`: experiment files (validated like scenarios);
 - :mod:`~sim.study.design`: design points (full factorial, Latin hypercube, Morris, Sobol via SALib);
-- :mod:`~sim.study.runner`: batches on a process pool or a Dask cluster, each worker writing its own files;
+- :mod:`~sim.study.runner`: the one runner: (scenario, seed) tasks serially, on a process pool or on Dask;
+- :mod:`~sim.study.experiments`: an experiment's batches on the runner, each worker writing its own files;
+- :mod:`~sim.study.comparison`: a comparison, the design with one lever (the arm), on the runner;
 - :mod:`~sim.study.analysis`: per-point intervals, paired lever differences, sensitivity indices.
 
 The experiment directory's files are :mod:`sim.store.experiments`' business.
@@ -44,7 +46,8 @@ def experiment(
     is called as runs finish.
     """
     from sim.study.analysis import results_frame
-    from sim.study.runner import run_experiment
+    from sim.study.experiments import ExperimentOptions, run_experiment
+    from sim.study.runner import Execution
 
     scratch = None
     if out is None:
@@ -54,13 +57,8 @@ def experiment(
         directory = run_experiment(
             file,
             out,
-            workers=workers,
-            cluster=cluster,
-            executor=executor,
-            progress=progress,
-            retry_failed=retry_failed,
-            until_half_width=until_half_width,
-            max_replications=max_replications,
+            Execution(workers, cluster, executor, progress),
+            ExperimentOptions(retry_failed, until_half_width, max_replications),
         )
         return results_frame(directory)
     finally:

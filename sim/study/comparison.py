@@ -1,16 +1,17 @@
 """Comparison: every arm (a strategy preset plus overrides, :mod:`sim.study.arms`) on the same market draws,
-replicated, in parallel, with intervals.
+replicated, in parallel, with intervals: a design with one lever, the arm.
 
 Replication *r* gets one seed, spawned from the root seed, and every arm runs on that seed, so each
-replication's arms face the same accounts, needs and buying windows (common random numbers). Runs are
-independent tasks for any ``concurrent.futures.Executor`` (a process pool by default); results are put back
-in (arm, replication) order, so a parallel comparison equals a serial one.
+replication's arms face the same accounts, needs and buying windows (common random numbers). The runs are
+tasks for the one runner (:mod:`sim.study.runner`: serially, a process pool by default, Dask, or any
+``concurrent.futures.Executor``), which hands rows back in task order, so a parallel comparison equals a
+serial one.
 
 A comparison directory holds one run directory per (arm, replication), ``runs.parquet`` (one row of
 headline figures per run, with the arm's preset and overrides), ``comparison.parquet`` (the table) and
 ``compare.json`` (what was compared); its layout is :mod:`sim.store.comparisons`' business. It is built in a
 hidden temporary sibling and renamed into place whole, so a comparison killed at any moment leaves nothing
-behind. Pool workers exit when the process that started them dies (:func:`sim.study.workers.die_with_parent`), so
+behind. Pool workers exit when the process that started them dies (:func:`sim.study.runner.die_with_parent`), so
 a killed comparison leaves no workers either.
 """
 
@@ -18,9 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import polars as pl
@@ -30,20 +29,16 @@ from sim.core.rng import replication_seeds
 from sim.metrics import TABLE_METRICS, bounds, display_scale
 from sim.metrics.headlines import HEADLINES
 from sim.model.strategy import PRESETS
-from sim.results import run, save_run
 from sim.store import comparisons as store
 from sim.store.directories import staged
 from sim.store.runs import replication_dir
 from sim.study.arms import Arm, arm_scenario, parse_arms
+from sim.study.runner import MAX_WORKERS, Execution, Row, Task, run_tasks
 from sim.study.stats import mean_interval, paired_difference
-from sim.study.workers import process_pool
 from sim.words.format import figure_label, strategy_order
 
 MAX_REPLICATIONS = 10_000
 """The most replications a comparison runs per strategy (a 95% interval barely narrows after a few hundred)."""
-
-MAX_WORKERS = 256
-"""The most worker processes a comparison starts."""
 
 
 class StrategyError(ValueError):
@@ -86,35 +81,6 @@ def as_arms(strategies: str | Sequence[str | Arm]) -> list[Arm]:
     return parse_arms(items)
 
 
-@dataclass(frozen=True, slots=True)
-class RunTask:
-    """One (arm, replication) run; picklable so any executor can carry it."""
-
-    scenario: Scenario
-    arm: Arm
-    replication: int
-    seed: int
-    out: str | None
-
-
-def run_task(task: RunTask) -> dict[str, Any]:
-    """Run one task (in a worker), write its run directory if asked, return its headline figures."""
-    result = run(task.scenario, task.seed)
-    run_dir = None
-    if task.out is not None:
-        run_dir = str(save_run(result, replication_dir(Path(task.out), task.arm.name, task.replication)))
-    return {
-        "arm": task.arm.name,
-        "strategy": task.arm.preset,
-        "overrides": ":".join(task.arm.overrides),
-        "replication": task.replication,
-        "seed": task.seed,
-        "run_dir": run_dir,
-        "events_sha256": result.content_hash(),
-        **result.summary(),
-    }
-
-
 def compare(
     scenario: Scenario,
     strategies: str | Sequence[str | Arm],
@@ -134,19 +100,34 @@ def compare(
     With ``out``, the whole comparison directory (runs, tables, ``compare.json``) is written all or nothing;
     ``out`` must be new or empty and not being written by another process.
     """
-    arms = as_arms(strategies)
-    check_counts(replications, workers)
+
+    def report(done: int, _failed: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    execution = Execution(workers=workers, executor=executor, progress=report)
+    return compare_arms(scenario, as_arms(strategies), replications, seed, out, execution)
+
+
+def compare_arms(
+    scenario: Scenario,
+    arms: Sequence[Arm],
+    replications: int,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    execution: Execution | None = None,
+) -> pl.DataFrame:
+    """:func:`compare` for arms already parsed, its runs going where ``execution`` says (a Dask cluster too):
+    what the break-even sweep calls."""
+    execution = execution or Execution()
+    check_counts(replications, execution.workers)
     scenarios = [arm_scenario(scenario, arm) for arm in arms]
     root = scenario.seed if seed is None else seed
     if out is None:
-        return _run_tasks(
-            _tasks(scenarios, arms, replications, root, None), arms, workers, executor, progress
-        )
+        return _runs(_tasks(scenarios, arms, replications, root, None), arms, execution)
     final = Path(out)
     with staged(final) as building:
-        runs = _run_tasks(
-            _tasks(scenarios, arms, replications, root, building), arms, workers, executor, progress
-        )
+        runs = _runs(_tasks(scenarios, arms, replications, root, building), arms, execution)
         runs = runs.with_columns(
             pl.Series(
                 "run_dir",
@@ -158,35 +139,29 @@ def compare(
 
 
 def _tasks(
-    scenarios: list[Scenario], arms: list[Arm], replications: int, root: int, out: Path | None
-) -> list[RunTask]:
+    scenarios: list[Scenario], arms: Sequence[Arm], replications: int, root: int, out: Path | None
+) -> list[Task]:
+    """Replication by replication, every arm on the replication's seed."""
     return [
-        RunTask(sc, arm, r, s, None if out is None else str(out))
+        Task(
+            sc,
+            s,
+            {"arm": arm.name, "strategy": arm.preset, "overrides": ":".join(arm.overrides), "replication": r},
+            save_to=None if out is None else str(replication_dir(out, arm.name, r)),
+        )
         for r, s in enumerate(replication_seeds(root, replications))
         for sc, arm in zip(scenarios, arms, strict=True)
     ]
 
 
-def _run_tasks(
-    tasks: list[RunTask],
-    arms: list[Arm],
-    workers: int | None,
-    executor: Executor | None,
-    progress: Callable[[int, int], None] | None,
-) -> pl.DataFrame:
-    rows: list[dict[str, Any]] = []
-    if executor is None and (workers == 1 or len(tasks) == 1):
-        for task in tasks:
-            rows.append(run_task(task))
-            if progress:
-                progress(len(rows), len(tasks))
-    else:
-        with process_pool(workers, len(tasks), executor) as pool:
-            futures = [pool.submit(run_task, task) for task in tasks]
-            for future in futures:
-                rows.append(future.result())
-                if progress:
-                    progress(len(rows), len(tasks))
+def _row(row: Row) -> Row:
+    """A runner row as a row of ``runs.parquet``: which run, then its headline figures."""
+    keys = ("arm", "strategy", "overrides", "replication", "seed", "run_dir", "events_sha256")
+    return {**{k: row[k] for k in keys}, **row["summary"]}
+
+
+def _runs(tasks: list[Task], arms: Sequence[Arm], execution: Execution) -> pl.DataFrame:
+    rows = [_row(row) for row in run_tasks(tasks, execution, "sim.compare")]
     order = {arm.name: i for i, arm in enumerate(arms)}
     rows.sort(key=lambda row: (order[row["arm"]], row["replication"]))
     return pl.DataFrame(rows, infer_schema_length=None)

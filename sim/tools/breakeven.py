@@ -1,8 +1,11 @@
 """Where help-them-buy breaks even: its revenue against numbers-game as enablement hours rise.
 
 ``enablement_hours`` is an assumption (no source gives the hours a rep spends enabling a buyer's own process),
-so docs/model.md shows how the answer depends on it. Each level is paired with numbers-game on the same seeds
-(common random numbers); the interval is the paired difference's 95% confidence interval.
+so docs/model.md shows how the answer depends on it. The sweep is a comparison on the baseline scenario
+(:func:`sim.study.comparison.compare_arms`, so it runs on the one runner and takes the comparison's seeds,
+spawned from the scenario's root seed): the control is numbers-game, the other arms help-them-buy at each
+enablement level, all on the same replications (common random numbers); the interval is the paired
+difference's 95% confidence interval.
 
     python -m sim.tools.breakeven                     # the table in docs/model.md (12 seeds, 2 workers)
     python -m sim.tools.breakeven --seeds 4 --levels 0 3 10
@@ -11,37 +14,39 @@ so docs/model.md shows how the answer depends on it. Each level is paired with n
 from __future__ import annotations
 
 import argparse
-from concurrent.futures import ProcessPoolExecutor
 
 import polars as pl
 
 from sim.config import load_scenario
-from sim.engine import simulate
+from sim.study.arms import Arm
+from sim.study.comparison import compare_arms
+from sim.study.runner import Execution
 from sim.study.stats import paired_difference
 from sim.tools.argtypes import positive
 
 LEVELS = (0.0, 3.0, 6.0, 10.0, 15.0, 20.0, 30.0)
 
 
-def revenue(overrides: tuple[str, ...], seed: int) -> float:
-    """Revenue of one baseline run with ``overrides``."""
-    log, _ = simulate(load_scenario("baseline", overrides), seed)
-    return float(log.filter(pl.col("kind") == "DealWon")["amount"].sum())
+def arms(levels: tuple[float, ...]) -> list[Arm]:
+    """numbers-game (the control), then help-them-buy at each enablement level."""
+    return [Arm("numbers-game", "numbers-game")] + [
+        Arm(f"help-{i}", "help-them-buy", (f"strategy.enablement_hours={h}",)) for i, h in enumerate(levels)
+    ]
 
 
 def sweep(
     levels: tuple[float, ...], seeds: int, workers: int
 ) -> list[tuple[float, float, float, float, float]]:
     """Per level: help-them-buy's mean revenue, and its paired difference to numbers-game with a 95% CI."""
-    control = ('strategy.preset="numbers-game"',)
-    arms = [control] + [('strategy.preset="help-them-buy"', f"strategy.enablement_hours={h}") for h in levels]
-    jobs = [(arm, seed) for arm in arms for seed in range(1, seeds + 1)]
-    with ProcessPoolExecutor(workers) as pool:
-        results = list(pool.map(revenue, *zip(*jobs, strict=True)))
-    base = results[:seeds]
+    runs = compare_arms(load_scenario("baseline"), arms(levels), seeds, execution=Execution(workers=workers))
+
+    def revenue(arm: str) -> list[float]:
+        return [float(v) for v in runs.filter(pl.col("arm") == arm).sort("replication")["revenue"]]
+
+    base = revenue("numbers-game")
     rows = []
-    for i, level in enumerate(levels, start=1):
-        arm = results[i * seeds : (i + 1) * seeds]
+    for i, level in enumerate(levels):
+        arm = revenue(f"help-{i}")
         diff = paired_difference(arm, base)
         rows.append((level, sum(arm) / seeds, diff.mean, diff.low, diff.high))
     return rows
