@@ -14,6 +14,7 @@ from functools import partial
 import polars as pl
 
 from sim.config import Scenario
+from sim.core.kinds import OpportunityCensored, RunEnded
 from sim.core.state import State
 from sim.core.timing import AFTER_ALL, PriorityTimeout
 from sim.model.buying_cycle import market_process
@@ -51,9 +52,9 @@ def finish(world: SalesWorld) -> None:
     for opp in sorted(o for o, s in state.opportunities.items() if s.status == "open"):
         o = state.opportunities[opp]
         world.log.emit(
-            "OpportunityCensored", rep=state.holder(o.seat), account=o.account, opp=opp, segment=o.segment
+            OpportunityCensored(rep=state.holder(o.seat), account=o.account, opp=opp, segment=o.segment)
         )
-    world.log.emit("RunEnded", day=world.scenario.horizon_days)
+    world.log.emit(RunEnded(day=world.scenario.horizon_days))
 
 
 def _run_to_horizon(

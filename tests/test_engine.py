@@ -7,12 +7,14 @@ import subprocess
 import sys
 import weakref
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from conftest import small_scenario
 
 from sim.core.events import FRAME_SCHEMA, Batch, EventLog, content_hash
+from sim.core.kinds import ContactMade, QualificationScored, RunEnded
 from sim.engine import World, event_log, simulate
 
 
@@ -48,12 +50,12 @@ def test_the_log_alone_is_the_same_log_built_after_the_world_is_gone() -> None:
 
 def test_a_taken_log_is_empty_and_takes_no_more_events() -> None:
     log = _log()
-    log.emit("RunEnded", day=1.0)
+    log.emit(RunEnded(day=1.0))
     assert log.take_frame().height == 1
     assert len(log) == 0 and log.to_frame().height == 0
     log.detach()
     with pytest.raises(RuntimeError, match="detached"):
-        log.emit("RunEnded", day=1.0)
+        log.emit(RunEnded(day=1.0))
 
 
 def _log() -> EventLog:
@@ -65,21 +67,25 @@ def test_a_payload_of_the_wrong_type_fails_instead_of_being_converted() -> None:
     """A float test score or a numeric segment would be silently coerced by a lenient reader, and the stored
     log would then disagree with the live fold; the log refuses it the moment it is emitted."""
     log = _log()
+    scored: dict[str, Any] = {
+        "rep": 0,
+        "account": 1,
+        "contact": 2,
+        "answers": "10111",
+        "opp_type": "prospect",
+    }
     with pytest.raises(TypeError):
-        log.emit(
-            "QualificationScored", rep=0, account=1, contact=2, score=3.7, reason="x", opp_type="prospect"
-        )
+        log.emit(QualificationScored(**scored, score=3.7))  # type: ignore[arg-type]
+    contact: dict[str, Any] = {"rep": 0, "account": 1, "contact": 2, "title": "vp", "reason": "outbound"}
     with pytest.raises(TypeError):
-        log.emit("ContactMade", rep=0, account=1, contact=2, segment=3, title="vp", reason="outbound")
-    with pytest.raises(KeyError):
-        log.emit("ContactMade", rep=0, account=1, contact=2, segmnet="smb")
+        log.emit(ContactMade(**contact, segment=3, hours=1.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):  # a misspelt field: mypy says so, and so does the class at run time
+        ContactMade(**contact, segmnet="smb", hours=1.0)  # type: ignore[call-arg]
     fine = _log()
-    fine.emit("QualificationScored", rep=0, account=1, contact=2, score=3, reason="x", opp_type="prospect")
-    fine.emit(
-        "ContactMade", rep=0, account=1, contact=2, hours=1, segment="smb", title="vp", reason="outbound"
-    )
+    fine.emit(QualificationScored(**scored, score=3))
+    fine.emit(ContactMade(**contact, hours=1, segment="smb"))
     with pytest.raises(TypeError):  # refused after its first field was taken: the log stays whole
-        fine.emit("ContactMade", rep=0, account=1, contact=2, hours=1.5, segment=7, title="vp")
+        fine.emit(ContactMade(**contact, hours=1.5, segment=7))  # type: ignore[arg-type]
     frame = fine.to_frame()
     assert frame["score"].to_list() == [3, None] and frame["hours"].to_list() == [None, 1.0]
 

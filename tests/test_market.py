@@ -17,6 +17,14 @@ from hypothesis import strategies as st
 
 from sim import engine
 from sim.core.events import MARKET_KINDS, content_hash
+from sim.core.kinds import (
+    AccountCreated,
+    BudgetAssigned,
+    BuyingCenterFormed,
+    BuyingJobCompleted,
+    BuyingWindowClosed,
+    BuyingWindowOpened,
+)
 from sim.engine import World, simulate
 from sim.model.buying_cycle import (
     BUDGET,
@@ -144,11 +152,12 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
     market, emit, env = world.market, world.log.emit, world.env
     for account in range(market.accounts):
         emit(
-            "AccountCreated",
-            account=account,
-            segment=market.segment[account],
-            amount=market.deal_size[account],
-            seat=market.seat[account],
+            AccountCreated(
+                account=account,
+                segment=market.segment[account],
+                amount=market.deal_size[account],
+                seat=market.seat[account],
+            )
         )
     timeline = market_timeline(market, world.scenario.horizon_days)
     for day, w, what in zip(
@@ -159,28 +168,30 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
         account = market.w_account[w]
         if what == OPEN:
             emit(
-                "BuyingWindowOpened",
-                account=account,
-                segment=market.segment[account],
-                pain=market.w_pain[w],
-                budget=market.w_budget[w],
-                day=market.w_jobs[w][-1],
+                BuyingWindowOpened(
+                    account=account,
+                    segment=market.segment[account],
+                    pain=market.w_pain[w],
+                    budget=market.w_budget[w],
+                    day=market.w_jobs[w][-1],
+                )
             )
             emit(
-                "BuyingCenterFormed",
-                account=account,
-                group_size=market.w_group[w],
-                capital=market.w_capital[w],
-                personas=market.w_personas[w],
+                BuyingCenterFormed(
+                    account=account,
+                    group_size=market.w_group[w],
+                    capital=market.w_capital[w],
+                    personas=market.w_personas[w],
+                )
             )
         elif what < BUDGET:
-            emit("BuyingJobCompleted", account=account, job=BUYING_JOBS[what - 1])
+            emit(BuyingJobCompleted(account=account, job=BUYING_JOBS[what - 1]))
             if what == 1:
                 on_problem_named(w)
         elif what == BUDGET:
-            emit("BudgetAssigned", account=account)
+            emit(BudgetAssigned(account=account))
         else:
-            emit("BuyingWindowClosed", account=account)
+            emit(BuyingWindowClosed(account=account))
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 State changes only by applying events. The live run feeds every emitted event to :meth:`State.apply`, and
 :func:`replay` feeds a stored log to the same method, so replaying a log rebuilds exactly the live state,
-and replaying up to day *t* gives the state at *t*. Handlers are looked up by event kind; kinds that change
-no aggregate (pure facts such as ``ContactMade``) still advance the clock and the event count. The market,
+and replaying up to day *t* gives the state at *t*. Handlers are looked up by the event's class and take it
+typed (``sim.core.kinds``); kinds that change no aggregate (pure facts such as ``MeetingDeclined``) still
+advance the clock and the event count. The market,
 which logs its happenings in daily batches, folds them through the same per-kind methods its handlers call
 (``State.job_completed`` and the like), so a replay changes the state exactly as the live run did.
 """
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
-from sim.core.events import BUYING_JOBS, TERMINAL_KINDS, Row, iter_events
+from sim.core import kinds as k
+from sim.core.events import BUYING_JOBS, iter_events
 
 JOB_NUMBER = {job: number for number, job in enumerate(BUYING_JOBS, start=1)}
 
@@ -103,29 +105,20 @@ class State:
     bookings: float = 0.0
     ended: bool = False
 
-    def apply(
-        self,
-        t: float,
-        kind: str,
-        rep: int | None,
-        account: int | None,
-        opp: int | None,
-        contact: int | None,
-        p: dict[str, Any],
-    ) -> None:
+    def apply(self, t: float, event: k.Event) -> None:
         """Fold one event into the state."""
         self.now = t
         self.events += 1
-        if p.get("hours") is not None and kind != "IdleHoursLogged":  # idle hours were not spent
-            if rep is not None:
-                self._log_hours(t, rep, p["hours"], kind != "AdminHoursLogged")
-            if opp is not None:
-                self.opportunities[opp].hours += p["hours"]
-        handler = _HANDLERS.get(kind)
+        handler = _HANDLERS.get(type(event))
         if handler is not None:
-            handler(self, t, rep, account, opp, p)
-        if opp is not None and kind in TERMINAL_KINDS:
-            self._close(t, opp, kind)
+            handler(self, t, event)
+
+    def _spent(self, t: float, rep: int | None, opp: int | None, hours: float, selling: bool = True) -> None:
+        """Rep hours an event cost: the rep's week (selling or not) and the opportunity's total."""
+        if rep is not None:
+            self._log_hours(t, rep, hours, selling)
+        if opp is not None:
+            self.opportunities[opp].hours += hours
 
     def _log_hours(self, t: float, rep: int, hours: float, selling: bool) -> None:
         r = self.reps[rep]
@@ -207,172 +200,212 @@ class State:
         return r.last_week_selling_hours if r.last_week == week else 0.0
 
 
-Handler = Callable[[State, float, int | None, int | None, int | None, dict[str, Any]], None]
-_HANDLERS: dict[str, Handler] = {}
+E = TypeVar("E", bound=k.Event)
+Handler = Callable[[State, float, Any], None]
+_HANDLERS: dict[type[k.Event], Handler] = {}
 
 
-def _on(kind: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        _HANDLERS[kind] = fn
+def _on(
+    *declared: type[E],
+) -> Callable[[Callable[[State, float, E], None]], Callable[[State, float, E], None]]:
+    def register(fn: Callable[[State, float, E], None]) -> Callable[[State, float, E], None]:
+        for kind in declared:
+            _HANDLERS[kind] = fn
         return fn
 
     return register
 
 
-@_on("AccountCreated")
-def _account_created(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.account_created(account, p["segment"], p["amount"], p["seat"])
+@_on(k.AccountCreated)
+def _account_created(s: State, t: float, e: k.AccountCreated) -> None:
+    s.account_created(e.account, e.segment, e.amount, e.seat)
 
 
-@_on("BuyingWindowOpened")
-def _window_opened(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.window_opened(account, p["pain"], p["budget"], p["day"])
+@_on(k.BuyingWindowOpened)
+def _window_opened(s: State, t: float, e: k.BuyingWindowOpened) -> None:
+    s.window_opened(e.account, e.pain, e.budget, e.day)
 
 
-@_on("BuyingCenterFormed")
-def _center_formed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.center_formed(account, p["group_size"], p["capital"])
+@_on(k.BuyingCenterFormed)
+def _center_formed(s: State, t: float, e: k.BuyingCenterFormed) -> None:
+    s.center_formed(e.account, e.group_size, e.capital)
 
 
-@_on("BuyingJobCompleted")
-def _job_completed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.job_completed(t, account, JOB_NUMBER[p["job"]])
+@_on(k.BuyingJobCompleted)
+def _job_completed(s: State, t: float, e: k.BuyingJobCompleted) -> None:
+    s.job_completed(t, e.account, JOB_NUMBER[e.job])
 
 
-@_on("BudgetAssigned")
-def _budget_assigned(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.budget_assigned(account)
+@_on(k.BudgetAssigned)
+def _budget_assigned(s: State, t: float, e: k.BudgetAssigned) -> None:
+    s.budget_assigned(e.account)
 
 
-@_on("BuyingWindowClosed")
-def _window_closed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.window_closed(account)
+@_on(k.BuyingWindowClosed)
+def _window_closed(s: State, t: float, e: k.BuyingWindowClosed) -> None:
+    s.window_closed(e.account)
 
 
-@_on("RepHired")
-def _rep_hired(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.reps[rep] = RepState(seat=p["seat"], hired=t, start_capacity=p["capacity"])
-    s.seats[p["seat"]] = rep
-    s.open_by_seat.setdefault(p["seat"], set())
+@_on(k.RepHired)
+def _rep_hired(s: State, t: float, e: k.RepHired) -> None:
+    s.reps[e.rep] = RepState(seat=e.seat, hired=t, start_capacity=e.capacity)
+    s.seats[e.seat] = e.rep
+    s.open_by_seat.setdefault(e.seat, set())
 
 
-@_on("RepDeparted")
-def _rep_departed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.reps[rep].departed = t
-    s.seats[p["seat"]] = None
+@_on(k.RepDeparted)
+def _rep_departed(s: State, t: float, e: k.RepDeparted) -> None:
+    s.reps[e.rep].departed = t
+    s.seats[e.seat] = None
 
 
-@_on("NurtureStarted")
-def _nurture(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account].nurture_until = p["day"]
+@_on(k.AdminHoursLogged)
+def _admin_hours(s: State, t: float, e: k.AdminHoursLogged) -> None:
+    s._spent(t, e.rep, None, e.hours, selling=False)
 
 
-@_on("AccountCooledOff")
-def _cooled_off(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account].cooloff_until = p["day"]
+@_on(k.WorkLogged)
+def _work_logged(s: State, t: float, e: k.WorkLogged) -> None:
+    s._spent(t, e.rep, e.opp, e.hours)
 
 
-@_on("ReferralGiven")
-def _referral(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account].referred = True
+@_on(k.MeetingHeld)
+def _prospect_work(s: State, t: float, e: k.Work) -> None:
+    s._spent(t, e.rep, None, e.hours)
 
 
-@_on("ContactMade")
-def _contact(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account].referred = False
+@_on(
+    k.CheckInMade,
+    k.BuyerEnabled,
+    k.SupplierRiskAssessed,
+    k.CapitalApprovalFellShort,
+    k.NegotiationRoundHeld,
+)
+def _deal_work(s: State, t: float, e: k.DealWork) -> None:
+    s._spent(t, e.rep, e.opp, e.hours)
 
 
-@_on("OpportunityOpened")
-def _opened(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    a = s.accounts[account]
-    seat = s.reps[rep].seat
-    s.opportunities[opp] = OpportunityState(
-        account=account,
+@_on(k.NurtureStarted)
+def _nurture(s: State, t: float, e: k.NurtureStarted) -> None:
+    s.accounts[e.account].nurture_until = e.day
+
+
+@_on(k.AccountCooledOff)
+def _cooled_off(s: State, t: float, e: k.AccountCooledOff) -> None:
+    s.accounts[e.account].cooloff_until = e.day
+
+
+@_on(k.ReferralGiven)
+def _referral(s: State, t: float, e: k.ReferralGiven) -> None:
+    s.accounts[e.account].referred = True
+
+
+@_on(k.ContactMade)
+def _contact(s: State, t: float, e: k.ContactMade) -> None:
+    s._spent(t, e.rep, None, e.hours)
+    s.accounts[e.account].referred = False
+
+
+@_on(k.OpportunityOpened)
+def _opened(s: State, t: float, e: k.OpportunityOpened) -> None:
+    a = s.accounts[e.account]
+    seat = s.reps[e.rep].seat
+    s.opportunities[e.opp] = OpportunityState(
+        account=e.account,
         seat=seat,
-        segment=p["segment"],
+        segment=e.segment,
         opened=t,
-        amount=p["amount"],
-        opp_type=p["opp_type"],
+        amount=e.amount,
+        opp_type=e.opp_type,
         last_progress=t,
     )
-    a.open_opp = opp
-    s.open_by_seat[seat].add(opp)
+    a.open_opp = e.opp
+    s.open_by_seat[seat].add(e.opp)
 
 
-@_on("StageAdvanced")
-def _stage(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    o = s.opportunities[opp]
-    o.stage = p["stage"]
+@_on(k.StageAdvanced)
+def _stage(s: State, t: float, e: k.StageAdvanced) -> None:
+    s._spent(t, e.rep, e.opp, e.hours)
+    o = s.opportunities[e.opp]
+    o.stage = e.stage
     o.last_progress = t
 
 
-@_on("StallRequested")
-def _stall(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.opportunities[opp].stall_requests += 1
+@_on(k.StallRequested)
+def _stall(s: State, t: float, e: k.StallRequested) -> None:
+    s._spent(t, e.rep, e.opp, e.hours)
+    s.opportunities[e.opp].stall_requests += 1
 
 
-@_on("ChampionCapitalSpent")
-def _capital(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.accounts[account].champion_capital = p["capital"]
-    if p["capital"] <= 0.0:
-        s.opportunities[opp].champion_exhausted = True
+@_on(k.ChampionCapitalSpent)
+def _capital(s: State, t: float, e: k.ChampionCapitalSpent) -> None:
+    s.accounts[e.account].champion_capital = e.capital
+    if e.capital <= 0.0:
+        s.opportunities[e.opp].champion_exhausted = True
 
 
-@_on("PressureApplied")
-def _pressure(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.opportunities[opp].pressure = True
+@_on(k.PressureApplied)
+def _pressure(s: State, t: float, e: k.PressureApplied) -> None:
+    s.opportunities[e.opp].pressure = True
 
 
-@_on("PressureDetected")
-def _detected(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.opportunities[opp].pressure_detected = True
+@_on(k.PressureDetected)
+def _detected(s: State, t: float, e: k.PressureDetected) -> None:
+    s._spent(t, e.rep, e.opp, e.hours)
+    s.opportunities[e.opp].pressure_detected = True
 
 
-@_on("DiscountConceded")
-def _discount(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    o = s.opportunities[opp]
-    o.discount = 1.0 - (1.0 - o.discount) * (1.0 - p["discount"])
+@_on(k.DiscountConceded)
+def _discount(s: State, t: float, e: k.DiscountConceded) -> None:
+    o = s.opportunities[e.opp]
+    o.discount = 1.0 - (1.0 - o.discount) * (1.0 - e.discount)
 
 
-@_on("DealWon")
-def _won(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.opportunities[opp].won_amount = p["amount"]
-    s.accounts[account].customer = True
-    s.bookings += p["amount"]
-    if rep is not None:  # a deal signed while the seat is vacant is booked to nobody's quota
-        r = s.reps[rep]
-        r.bookings_year += p["amount"]
-        r.bookings_total += p["amount"]
+@_on(k.DealWon)
+def _won(s: State, t: float, e: k.DealWon) -> None:
+    s.opportunities[e.opp].won_amount = e.amount
+    s.accounts[e.account].customer = True
+    s.bookings += e.amount
+    if e.rep is not None:  # a deal signed while the seat is vacant is booked to nobody's quota
+        r = s.reps[e.rep]
+        r.bookings_year += e.amount
+        r.bookings_total += e.amount
+    s._close(t, e.opp, "DealWon")
 
 
-@_on("ReputationChanged")
-def _reputation(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    s.reputation = p["reputation"]
+@_on(k.DealLost, k.NoDecisionReached, k.OpportunityWalkedAway, k.OpportunityCensored)
+def _ended(s: State, t: float, e: k.Ending) -> None:
+    s._close(t, e.opp, type(e).__name__)
 
 
-@_on("QuotaReviewed")
-def _reviewed(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    if p.get("attainment") is not None:
-        s.reps[rep].attainment = p["attainment"]
+@_on(k.ReputationChanged)
+def _reputation(s: State, t: float, e: k.ReputationChanged) -> None:
+    s.reputation = e.reputation
 
 
-@_on("QuotaYearStarted")
-def _year_started(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
-    r = s.reps[rep]
+@_on(k.QuotaReviewed)
+def _reviewed(s: State, t: float, e: k.QuotaReviewed) -> None:
+    if e.attainment is not None:
+        s.reps[e.rep].attainment = e.attainment
+
+
+@_on(k.QuotaYearStarted)
+def _year_started(s: State, t: float, e: k.QuotaYearStarted) -> None:
+    r = s.reps[e.rep]
     r.bookings_year = 0.0
     r.attainment = 1.0
 
 
-@_on("RunEnded")
-def _ended(s: State, t: float, rep: Any, account: Any, opp: Any, p: dict[str, Any]) -> None:
+@_on(k.RunEnded)
+def _run_ended(s: State, t: float, e: k.RunEnded) -> None:
     s.ended = True
 
 
-def fold(rows: Iterable[Row]) -> State:
-    """Fold rows into a fresh state."""
+def fold(events: Iterable[tuple[float, k.Event]]) -> State:
+    """Fold timed events into a fresh state."""
     state = State()
-    for row in rows:
-        state.apply(*row)
+    for t, event in events:
+        state.apply(t, event)
     return state
 
 

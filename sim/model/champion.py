@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.core.kinds import ChampionCapitalSpent
 from sim.model.enablement import help_factor
 
 if TYPE_CHECKING:
@@ -37,12 +38,7 @@ def push(opp: Opportunity, stage: str) -> None:
     cost = bc.push_cost * math.sqrt(world.market.w_group[window]) * factor
     left = max(0.0, world.state.accounts[opp.account].champion_capital - cost)
     world.log.emit(
-        "ChampionCapitalSpent",
-        account=opp.account,
-        opp=opp.opp,
-        stage=stage,
-        capital_spent=cost,
-        capital=left,
+        ChampionCapitalSpent(account=opp.account, opp=opp.opp, stage=stage, capital_spent=cost, capital=left)
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from sim.core.kinds import BuyerEnabled, CheckInMade, StageAdvanced
 from sim.core.state import WEEK_DAYS
 from sim.core.timing import DECISIONS, PriorityTimeout
 from sim.core.world import Process
@@ -75,7 +76,7 @@ class Deal(Opportunity):
                     yield from conclude(self, ready=False)
                 return
             if now >= self.dark_at:
-                self.end("NoDecisionReached", reason="went_dark")
+                self.no_decision("went_dark")
                 return
             walk_at = self.walk_away_at()
             if now >= walk_at:
@@ -96,11 +97,7 @@ class Deal(Opportunity):
                 reps.spend_if_free(
                     world,
                     self.seat,
-                    org.checkin_hours,
-                    "CheckInMade",
-                    account=self.account,
-                    opp=self.opp,
-                    reason=reason,
+                    CheckInMade(account=self.account, opp=self.opp, reason=reason, hours=org.checkin_hours),
                 )
                 self.last_checkin = env.now
                 # With nothing to buy, touches grow rarer; a live buyer gets the regular rhythm.
@@ -122,11 +119,15 @@ class Deal(Opportunity):
         policy = world.policy
         if enables(policy):
             hours = enablement_hours(policy, self.cfg.stage_effort)
-            enabled = yield from self.spend(hours, "BuyerEnabled", stage=stage)
+            enabled = yield from self.spend(
+                BuyerEnabled(account=self.account, opp=self.opp, stage=stage, hours=hours)
+            )
             if enabled is None:
                 return False
         stage_hours = getattr(world.scenario.sales_org.stage_hours, stage) * self.cfg.stage_effort
-        advanced = yield from self.spend(stage_hours, "StageAdvanced", stage=stage)
+        advanced = yield from self.spend(
+            StageAdvanced(account=self.account, opp=self.opp, stage=stage, hours=stage_hours)
+        )
         if advanced is None:
             return False
         yield from evidence_setback(self, stage)
@@ -152,10 +153,8 @@ class Deal(Opportunity):
         # The contract waits a little for the rep; a rep with no time for it loses the deal as late.
         hours = self.world.scenario.sales_org.stage_hours.close * self.cfg.stage_effort
         signed = yield from self.spend(
-            hours,
-            "StageAdvanced",
+            StageAdvanced(account=self.account, opp=self.opp, stage="close", hours=hours),
             deadline=math.inf if self.shared_plan else max(self.decision_time, env.now) + WEEK_DAYS,
-            stage="close",
         )
         if signed is None:
             yield from conclude(self, ready=False)

@@ -12,6 +12,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.core.kinds import (
+    CapitalApprovalFellShort,
+    DiscountConceded,
+    NegotiationRoundHeld,
+    ProcurementEngaged,
+    SupplierRiskAssessed,
+)
 from sim.model.enablement import help_factor
 from sim.model.pressure import react_to_pressure
 
@@ -41,28 +48,37 @@ def commercial_stage(opp: Opportunity) -> Process:
     discount_factor = help_factor(world.policy, world.scenario.buyer_response.help_discount_factor)
     if not world.market.w_procurement[window]:
         owner = opp.cfg.owner_discount * discount_factor * haggle(opp)
-        opp.emit("DiscountConceded", discount=round(owner, 6), reason="owner")
+        opp.emit(DiscountConceded(account=opp.account, opp=opp.opp, discount=round(owner, 6), reason="owner"))
         return
-    opp.emit("ProcurementEngaged")
+    opp.emit(ProcurementEngaged(account=opp.account, opp=opp.opp))
     yield from react_to_pressure(opp)
     if not world.state.accounts[opp.account].customer:
         yield from opp.wait(proc.supplier_risk_assessment_days)
         yield from opp.spend(
-            proc.paperwork_hours,
-            "SupplierRiskAssessed",
+            SupplierRiskAssessed(
+                account=opp.account,
+                opp=opp.opp,
+                hours=proc.paperwork_hours,
+                days=proc.supplier_risk_assessment_days,
+            ),
             deadline=math.inf,
-            days=proc.supplier_risk_assessment_days,
         )
     if opp.stream.chance(proc.capital_shortfall_probability):
         yield from opp.spend(
-            proc.rework_hours, "CapitalApprovalFellShort", deadline=math.inf, days=proc.reapproval_days
+            CapitalApprovalFellShort(
+                account=opp.account, opp=opp.opp, hours=proc.rework_hours, days=proc.reapproval_days
+            ),
+            deadline=math.inf,
         )
         yield from opp.wait(proc.reapproval_days)
     rounds = opp.stream.integer(proc.negotiation_rounds.min, proc.negotiation_rounds.max)
     for _ in range(rounds):
         share = round(proc.discount_per_round * discount_factor * haggle(opp), 6)
-        yield from opp.spend(proc.round_hours, "NegotiationRoundHeld", deadline=math.inf, discount=share)
-        opp.emit("DiscountConceded", discount=share, reason="negotiation")
+        yield from opp.spend(
+            NegotiationRoundHeld(account=opp.account, opp=opp.opp, hours=proc.round_hours, discount=share),
+            deadline=math.inf,
+        )
+        opp.emit(DiscountConceded(account=opp.account, opp=opp.opp, discount=share, reason="negotiation"))
         yield from opp.wait(ROUND_GAP_DAYS)
     # The buyer cannot sign before its own procurement is done.
     opp.decision_time = max(opp.decision_time, world.env.now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from sim.config import SEGMENTS, TITLES, ReputationConfig, SegmentConfig
+from sim.core.kinds import AccountCooledOff, ContactMade, MeetingDeclined, MeetingHeld
 from sim.core.world import Process
 from sim.model import reps
 from sim.model.buying_cycle import SHORTLIST_JOB
@@ -122,14 +123,15 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
     contact = world.new_contact_id()
     referred = world.state.accounts[account].referred  # read before the contact uses the referral up
     emit(
-        "ContactMade",
-        rep=rep,
-        account=account,
-        contact=contact,
-        segment=segment,
-        title=TITLES[title_rank],
-        hours=org.contact_hours,
-        reason="outbound",
+        ContactMade(
+            rep=rep,
+            account=account,
+            contact=contact,
+            segment=segment,
+            title=TITLES[title_rank],
+            hours=org.contact_hours,
+            reason="outbound",
+        )
     )
     senior = senior_enough(world, rep, account, contact, title_rank)
     if senior is None:
@@ -146,16 +148,13 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
         )
     )
     if not accepted:
-        emit("MeetingDeclined", rep=rep, account=account, contact=contact)
-        emit("AccountCooledOff", account=account, day=now + org.cooloff_days)
+        emit(MeetingDeclined(rep=rep, account=account, contact=contact))
+        emit(AccountCooledOff(account=account, day=now + org.cooloff_days))
         return True
     emit(
-        "MeetingHeld",
-        rep=rep,
-        account=account,
-        contact=contact,
-        title=TITLES[title_rank],
-        hours=meeting_hours(world),
+        MeetingHeld(
+            rep=rep, account=account, contact=contact, title=TITLES[title_rank], hours=meeting_hours(world)
+        )
     )
     qualify(world, seat, rep, account, contact, title_rank)
     return True
@@ -193,35 +192,24 @@ def inbound_inquiry(world: SalesWorld, account: int) -> Process:
     window = market.window_for(account, now)
     shortlist = market.w_jobs[window][SHORTLIST_JOB - 1] if window is not None else now
     deadline = math.nextafter(shortlist, -math.inf)  # answered on the shortlist day is too late
-    rep = yield from reps.spend(
-        world,
-        seat,
-        world.scenario.sales_org.contact_hours,
-        "ContactMade",
-        deadline=deadline,
-        due=now,
+    contact_made = ContactMade(
         account=account,
         contact=contact,
         segment=segment,
         title=TITLES[title_rank],
+        hours=world.scenario.sales_org.contact_hours,
         reason="inbound",
     )
+    rep = yield from reps.spend(world, seat, contact_made, deadline=deadline, due=now)
     if rep is None:
         return
     senior = senior_enough(world, rep, account, contact, title_rank)
     if senior is None:
         return
     title_rank = senior
-    rep = yield from reps.spend(
-        world,
-        seat,
-        meeting_hours(world),
-        "MeetingHeld",
-        deadline=deadline,
-        due=world.env.now,
-        account=account,
-        contact=contact,
-        title=TITLES[title_rank],
+    meeting = MeetingHeld(
+        account=account, contact=contact, title=TITLES[title_rank], hours=meeting_hours(world)
     )
+    rep = yield from reps.spend(world, seat, meeting, deadline=deadline, due=world.env.now)
     if rep is not None and state.accounts[account].open_opp is None:
         qualify(world, seat, rep, account, contact, title_rank)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from sim.core.kinds import QuotaPeriodClosed, QuotaReviewed, QuotaYearStarted
 from sim.model.sales_world import SalesWorld
 
 REVIEWS_PER_YEAR = 12
@@ -57,7 +58,7 @@ def start_quota_year(world: SalesWorld) -> None:
     for seat in range(world.scenario.sales_org.seats):
         rep = world.state.holder(seat)
         if rep is not None:
-            world.log.emit("QuotaYearStarted", rep=rep)
+            world.log.emit(QuotaYearStarted(rep=rep))
 
 
 def quota_review(world: SalesWorld, year_end: bool) -> None:
@@ -73,18 +74,20 @@ def quota_review(world: SalesWorld, year_end: bool) -> None:
         # A rep still inside the first half of the ramp carries no target yet: no attainment to report.
         attainment = bookings / target if target > 0 else None
         emit(
-            "QuotaReviewed",
-            rep=rep,
-            amount=round(bookings, 2),
-            target=round(target, 2),
-            attainment=None if attainment is None else round(attainment, 6),
-        )
-        if year_end and target >= world.scenario.sales_org.annual_quota * MIN_JUDGED_SHARE:
-            emit(
-                "QuotaPeriodClosed",
+            QuotaReviewed(
                 rep=rep,
                 amount=round(bookings, 2),
                 target=round(target, 2),
-                attainment=round(bookings / target, 6),
-                reason="made" if bookings >= target else "missed",
+                attainment=None if attainment is None else round(attainment, 6),
+            )
+        )
+        if year_end and target >= world.scenario.sales_org.annual_quota * MIN_JUDGED_SHARE:
+            emit(
+                QuotaPeriodClosed(
+                    rep=rep,
+                    amount=round(bookings, 2),
+                    target=round(target, 2),
+                    attainment=round(bookings / target, 6),
+                    reason="made" if bookings >= target else "missed",
+                )
             )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import Any
 
 import simpy
 
+from sim.core.kinds import AdminHoursLogged, IdleHoursLogged, RepDeparted, RepHired, Work, WorkLogged
 from sim.core.state import WEEK_DAYS
 from sim.core.world import Process
 from sim.model.sales_world import SalesWorld
@@ -37,13 +37,13 @@ def seat_process(world: SalesWorld, seat: int, start_day: float | None = None) -
     while True:
         rep = world.new_rep_id()
         world.log.emit(
-            "RepHired", rep=rep, seat=seat, capacity=1.0 if starting_team else org.ramp_start_capacity
+            RepHired(rep=rep, seat=seat, capacity=1.0 if starting_team else org.ramp_start_capacity)
         )
         if not world.scenario.mechanisms.turnover:
             return
         tenure = -math.log(1.0 - stream.uniform()) * org.mean_tenure_days
         yield env.timeout(tenure)
-        world.log.emit("RepDeparted", rep=rep, seat=seat, days=round(tenure, 3))
+        world.log.emit(RepDeparted(rep=rep, seat=seat, days=round(tenure, 3)))
         yield env.timeout(org.vacancy_days)
         starting_team = False
 
@@ -86,7 +86,7 @@ def open_week(world: SalesWorld, seat: int, rep: int) -> float:
     """Start a seat's week: log the hours that are not for selling; return the selling hours available."""
     org = world.scenario.sales_org
     available = capacity(world, rep, world.env.now)
-    world.log.emit("AdminHoursLogged", rep=rep, hours=round(org.hours_per_week - available, 6))
+    world.log.emit(AdminHoursLogged(rep=rep, hours=round(org.hours_per_week - available, 6)))
     world.week_budget[seat] = (rep, world.env.now, available)
     return available
 
@@ -106,32 +106,29 @@ def close_week(world: SalesWorld, seat: int) -> None:
     elapsed = min(1.0, (world.env.now - started) / WORK_DAYS)  # hours come a working day at a time
     used = world.state.selling_hours_in_week_of(rep, started)
     idle = round(max(0.0, available * elapsed - used), 6)
-    world.log.emit("IdleHoursLogged", rep=rep, hours=idle, day=started)
+    world.log.emit(IdleHoursLogged(rep=rep, hours=idle, day=started))
 
 
-def spend_if_free(world: SalesWorld, seat: int, hours: float, kind: str, **fields: Any) -> int | None:
-    """Log an activity now if the seat's rep has the hours this week; otherwise it does not happen.
+def spend_if_free(world: SalesWorld, seat: int, work: Work) -> int | None:
+    """Log an activity now if the seat's rep has its hours (``work.hours``) this week; otherwise it does not
+    happen.
 
     For low-value touches (check-ins) that a busy rep simply skips rather than queues, and skips while live work
     waits in the seat's queue.
     """
     rep = world.state.holder(seat)
-    if rep is None or world.work_queue.get(seat) or free_hours(world, rep, world.env.now) < hours:
+    if rep is None or world.work_queue.get(seat) or free_hours(world, rep, world.env.now) < work.hours:
         return None
-    world.log.emit(kind, rep=rep, hours=hours, **fields)
+    work.rep = rep
+    world.log.emit(work)
     return rep
 
 
 def spend(
-    world: SalesWorld,
-    seat: int,
-    hours: float,
-    kind: str,
-    deadline: float = math.inf,
-    due: float | None = None,
-    **fields: Any,
+    world: SalesWorld, seat: int, work: Work, deadline: float = math.inf, due: float | None = None
 ) -> Process:
-    """Spend a seat's selling hours on an activity, spilling into later weeks, then log the activity.
+    """Spend a seat's selling hours on an activity (``work``, costing ``work.hours``), spilling into later
+    weeks, then log it, naming the rep who finished it and the hours left for that last part.
 
     What fits in today's hours is done now. What does not is logged as ``WorkLogged`` and the rest joins the
     seat's work queue, which the rep serves each working morning, the work due soonest first and before any
@@ -141,7 +138,7 @@ def spend(
     """
     env, state, log = world.env, world.state, world.log
     when_due = deadline if due is None else min(due, deadline)
-    remaining = hours
+    remaining = work.hours
     while True:
         if env.now > deadline:
             return None
@@ -149,18 +146,20 @@ def spend(
         if rep is not None:
             free = free_hours(world, rep, env.now)
             if free >= remaining - 1e-9:
-                log.emit(kind, rep=rep, hours=remaining, **fields)
+                work.rep, work.hours = rep, remaining
+                log.emit(work)
                 return rep
             if free >= PARTIAL_WORK_MIN_HOURS:
                 part = round(free, 6)
                 log.emit(
-                    "WorkLogged",
-                    rep=rep,
-                    account=fields.get("account"),
-                    opp=fields.get("opp"),
-                    contact=fields.get("contact"),
-                    hours=part,
-                    reason=kind,
+                    WorkLogged(
+                        rep=rep,
+                        account=getattr(work, "account", None),
+                        opp=getattr(work, "opp", None),
+                        contact=getattr(work, "contact", None),
+                        hours=part,
+                        reason=type(work).__name__,
+                    )
                 )
                 remaining = round(remaining - part, 6)
         # Wait for a morning with hours; the queue gives up on work whose deadline has passed by then.

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.kinds import StallRequested
 from sim.model.enablement import help_factor
 
 if TYPE_CHECKING:  # the persona acts on an opportunity; the opportunity module never imports this one back
@@ -62,7 +63,14 @@ def stall_requests(opp: Opportunity, stage: str) -> Process:
             break
         request = STALL_REQUESTS[opp.stream.integer(0, len(STALL_REQUESTS) - 1)]
         done = yield from opp.spend(
-            bc.stall_request_hours, "StallRequested", stage=stage, reason=request, days=bc.stall_request_days
+            StallRequested(
+                account=opp.account,
+                opp=opp.opp,
+                stage=stage,
+                reason=request,
+                hours=bc.stall_request_hours,
+                days=bc.stall_request_days,
+            )
         )
         if done is None:
             return False
