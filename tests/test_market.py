@@ -31,11 +31,11 @@ from sim.model.buying_cycle import (
     BUYING_JOBS,
     CLOSE,
     OPEN,
-    REQUIREMENTS_JOB,
     BuyerDay,
     market_timeline,
 )
-from sim.model.market import Market, generate_market
+from sim.model.market import REQUIREMENTS_JOB, Market
+from sim.model.market_draw import generate_market
 
 
 def plain_timeline(market: Market, horizon: float) -> list[tuple[float, int, int]]:

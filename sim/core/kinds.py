@@ -9,7 +9,7 @@ field is a type error), the fold's typed payload (``sim.core.state``), the regis
 headings).
 
 Events are records, written once: the only change an event sees is before it is logged, when the rep's
-hours are spent (:class:`Work`: ``sim.model.reps.spend`` names the rep who did the work and the hours it
+hours are spent (:class:`Work`: ``sim.model.reps.SellingHours.spend`` names the rep who did the work and the hours it
 took). They are not frozen because a frozen dataclass costs every construction a detour through
 ``object.__setattr__``, and the model builds hundreds of thousands of them a run.
 """
@@ -35,7 +35,7 @@ class Event:
 
 
 class Work(Event):
-    """An activity that costs a rep's selling hours; spent through ``sim.model.reps.spend``, which names the
+    """An activity that costs a rep's selling hours; spent through ``sim.model.reps.SellingHours.spend``, which names the
     rep and the hours it finally took when the work is done."""
 
     if not TYPE_CHECKING:  # the fields are slots of each declared kind; mypy would take () as "none at all"

@@ -1,8 +1,8 @@
 """The buyer's own cycle: six buying jobs, each done on the buyer's clock, logged day by day.
 
 Buyers work through Gartner's B2B buying jobs whatever the vendor does (DiModica); a vendor stage can only follow the job it needs (``sim.model.opportunity``). The
-windows are drawn up front (``sim.model.market``); this module says what the jobs are, when each is done, and
-logs them as the days pass: a window opens, its buying center forms, jobs are done, a planned budget gets
+windows are drawn up front (``sim.model.market_draw``; ``sim.model.market`` says when each job is done within
+a window); this module logs them as the days pass: a window opens, its buying center forms, jobs are done, a planned budget gets
 its dollars, the window closes with the decision. A buyer that names its problem may reach out to a vendor
 (the engine hands :func:`market_process` what to do then).
 """
@@ -19,20 +19,11 @@ import simpy
 from sim.core.columns import NULL_CODE, Column, NumberColumn, TextColumn, row_index_dtype
 from sim.core.events import BUYING_JOBS, MARKET_KINDS, Batch
 from sim.core.timing import BUYER_FIRST, PriorityTimeout
+from sim.model.market import REQUIREMENTS_JOB, Market
 
-if TYPE_CHECKING:  # the market's windows are drawn from these jobs, so the market imports this module
+if TYPE_CHECKING:
     from sim.core.world import Process
-    from sim.model.market import Market
     from sim.model.sales_world import SalesWorld
-
-SHORTLIST_JOB = BUYING_JOBS.index("supplier_selection") + 1
-"""Once this job is done the buyer has its shortlist: a vendor that first reaches it later is not on it."""
-
-JOB_END_SHARES: tuple[float, ...] = (0.15, 0.35, 0.5, 0.7, 0.85, 1.0)
-"""When each job is done, as a share of the buying cycle; consensus is the decision."""
-
-REQUIREMENTS_JOB = 3
-"""A 'planned' budget gets dollars assigned when this job (requirements) is done."""
 
 
 # A window's happenings, in the order they are logged when they share a day: it opens, its buying jobs are done

@@ -10,16 +10,28 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+from scipy.special import ndtri
+
 from sim.core.kinds import ChampionCapitalSpent
 from sim.model.enablement import help_factor
 
 if TYPE_CHECKING:
-    from sim.config import BuyerResponse
-    from sim.model.market import Market
+    from sim.config import BuyerResponse, BuyingCenterConfig
+    from sim.model.market import Market, WindowDraws
     from sim.model.opportunity import Opportunity
 
 LOST_DESPITE_WINNING = "lost_despite_winning"
 """Loss reason when the buyer picked us but the champion had no capital left to get it signed."""
+
+
+def capital(draws: WindowDraws, buying_center: BuyingCenterConfig, switched_on: bool) -> np.ndarray:
+    """Each candidate window's champion's political capital, 0 where the buying center has no champion
+    (``champion_probability``; the capital is lognormal, ``champion_capital``)."""
+    present = (draws("champion") < buying_center.champion_probability) & switched_on
+    spread = buying_center.champion_capital
+    drawn = spread.median * np.exp(spread.sigma * ndtri(draws("capital")))
+    return np.where(present, drawn, 0.0)
 
 
 def has_champion(market: Market, window: int) -> bool:

@@ -15,7 +15,7 @@ from sim.core.kinds import BuyerEnabled, CheckInMade, StageAdvanced
 from sim.core.state import WEEK_DAYS
 from sim.core.timing import DECISIONS, PriorityTimeout
 from sim.core.world import Process
-from sim.model import champion, reps
+from sim.model import champion
 from sim.model.decision import conclude
 from sim.model.enablement import enablement_hours, enables
 from sim.model.evidence import evidence_setback
@@ -94,8 +94,7 @@ class Deal(Opportunity):
                 in_window = market.is_open(self.window, env.now)
                 reason = "waiting_for_buyer" if in_window else "no_buying_window"
                 # A busy rep skips the touch rather than queue it behind live work.
-                reps.spend_if_free(
-                    world,
+                world.hours.spend_if_free(
                     self.seat,
                     CheckInMade(account=self.account, opp=self.opp, reason=reason, hours=org.checkin_hours),
                 )

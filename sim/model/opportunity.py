@@ -20,9 +20,8 @@ from sim.core.kinds import (
 )
 from sim.core.state import OpportunityState
 from sim.core.world import Process
-from sim.model import reps
-from sim.model.buying_cycle import SHORTLIST_JOB
 from sim.model.enablement import decision_speedup, shares_plan
+from sim.model.market import SHORTLIST_JOB
 from sim.model.sales_world import SalesWorld
 
 STAGES: tuple[str, ...] = ("discovery", "demo", "proposal", "pilot", "negotiation", "close")
@@ -100,7 +99,7 @@ class Opportunity:
         By default the work may run until :meth:`stage_deadline`.
         """
         limit = self.stage_deadline() if deadline is None else deadline
-        return reps.spend(self.world, self.seat, work, deadline=limit, due=self.next_buyer_step())
+        return self.world.hours.spend(self.seat, work, deadline=limit, due=self.next_buyer_step())
 
     def buyer_waits_until(self) -> float:
         """Until when the buyer holds its decision for what happens on its own side (a CIO's requests, an

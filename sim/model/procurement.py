@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.core.kinds import (
     CapitalApprovalFellShort,
     DiscountConceded,
@@ -23,7 +25,9 @@ from sim.model.enablement import help_factor
 from sim.model.pressure import react_to_pressure
 
 if TYPE_CHECKING:
+    from sim.config import ProcurementConfig
     from sim.core.world import Process
+    from sim.model.market import WindowDraws
     from sim.model.opportunity import Opportunity
 
 ROUND_GAP_DAYS = 7.0
@@ -33,6 +37,12 @@ ROUND_GAP_DAYS = 7.0
 HAGGLE_SPREAD = 0.5
 """How far one haggle strays from the default discount: uniformly within +/- this share of it (the mean is
 the default). An assumption: the sources say buyers haggle, not by how much each time."""
+
+
+def runs(draws: WindowDraws, config: ProcurementConfig, switched_on: bool) -> np.ndarray:
+    """Which candidate windows' purchases procurement runs (``procurement.probability``)."""
+    engaged: np.ndarray = (draws("procurement") < config.probability) & switched_on
+    return engaged
 
 
 def haggle(opp: Opportunity) -> float:

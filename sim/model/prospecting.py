@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import math
 
-from sim.config import SEGMENTS, TITLES, ReputationConfig, SegmentConfig
+from sim.config import TITLES, ReputationConfig, SegmentConfig
 from sim.core.kinds import AccountCooledOff, ContactMade, MeetingDeclined, MeetingHeld
 from sim.core.world import Process
-from sim.model import reps
-from sim.model.buying_cycle import SHORTLIST_JOB
-from sim.model.market import Market
+from sim.model.market import SHORTLIST_JOB, Market
 from sim.model.qualification import meeting_hours, qualify, senior_enough
 from sim.model.reputation import reputation_factor, reputation_level
-from sim.model.sales_world import SalesWorld, TerritorySlices
+from sim.model.sales_world import SalesWorld
 
 PROSPECT_TRIES = 6
 """Random picks from the territory before a contact slot is given up (all picks cooling off or busy)."""
@@ -28,23 +26,6 @@ MEETINGS_PER_CONTACT_ESTIMATE = 0.3
 
 REFERRAL_REFUSAL_FACTOR = 0.5
 """A referred contact refuses a first meeting half as often."""
-
-
-def territory_slices(world: SalesWorld, seat: int) -> TerritorySlices | None:
-    """Where a seat prospects, as slices of [0, 1): one per segment it has accounts in, sized by the
-    strategy's segment mix, with the seat's accounts there. None if it has no account to target."""
-    pools = [world.market.territory.get((seat, seg), []) for seg in SEGMENTS]
-    weights = [w if pool else 0.0 for pool, w in zip(pools, world.policy.targeting.weights(), strict=True)]
-    total = math.fsum(weights)  # the same on every Python version (sum() of floats changed in 3.12)
-    if total <= 0:
-        return None
-    targeted = [(weight, pool) for weight, pool in zip(weights, pools, strict=True) if weight > 0]
-    slices, low = [], 0.0
-    for i, (weight, pool) in enumerate(targeted):
-        high = 1.0 if i == len(targeted) - 1 else low + weight / total  # the last slice ends at 1 exactly
-        slices.append((low, high, pool))
-        low = high
-    return slices
 
 
 def looking_for_vendors(market: Market, window: int | None, now: float) -> bool:
@@ -78,7 +59,7 @@ def prospecting_pass(world: SalesWorld, seat: int, rep: int, budget: float, with
         # Start a contact only if it and the meeting it may lead to fit in what is left of the budget.
         if state.holder(seat) != rep or used - start + needed > budget:
             return
-        if reps.allowance(world, rep, env.now) - used < needed:
+        if world.hours.allowance(rep, env.now) - used < needed:
             return
         if not prospect(world, seat, rep):
             return  # nobody in the territory is free to approach this week
@@ -200,7 +181,7 @@ def inbound_inquiry(world: SalesWorld, account: int) -> Process:
         hours=world.scenario.sales_org.contact_hours,
         reason="inbound",
     )
-    rep = yield from reps.spend(world, seat, contact_made, deadline=deadline, due=now)
+    rep = yield from world.hours.spend(seat, contact_made, deadline=deadline, due=now)
     if rep is None:
         return
     senior = senior_enough(world, rep, account, contact, title_rank)
@@ -210,6 +191,6 @@ def inbound_inquiry(world: SalesWorld, account: int) -> Process:
     meeting = MeetingHeld(
         account=account, contact=contact, title=TITLES[title_rank], hours=meeting_hours(world)
     )
-    rep = yield from reps.spend(world, seat, meeting, deadline=deadline, due=world.env.now)
+    rep = yield from world.hours.spend(seat, meeting, deadline=deadline, due=world.env.now)
     if rep is not None and state.accounts[account].open_opp is None:
         qualify(world, seat, rep, account, contact, title_rank)

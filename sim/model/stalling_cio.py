@@ -17,8 +17,9 @@ from sim.core.kinds import StallRequested
 from sim.model.enablement import help_factor
 
 if TYPE_CHECKING:  # the persona acts on an opportunity; the opportunity module never imports this one back
-    from sim.config import SegmentConfig
+    from sim.config import BuyingCenterConfig, SegmentConfig
     from sim.core.world import Process
+    from sim.model.market import WindowDraws
     from sim.model.opportunity import Opportunity
 
 STALL_STAGES = frozenset({"demo", "proposal", "pilot", "negotiation"})
@@ -38,6 +39,12 @@ MAX_STALLS_PER_STAGE = 6
 
 NO_DECISION_REASON = "further_evaluation"
 """How a stalling CIO's window ends without a decision."""
+
+
+def present(draws: WindowDraws, buying_center: BuyingCenterConfig, switched_on: bool) -> np.ndarray:
+    """Which candidate windows' buying centers have a stalling CIO (``stalling_cio_probability``)."""
+    cio: np.ndarray = (draws("stalling_cio") < buying_center.stalling_cio_probability) & switched_on
+    return cio
 
 
 def stretch_cycles(cycle: np.ndarray, cio: np.ndarray, factor: float) -> np.ndarray:
