@@ -6,7 +6,7 @@ and replaying up to day *t* gives the state at *t*. Handlers are looked up by th
 typed (``sim.core.kinds``); kinds that change no aggregate (pure facts such as ``MeetingDeclined``) still
 advance the clock and the event count. The market,
 which logs its happenings in daily batches, folds them through the same per-kind methods its handlers call
-(``State.job_completed`` and the like), so a replay changes the state exactly as the live run did.
+(``State.center_formed`` and the like), so a replay changes the state exactly as the live run did.
 """
 
 from __future__ import annotations
@@ -18,27 +18,16 @@ from typing import Any, TypeVar
 import polars as pl
 
 from sim.core import kinds as k
-from sim.core.events import BUYING_JOBS, iter_events
-
-JOB_NUMBER = {job: number for number, job in enumerate(BUYING_JOBS, start=1)}
+from sim.core.events import iter_events
 
 WEEK_DAYS = 7.0
 
 
 @dataclass(slots=True)
 class AccountState:
-    """A buyer organisation, as the log has revealed it."""
+    """A buyer organisation, as the log has revealed it: what the model's decisions read of it (its segment,
+    size, windows and jobs are the market's, ``sim.model.market``; figures read the log)."""
 
-    segment: str
-    deal_size: float
-    seat: int
-    window_open: bool = False
-    windows: int = 0
-    jobs_done: int = 0
-    pain: str = "none"
-    budget: str = "none"
-    planned_decision: float = 0.0
-    group_size: int = 0
     champion_capital: float = 0.0
     cooloff_until: float = 0.0
     nurture_until: float = 0.0
@@ -49,50 +38,45 @@ class AccountState:
 
 @dataclass(slots=True)
 class OpportunityState:
-    """One deal in the pipeline."""
+    """One deal in the pipeline, as far as the model's decisions read it."""
 
     account: int
     seat: int
     segment: str
     opened: float
     amount: float
-    opp_type: str
     stage: str = "opened"
     status: str = "open"
-    closed: float | None = None
-    hours: float = 0.0
     last_progress: float = 0.0
     """When the rep last saw the deal move: opened, or a stage done (the walk-away clock counts from here)."""
     discount: float = 0.0
     pressure: bool = False
     pressure_detected: bool = False
     champion_exhausted: bool = False
-    stall_requests: int = 0
-    won_amount: float = 0.0
 
 
 @dataclass(slots=True)
 class RepState:
-    """One rep (one holder of a seat)."""
+    """One rep (one holder of a seat): the hours of this week and the last, and this quota year's standing."""
 
     seat: int
     hired: float
     start_capacity: float
-    departed: float | None = None
     week: int = -1
-    week_hours: float = 0.0
     week_selling_hours: float = 0.0
     last_week: int = -1
     last_week_selling_hours: float = 0.0
-    selling_hours: float = 0.0
     bookings_year: float = 0.0
-    bookings_total: float = 0.0
     attainment: float = 1.0
 
 
 @dataclass(slots=True)
 class State:
-    """Everything the model knows, folded from events."""
+    """Everything the model's decisions read, folded from events.
+
+    Only what a mechanism reads is kept: a figure (revenue, hours, stalls) is a projection of the log
+    (``sim.metrics``), never of the state. ``now`` and ``events`` say how far the fold has come.
+    """
 
     now: float = 0.0
     events: int = 0
@@ -102,8 +86,6 @@ class State:
     seats: dict[int, int | None] = field(default_factory=dict)
     open_by_seat: dict[int, set[int]] = field(default_factory=dict)
     reputation: float = 0.5
-    bookings: float = 0.0
-    ended: bool = False
 
     def apply(self, t: float, event: k.Event) -> None:
         """Fold one event into the state."""
@@ -113,12 +95,10 @@ class State:
         if handler is not None:
             handler(self, t, event)
 
-    def _spent(self, t: float, rep: int | None, opp: int | None, hours: float, selling: bool = True) -> None:
-        """Rep hours an event cost: the rep's week (selling or not) and the opportunity's total."""
+    def _spent(self, t: float, rep: int | None, hours: float, selling: bool = True) -> None:
+        """Rep hours an event cost, in the rep's week (selling or not)."""
         if rep is not None:
             self._log_hours(t, rep, hours, selling)
-        if opp is not None:
-            self.opportunities[opp].hours += hours
 
     def _log_hours(self, t: float, rep: int, hours: float, selling: bool) -> None:
         r = self.reps[rep]
@@ -126,17 +106,13 @@ class State:
         if week != r.week:
             r.last_week, r.last_week_selling_hours = r.week, r.week_selling_hours
             r.week = week
-            r.week_hours = 0.0
             r.week_selling_hours = 0.0
-        r.week_hours += hours
         if selling:
             r.week_selling_hours += hours
-            r.selling_hours += hours
 
-    def _close(self, t: float, opp: int, kind: str) -> None:
+    def _close(self, opp: int, kind: str) -> None:
         o = self.opportunities[opp]
         o.status = kind
-        o.closed = t
         self.open_by_seat[o.seat].discard(opp)
         a = self.accounts[o.account]
         if a.open_opp == opp:
@@ -146,37 +122,14 @@ class State:
     # The fold of each market event kind, as a method: the handlers below call these with an event's fields,
     # and the market process calls them directly for a whole day's happenings (see ``advance``), so the live
     # run and a replay change the state in one and the same way.
-    def account_created(self, account: int, segment: str, deal_size: float, seat: int) -> None:
+    def account_created(self, account: int) -> None:
         """Fold ``AccountCreated``."""
-        self.accounts[account] = AccountState(segment=segment, deal_size=deal_size, seat=seat)
+        self.accounts[account] = AccountState()
 
-    def window_opened(self, account: int, pain: str, budget: str, decision_day: float) -> None:
-        """Fold ``BuyingWindowOpened``."""
-        a = self.accounts[account]
-        a.window_open = True
-        a.windows += 1
-        a.jobs_done = 0
-        a.pain = pain
-        a.budget = budget
-        a.planned_decision = decision_day
-
-    def center_formed(self, account: int, group_size: int, champion_capital: float) -> None:
-        """Fold ``BuyingCenterFormed``."""
-        a = self.accounts[account]
-        a.group_size = group_size
-        a.champion_capital = champion_capital
-
-    def job_completed(self, t: float, account: int, job: int) -> None:
-        """Fold ``BuyingJobCompleted`` (``job`` is its number, 1-6)."""
-        self.accounts[account].jobs_done = job
-
-    def budget_assigned(self, account: int) -> None:
-        """Fold ``BudgetAssigned``."""
-        self.accounts[account].budget = "assigned"
-
-    def window_closed(self, account: int) -> None:
-        """Fold ``BuyingWindowClosed``."""
-        self.accounts[account].window_open = False
+    def center_formed(self, account: int, champion_capital: float) -> None:
+        """Fold ``BuyingCenterFormed``: the champion's capital (0: none); the other market kinds change
+        nothing the model reads of the state (it reads the market's windows, ``sim.model.market``)."""
+        self.accounts[account].champion_capital = champion_capital
 
     def advance(self, t: float, events: int) -> None:
         """Count ``events`` folded at ``t`` through the methods above rather than :meth:`apply`."""
@@ -218,32 +171,12 @@ def _on(
 
 @_on(k.AccountCreated)
 def _account_created(s: State, t: float, e: k.AccountCreated) -> None:
-    s.account_created(e.account, e.segment, e.amount, e.seat)
-
-
-@_on(k.BuyingWindowOpened)
-def _window_opened(s: State, t: float, e: k.BuyingWindowOpened) -> None:
-    s.window_opened(e.account, e.pain, e.budget, e.day)
+    s.account_created(e.account)
 
 
 @_on(k.BuyingCenterFormed)
 def _center_formed(s: State, t: float, e: k.BuyingCenterFormed) -> None:
-    s.center_formed(e.account, e.group_size, e.capital)
-
-
-@_on(k.BuyingJobCompleted)
-def _job_completed(s: State, t: float, e: k.BuyingJobCompleted) -> None:
-    s.job_completed(t, e.account, JOB_NUMBER[e.job])
-
-
-@_on(k.BudgetAssigned)
-def _budget_assigned(s: State, t: float, e: k.BudgetAssigned) -> None:
-    s.budget_assigned(e.account)
-
-
-@_on(k.BuyingWindowClosed)
-def _window_closed(s: State, t: float, e: k.BuyingWindowClosed) -> None:
-    s.window_closed(e.account)
+    s.center_formed(e.account, e.capital)
 
 
 @_on(k.RepHired)
@@ -255,34 +188,30 @@ def _rep_hired(s: State, t: float, e: k.RepHired) -> None:
 
 @_on(k.RepDeparted)
 def _rep_departed(s: State, t: float, e: k.RepDeparted) -> None:
-    s.reps[e.rep].departed = t
     s.seats[e.seat] = None
 
 
 @_on(k.AdminHoursLogged)
 def _admin_hours(s: State, t: float, e: k.AdminHoursLogged) -> None:
-    s._spent(t, e.rep, None, e.hours, selling=False)
+    s._spent(t, e.rep, e.hours, selling=False)
 
 
 @_on(k.WorkLogged)
 def _work_logged(s: State, t: float, e: k.WorkLogged) -> None:
-    s._spent(t, e.rep, e.opp, e.hours)
-
-
-@_on(k.MeetingHeld)
-def _prospect_work(s: State, t: float, e: k.Work) -> None:
-    s._spent(t, e.rep, None, e.hours)
+    s._spent(t, e.rep, e.hours)
 
 
 @_on(
+    k.MeetingHeld,
     k.CheckInMade,
     k.BuyerEnabled,
+    k.StallRequested,
     k.SupplierRiskAssessed,
     k.CapitalApprovalFellShort,
     k.NegotiationRoundHeld,
 )
-def _deal_work(s: State, t: float, e: k.DealWork) -> None:
-    s._spent(t, e.rep, e.opp, e.hours)
+def _work(s: State, t: float, e: k.Work) -> None:
+    s._spent(t, e.rep, e.hours)
 
 
 @_on(k.NurtureStarted)
@@ -302,7 +231,7 @@ def _referral(s: State, t: float, e: k.ReferralGiven) -> None:
 
 @_on(k.ContactMade)
 def _contact(s: State, t: float, e: k.ContactMade) -> None:
-    s._spent(t, e.rep, None, e.hours)
+    s._spent(t, e.rep, e.hours)
     s.accounts[e.account].referred = False
 
 
@@ -316,7 +245,6 @@ def _opened(s: State, t: float, e: k.OpportunityOpened) -> None:
         segment=e.segment,
         opened=t,
         amount=e.amount,
-        opp_type=e.opp_type,
         last_progress=t,
     )
     a.open_opp = e.opp
@@ -325,16 +253,10 @@ def _opened(s: State, t: float, e: k.OpportunityOpened) -> None:
 
 @_on(k.StageAdvanced)
 def _stage(s: State, t: float, e: k.StageAdvanced) -> None:
-    s._spent(t, e.rep, e.opp, e.hours)
+    s._spent(t, e.rep, e.hours)
     o = s.opportunities[e.opp]
     o.stage = e.stage
     o.last_progress = t
-
-
-@_on(k.StallRequested)
-def _stall(s: State, t: float, e: k.StallRequested) -> None:
-    s._spent(t, e.rep, e.opp, e.hours)
-    s.opportunities[e.opp].stall_requests += 1
 
 
 @_on(k.ChampionCapitalSpent)
@@ -351,7 +273,7 @@ def _pressure(s: State, t: float, e: k.PressureApplied) -> None:
 
 @_on(k.PressureDetected)
 def _detected(s: State, t: float, e: k.PressureDetected) -> None:
-    s._spent(t, e.rep, e.opp, e.hours)
+    s._spent(t, e.rep, e.hours)
     s.opportunities[e.opp].pressure_detected = True
 
 
@@ -363,19 +285,15 @@ def _discount(s: State, t: float, e: k.DiscountConceded) -> None:
 
 @_on(k.DealWon)
 def _won(s: State, t: float, e: k.DealWon) -> None:
-    s.opportunities[e.opp].won_amount = e.amount
     s.accounts[e.account].customer = True
-    s.bookings += e.amount
     if e.rep is not None:  # a deal signed while the seat is vacant is booked to nobody's quota
-        r = s.reps[e.rep]
-        r.bookings_year += e.amount
-        r.bookings_total += e.amount
-    s._close(t, e.opp, "DealWon")
+        s.reps[e.rep].bookings_year += e.amount
+    s._close(e.opp, "DealWon")
 
 
 @_on(k.DealLost, k.NoDecisionReached, k.OpportunityWalkedAway, k.OpportunityCensored)
 def _ended(s: State, t: float, e: k.Ending) -> None:
-    s._close(t, e.opp, type(e).__name__)
+    s._close(e.opp, type(e).__name__)
 
 
 @_on(k.ReputationChanged)
@@ -394,11 +312,6 @@ def _year_started(s: State, t: float, e: k.QuotaYearStarted) -> None:
     r = s.reps[e.rep]
     r.bookings_year = 0.0
     r.attainment = 1.0
-
-
-@_on(k.RunEnded)
-def _run_ended(s: State, t: float, e: k.RunEnded) -> None:
-    s.ended = True
 
 
 def fold(events: Iterable[tuple[float, k.Event]]) -> State:

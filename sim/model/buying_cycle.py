@@ -233,21 +233,19 @@ def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -
     """Log the market: the accounts at day 0, then each buyer's windows and jobs on the buyer's own clock.
 
     The market's happenings are the bulk of a log and all drawn up front, so they are logged in batches, a
-    day at a time: the state folds each through the same ``State`` method its event's handler uses, and the
-    log notes the batch and builds its rows at the end (:meth:`sim.core.events.EventLog.log_batch`).
+    day at a time: the state folds those it reads (an account, a buying center's champion) through the same
+    ``State`` method their events' handlers use, and counts them all; the log notes the batch and builds its rows at the end (:meth:`sim.core.events.EventLog.log_batch`).
     """
     market, state, log, env = world.market, world.state, world.log, world.env
     timeline = market_timeline(market, world.scenario.horizon_days)
     rows_of = MarketRows.of(market)  # not the market: a finished run's rows need only these columns
     log.batch_source(lambda logged: market_batch(rows_of, timeline, logged))
     for account in range(market.accounts):
-        state.account_created(
-            account, market.segment[account], market.deal_size[account], market.seat[account]
-        )
+        state.account_created(account)
     state.advance(env.now, market.accounts)
     log.log_batch(market.accounts, market.accounts)
 
-    w_account, w_jobs = market.w_account, market.w_jobs
+    w_account, w_capital = market.w_account, market.w_capital
     current, happened, rows = -1.0, 0, 0  # the day being logged, its happenings and their rows so far
     for day, window, happening in _happenings(timeline):
         if day != current:
@@ -257,22 +255,13 @@ def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -
             if day > env.now:
                 yield BuyerDay(env, day - env.now)
             current, happened, rows = day, 0, 0
-        account = w_account[window]
         if happening == OPEN:
-            state.window_opened(account, market.w_pain[window], market.w_budget[window], w_jobs[window][-1])
-            state.center_formed(account, market.w_group[window], market.w_capital[window])
-            rows += 2
-        elif happening < BUDGET:
-            state.job_completed(day, account, happening)
+            state.center_formed(w_account[window], w_capital[window])
+            rows += 2  # the window opened and its buying center formed
+        else:
             rows += 1
             if happening == 1:
                 on_problem_named(window)
-        elif happening == BUDGET:
-            state.budget_assigned(account)
-            rows += 1
-        else:
-            state.window_closed(account)
-            rows += 1
         happened += 1
     if happened:
         state.advance(current, rows)
