@@ -46,7 +46,7 @@ def push(opp: Opportunity, stage: str) -> None:
     if not has_champion(world.market, window) or opp.record.champion_exhausted:
         return
     bc = opp.cfg.buying_center
-    factor = help_factor(world.policy, world.scenario.buyer_response.help_push_cost_factor)
+    factor = help_factor(world.policy, opp.response.help_push_cost_factor)
     cost = bc.push_cost * math.sqrt(world.market.w_group[window]) * factor
     left = max(0.0, world.state.accounts[opp.account].champion_capital - cost)
     world.log.emit(

@@ -35,7 +35,7 @@ class Deal(Opportunity):
     def __init__(self, world: SalesWorld, opp: int, account: int, seat: int, opp_type: str) -> None:
         super().__init__(world, opp, account, seat, opp_type)
         self.last_checkin = world.env.now
-        self.checkin_interval = world.scenario.sales_org.checkin_interval_days
+        self.checkin_interval = self.org.checkin_interval_days
 
     def run(self) -> Process:
         """Work the stages in order, each once the buyer is ready, then wait for the decision."""
@@ -64,7 +64,7 @@ class Deal(Opportunity):
         before its decision of the same day, and the wait for a decision ends at the end of its day.
         """
         world = self.world
-        env, market, org = world.env, world.market, world.scenario.sales_org
+        env, market, org = world.env, world.market, self.org
         while True:
             now = env.now
             if pressure_landed(self):
@@ -123,7 +123,7 @@ class Deal(Opportunity):
             )
             if enabled is None:
                 return False
-        stage_hours = getattr(world.scenario.sales_org.stage_hours, stage) * self.cfg.stage_effort
+        stage_hours = getattr(self.org.stage_hours, stage) * self.cfg.stage_effort
         advanced = yield from self.spend(
             StageAdvanced(account=self.account, opp=self.opp, stage=stage, hours=stage_hours)
         )
@@ -150,7 +150,7 @@ class Deal(Opportunity):
         yield from react_to_pressure(self)
         period_end_discount(self)
         # The contract waits a little for the rep; a rep with no time for it loses the deal as late.
-        hours = self.world.scenario.sales_org.stage_hours.close * self.cfg.stage_effort
+        hours = self.org.stage_hours.close * self.cfg.stage_effort
         signed = yield from self.spend(
             StageAdvanced(account=self.account, opp=self.opp, stage="close", hours=hours),
             deadline=math.inf if self.shared_plan else max(self.decision_time, env.now) + WEEK_DAYS,

@@ -88,7 +88,7 @@ def decide(opp: Opportunity, ready: bool) -> None:
     world, window = opp.world, opp.window
     market = world.market
     assert window is not None
-    response = world.scenario.buyer_response
+    response = opp.response
     record = opp.record
     p_nd = no_decision_probability(opp.cfg, market, window, response, world.policy, record.pressure_detected)
     if market.w_u_no_decision[window] < p_nd:
@@ -141,9 +141,7 @@ def win(opp: Opportunity, share: float, reason: str) -> None:
     )
     if rep is not None:
         world.log.emit(
-            CommissionEarned(
-                rep=rep, opp=opp.opp, amount=round(amount * world.scenario.sales_org.commission_rate, 2)
-            )
+            CommissionEarned(rep=rep, opp=opp.opp, amount=round(amount * opp.org.commission_rate, 2))
         )
     if world.scenario.mechanisms.adoption:
         world.spawn(adoption(world, opp.account, opp.opp, record.pressure, record.champion_exhausted))

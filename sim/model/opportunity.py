@@ -56,6 +56,11 @@ class Opportunity:
         self.opp_type = opp_type
         self.segment = market.segment[account]
         self.cfg = getattr(world.scenario.market, self.segment)
+        """The account's segment's calibration."""
+        self.org = world.scenario.sales_org
+        """The sales organisation's rules the deal's work follows (stage hours, check-ins, cool-off)."""
+        self.response = world.scenario.buyer_response
+        """How the buyer responds to the strategy and the rep (help-them-buy, pressure, patience)."""
         self.stream = world.account_stream(account)
         self.window = market.window_for(account, world.env.now)
         self.decision_time = math.inf
@@ -64,9 +69,9 @@ class Opportunity:
         if self.window is not None:
             decision_day = market.decision_day(self.window)
             cycle = decision_day - market.w_open[self.window]
-            speedup = decision_speedup(world.policy, world.scenario.buyer_response.help_speedup_share, cycle)
+            speedup = decision_speedup(world.policy, self.response.help_speedup_share, cycle)
             self.decision_time = max(self.consensus_starts(), decision_day - speedup)
-        dark_after = world.scenario.sales_org.dark_after_days
+        dark_after = self.org.dark_after_days
         self.dark_at = (
             now + dark_after
             if self.window is None or market.w_open[self.window] > now + dark_after
@@ -115,7 +120,7 @@ class Opportunity:
         """
         if self.shared_plan:
             return math.inf
-        return self.decision_time + self.world.scenario.buyer_response.decision_slip_days
+        return self.decision_time + self.response.decision_slip_days
 
     def next_buyer_step(self) -> float:
         """When the buyer takes its next step (its next job, or its decision): when it will want our answer."""
@@ -166,7 +171,5 @@ class Opportunity:
         self.done = True
         self.emit(ending)
         self.world.log.emit(
-            AccountCooledOff(
-                account=self.account, day=self.world.env.now + self.world.scenario.sales_org.cooloff_days
-            )
+            AccountCooledOff(account=self.account, day=self.world.env.now + self.org.cooloff_days)
         )

@@ -25,10 +25,10 @@ PRESSURE_TACTICS = ("fake_scarcity", "price_increase")
 
 def pressure_sweep(world: SalesWorld) -> None:
     """Reps behind on quota put invented urgency on their late-stage deals."""
-    state, now = world.state, world.env.now
-    for seat in range(world.scenario.sales_org.seats):
+    state, now, org = world.state, world.env.now, world.scenario.sales_org
+    for seat in range(org.seats):
         rep = state.holder(seat)
-        if rep is None or not behind_on_quota(world, rep, now):
+        if rep is None or not behind_on_quota(org, state.reps[rep], now):
             continue
         stream = world.seat_streams[seat]
         for opp in sorted(state.open_by_seat[seat]):
@@ -75,7 +75,7 @@ def react_to_pressure(opp: Opportunity) -> Process:
             )
             opp.decision_time = max(opp.decision_time, world.env.now) + proc.detected_delay_days
     else:
-        speedup = world.scenario.buyer_response.pressure_smb_speedup_days
+        speedup = opp.response.pressure_smb_speedup_days
         rushed = max(world.env.now, opp.consensus_starts(), opp.decision_time - speedup)
         opp.emit(
             PressureWorked(
@@ -93,7 +93,10 @@ def period_end_discount(opp: Opportunity) -> None:
     if opp.period_discount_given or rep is None or policy.period_end_discount <= 0:
         return
     attainment = world.state.reps[rep].attainment
-    if attainment < 1.0 and days_to_period_end(world) <= policy.pressure_days_before_period_end:
+    if (
+        attainment < 1.0
+        and days_to_period_end(opp.org, world.env.now) <= policy.pressure_days_before_period_end
+    ):
         opp.period_discount_given = True
         share = policy.period_end_discount * min(1.0, 1.0 - attainment)
         opp.emit(

@@ -55,7 +55,7 @@ def commercial_stage(opp: Opportunity) -> Process:
     world, window = opp.world, opp.window
     assert window is not None
     proc = opp.cfg.buying_center.procurement
-    discount_factor = help_factor(world.policy, world.scenario.buyer_response.help_discount_factor)
+    discount_factor = help_factor(world.policy, opp.response.help_discount_factor)
     if not world.market.w_procurement[window]:
         owner = opp.cfg.owner_discount * discount_factor * haggle(opp)
         opp.emit(DiscountConceded(account=opp.account, opp=opp.opp, discount=round(owner, 6), reason="owner"))

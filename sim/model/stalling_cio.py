@@ -58,9 +58,7 @@ def stall_requests(opp: Opportunity, stage: str) -> Process:
     bc = opp.cfg.buying_center
     if stage not in STALL_STAGES or opp.window is None or not world.market.w_cio[opp.window]:
         return True
-    p = bc.stall_request_probability * help_factor(
-        world.policy, world.scenario.buyer_response.help_stall_factor
-    )
+    p = bc.stall_request_probability * help_factor(world.policy, opp.response.help_stall_factor)
     for _ in range(MAX_STALLS_PER_STAGE):
         # A request is not progress: the walk-away clock keeps running through the CIO's requests.
         if world.env.now >= opp.walk_away_at():
