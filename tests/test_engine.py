@@ -16,6 +16,7 @@ from conftest import small_scenario
 from sim.core.events import FRAME_SCHEMA, Batch, EventLog, content_hash
 from sim.core.kinds import ContactMade, QualificationScored, RunEnded
 from sim.engine import World, event_log, simulate
+from sim.model.market_draw import generate_market
 
 
 def test_a_finished_run_is_freed_without_the_cycle_collector() -> None:
@@ -46,6 +47,17 @@ def test_the_log_alone_is_the_same_log_built_after_the_world_is_gone() -> None:
     alone = event_log(scenario, 3)
     assert dict(alone.schema) == {name: dtype() for name, dtype in FRAME_SCHEMA.items()}
     assert alone.equals(kept) and content_hash(alone) == content_hash(kept)
+
+
+def test_nothing_is_added_to_the_world_after_it_is_made() -> None:
+    """Every part of the world (the market, the reps' hours, where each seat prospects) is made with it: a
+    mechanism owns its state from the start instead of the engine hanging it on the world later."""
+    scenario = small_scenario()
+    made = World(scenario, 1, generate_market(scenario, 1))
+    during: dict[str, object] = {}
+    simulate(scenario, 1, checkpoints={30.0: lambda world: during.update(vars(world))})
+    assert set(during) == set(vars(made))
+    assert made.targeting and made.hours.work_queue == {}
 
 
 def test_a_taken_log_is_empty_and_takes_no_more_events() -> None:
