@@ -16,15 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import engine
+from sim.core import kinds
 from sim.core.events import MARKET_KINDS, content_hash
-from sim.core.kinds import (
-    AccountCreated,
-    BudgetAssigned,
-    BuyingCenterFormed,
-    BuyingJobCompleted,
-    BuyingWindowClosed,
-    BuyingWindowOpened,
-)
 from sim.engine import World, simulate
 from sim.model.buying_cycle import (
     BUDGET,
@@ -152,7 +145,7 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
     market, emit, env = world.market, world.log.emit, world.env
     for account in range(market.accounts):
         emit(
-            AccountCreated(
+            kinds.AccountCreated(
                 account=account,
                 segment=market.segment[account],
                 amount=market.deal_size[account],
@@ -168,7 +161,7 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
         account = market.w_account[w]
         if what == OPEN:
             emit(
-                BuyingWindowOpened(
+                kinds.BuyingWindowOpened(
                     account=account,
                     segment=market.segment[account],
                     pain=market.w_pain[w],
@@ -177,7 +170,7 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
                 )
             )
             emit(
-                BuyingCenterFormed(
+                kinds.BuyingCenterFormed(
                     account=account,
                     group_size=market.w_group[w],
                     capital=market.w_capital[w],
@@ -185,13 +178,13 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
                 )
             )
         elif what < BUDGET:
-            emit(BuyingJobCompleted(account=account, job=BUYING_JOBS[what - 1]))
+            emit(kinds.BuyingJobCompleted(account=account, job=BUYING_JOBS[what - 1]))
             if what == 1:
                 on_problem_named(w)
         elif what == BUDGET:
-            emit(BudgetAssigned(account=account))
+            emit(kinds.BudgetAssigned(account=account))
         else:
-            emit(BuyingWindowClosed(account=account))
+            emit(kinds.BuyingWindowClosed(account=account))
 
 
 @pytest.mark.parametrize(

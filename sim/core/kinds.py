@@ -408,37 +408,30 @@ class ProcurementEngaged(OnDeal):
     opp: int
 
 
+@dataclass(slots=True, kw_only=True)
+class ProcurementDelay(DealWork):
+    """Procurement holds the deal up: the rep's `hours` of work and `days` of delay (not a kind itself)."""
+
+    rep: int | None = None
+    account: int
+    opp: int
+    hours: float
+    days: float
+
+
 @kind("procurement")
-class SupplierRiskAssessed(DealWork):
+class SupplierRiskAssessed(ProcurementDelay):
     """risk assessment of a new supplier took `days` and the rep's paperwork `hours`"""
 
-    rep: int | None = None
-    account: int
-    opp: int
-    hours: float
-    days: float
-
 
 @kind("procurement")
-class CapitalApprovalFellShort(DealWork):
+class CapitalApprovalFellShort(ProcurementDelay):
     """the approved capital does not cover the deal: re-scope (`hours`) and re-approval (`days`)"""
 
-    rep: int | None = None
-    account: int
-    opp: int
-    hours: float
-    days: float
-
 
 @kind("procurement")
-class PressureDetected(DealWork):
+class PressureDetected(ProcurementDelay):
     """procurement sees through the invented urgency: repair `hours`, `days` of delay"""
-
-    rep: int | None = None
-    account: int
-    opp: int
-    hours: float
-    days: float
 
 
 @kind("procurement")
