@@ -41,6 +41,7 @@ class Work(Event):
     if not TYPE_CHECKING:  # the fields are slots of each declared kind; mypy would take () as "none at all"
         __slots__ = ()
     rep: int | None
+    account: int
     hours: float
 
 

@@ -171,7 +171,7 @@ class SellingHours:
                     log.emit(
                         WorkLogged(
                             rep=rep,
-                            account=getattr(work, "account", None),
+                            account=work.account,
                             opp=getattr(work, "opp", None),
                             contact=getattr(work, "contact", None),
                             hours=part,
