@@ -227,8 +227,8 @@ def _writer(declared: type[Event], fields: dict[str, SparseField], ids: dict[str
         else:
             lines.append(f"    {name}_ids.append(NULL_CODE)")
     exec("\n".join(lines), namespace)  # the source is built above from declared field names only
-    write: Writer = namespace["write"]  # type: ignore[assignment]
-    return write
+    write: Writer = namespace.pop("write")  # type: ignore[assignment]
+    return write  # its namespace no longer holds it: no cycle keeps the buffers once the log lets go of it
 
 
 class EventLog:
@@ -372,8 +372,9 @@ class EventLog:
         """The frame of :meth:`to_frame`, emptying the log as it is built: each column's buffer is freed as
         soon as the column is built, so the buffers and the whole frame never coexist. The log is empty after
         (for a run that is over: ``sim.engine.event_log``)."""
+        # The writers hold the buffers too: drop them first, or no buffer is freed until the whole frame is built.
+        self._shapes.clear()
         frame = self.to_frame(consume=True)
-        self._shapes.clear()  # they point at the buffers just freed
         self._count, self._batch_rows, self._build_batch = 0, 0, None
         self._batches.clear()
         return frame
