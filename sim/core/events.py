@@ -3,8 +3,9 @@
 Each event is an immutable fact named in the past tense (``ContactMade``, ``StallRequested``, ``DealWon``).
 Every event has ``seq`` (its position in the run), ``t`` (simulated days, from ``env.now``), its ``kind``, the
 ids it concerns (``rep``, ``account``, ``opp``, ``contact``) and a few typed payload fields; each kind is
-declared once, as a typed class, in ``sim.core.kinds`` (:data:`KINDS` lists them by name). The log is stored as one wide table (unused fields are null) so that a whole run is one polars
-frame and one Parquet file, and every metric is a projection of it.
+declared once, as a typed class, in ``sim.core.kinds`` (:data:`KINDS` lists them by name). The log is stored
+as one wide table (unused fields are null) so that a whole run is one polars frame and one Parquet file, and
+every metric is a projection of it.
 
 The hot path (:meth:`EventLog.emit`) appends each value to a typed column and hands the event to the state
 fold; the frame is built once, at the end, a column at a time. The pre-drawn market, three quarters of a typical log, logs in daily batches whose

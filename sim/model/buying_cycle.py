@@ -1,9 +1,10 @@
 """The buyer's own cycle: six buying jobs, each done on the buyer's clock, logged day by day.
 
-Buyers work through Gartner's B2B buying jobs whatever the vendor does (DiModica); a vendor stage can only follow the job it needs (``sim.model.opportunity``). The
-windows are drawn up front (``sim.model.market_draw``; ``sim.model.market`` says when each job is done within
-a window); this module logs them as the days pass: a window opens, its buying center forms, jobs are done, a planned budget gets
-its dollars, the window closes with the decision. A buyer that names its problem may reach out to a vendor
+Buyers work through Gartner's B2B buying jobs whatever the vendor does (DiModica); a vendor stage can only
+follow the job it needs (``sim.model.opportunity``). The windows are drawn up front
+(``sim.model.market_draw``; ``sim.model.market`` says when each job is done within a window); this module
+logs them as the days pass: a window opens, its buying center forms, jobs are done, a planned budget gets its
+dollars, the window closes with the decision. A buyer that names its problem may reach out to a vendor
 (the engine hands :func:`market_process` what to do then).
 """
 
@@ -234,7 +235,8 @@ def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -
 
     The market's happenings are the bulk of a log and all drawn up front, so they are logged in batches, a
     day at a time: the state folds those it reads (an account, a buying center's champion) through the same
-    ``State`` method their events' handlers use, and counts them all; the log notes the batch and builds its rows at the end (:meth:`sim.core.events.EventLog.log_batch`).
+    ``State`` method their events' handlers use, and counts them all; the log notes the batch and builds its
+    rows at the end (:meth:`sim.core.events.EventLog.log_batch`).
     """
     market, state, log, env = world.market, world.state, world.log, world.env
     timeline = market_timeline(market, world.scenario.horizon_days)

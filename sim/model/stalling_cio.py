@@ -3,8 +3,9 @@
 "Selling to CIOs" describes the CIO who answers every stage with one more small request
 (clarify requirements, validate a use case, an integration question, a scalability test, extend the pilot,
 present to management) and, at the end, asks for "further evaluation of options" rather than deciding, or
-at best places a small conditional order. Here the persona stretches the buyer's cycle, answers the vendor's
-middle stages with requests that cost rep hours and days, and decides through its own odds.
+at best places a small conditional order. Here the persona is drawn into a window's buying center with the
+market (:func:`present`), stretches the buyer's cycle, answers the vendor's middle stages with requests that
+cost rep hours and days, and decides through its own odds.
 """
 
 from __future__ import annotations
