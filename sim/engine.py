@@ -14,12 +14,14 @@ from functools import partial
 import polars as pl
 
 from sim.config import Scenario
+from sim.core.kinds import OpportunityCensored, RunEnded
 from sim.core.state import State
 from sim.core.timing import AFTER_ALL, PriorityTimeout
 from sim.model.buying_cycle import market_process
 from sim.model.leadership import leadership_process
-from sim.model.prospecting import buyer_named_problem, territory_slices
-from sim.model.reps import close_week, seat_process
+from sim.model.market_draw import generate_market
+from sim.model.prospecting import buyer_named_problem
+from sim.model.reps import seat_process
 from sim.model.reputation import log_initial_reputation
 from sim.model.sales_world import SalesWorld
 from sim.model.week import week_process
@@ -33,7 +35,6 @@ def start(world: SalesWorld) -> None:
     org = world.scenario.sales_org
     seats = range(org.seats)  # the starting team's, then the hiring plan's (empty until their start day)
     planned = org.planned_seats()
-    world.targeting = [territory_slices(world, seat) for seat in seats]
     log_initial_reputation(world)
     world.spawn(market_process(world, partial(buyer_named_problem, world)))
     for seat in seats:
@@ -47,20 +48,21 @@ def finish(world: SalesWorld) -> None:
     """At the horizon: close the week under way, censor every still-open opportunity, mark the end."""
     state = world.state
     for seat in range(world.scenario.sales_org.seats):
-        close_week(world, seat)
+        world.hours.close_week(seat)
     for opp in sorted(o for o, s in state.opportunities.items() if s.status == "open"):
         o = state.opportunities[opp]
         world.log.emit(
-            "OpportunityCensored", rep=state.holder(o.seat), account=o.account, opp=opp, segment=o.segment
+            OpportunityCensored(rep=state.holder(o.seat), account=o.account, opp=opp, segment=o.segment)
         )
-    world.log.emit("RunEnded", day=world.scenario.horizon_days)
+    world.log.emit(RunEnded(day=world.scenario.horizon_days))
 
 
 def _run_to_horizon(
     scenario: Scenario, seed: int | None, checkpoints: dict[float, Callable[[SalesWorld], None]] | None
 ) -> SalesWorld:
     """Build the world and run it to the horizon (calling ``checkpoints`` on the way); the log is complete."""
-    world = SalesWorld(scenario, scenario.seed if seed is None else seed)
+    run_seed = scenario.seed if seed is None else seed
+    world = SalesWorld(scenario, run_seed, generate_market(scenario, run_seed))
     start(world)
     # The run allocates millions of small objects that live until it ends; full collections walking them
     # cost about 40% of a run. Freezing what exists and collecting young objects less often keeps cyclic

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from sim import metrics
+import sim.metrics as metrics
 from sim.config import Scenario
 from sim.core.events import SCHEMA_VERSION, content_hash
 from sim.engine import event_log

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import polars as pl
 import pytest
@@ -38,8 +38,27 @@ def test_every_log_column_has_a_meaning() -> None:
 
 def test_every_documented_field_is_a_log_column() -> None:
     columns = set(ID_COLUMNS) | set(PAYLOAD_COLUMNS)
-    unknown = {kind.name: set(kind.fields) - columns for kind in KINDS.values() if set(kind.fields) - columns}
+    unknown = {name: set(kind.fields) - columns for name, kind in KINDS.items() if set(kind.fields) - columns}
     assert not unknown
+
+
+COLUMN_TYPES: dict[type[pl.DataType], type] = {pl.String: str, pl.Float64: float, pl.Int64: int}
+
+
+def test_every_declared_field_is_a_column_of_its_type() -> None:
+    """A kind's field is a log column, and the type it declares is the column's (None allowed): a field
+    declared `float` cannot land in an Int64 column, nor a new name in no column at all."""
+    wrong: dict[str, str] = {}
+    for name, kind in KINDS.items():
+        for field, hint in get_type_hints(kind).items():
+            if field not in kind.fields:
+                continue  # a ClassVar of the base
+            column = {**ID_COLUMNS, **PAYLOAD_COLUMNS}.get(field)
+            declared = {t for t in get_args(hint) or (hint,) if t is not type(None)}
+            if column is None or declared != {COLUMN_TYPES[column]}:
+                wrong[f"{name}.{field}"] = f"{hint} vs column {column}"
+    assert wrong == {}
+    assert all(kind.when and kind.emitted_by for kind in KINDS.values())
 
 
 def test_every_kind_in_a_baseline_run_is_documented(baseline_log: pl.DataFrame) -> None:

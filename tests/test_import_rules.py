@@ -166,6 +166,24 @@ def test_views_and_storage_never_load_the_engine(module: str) -> None:
     assert not banned, f"{module} reaches {banned}, which {layer} must never import"
 
 
+EMITTING = [p for m, p in MODULES.items() if m.startswith("sim.model.") or m == "sim.engine"]
+
+
+@pytest.mark.parametrize("path", EMITTING, ids=lambda p: p.stem)
+def test_the_model_emits_typed_events_not_kind_strings(path: Path) -> None:
+    """An event is built from its declared class (``sim.core.kinds``), so a misspelt field is a type error;
+    ``emit("Kind", ...)`` with a string would take any keyword and fail, if at all, at run time."""
+    calls = [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute | ast.Name)
+        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) == "emit"
+        and any(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args)
+    ]
+    assert not calls, f"{path.name} emits a kind by its name on lines {calls}"
+
+
 def test_the_rules_see_the_layers() -> None:
     """The checks above would pass vacuously if the walk found no modules or no imports."""
     assert {"sim.config", "sim.core.events", "sim.model.deal", "sim.engine"} <= {

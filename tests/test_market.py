@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import engine
+from sim.core import kinds
 from sim.core.events import MARKET_KINDS, content_hash
 from sim.engine import World, simulate
 from sim.model.buying_cycle import (
@@ -23,11 +24,11 @@ from sim.model.buying_cycle import (
     BUYING_JOBS,
     CLOSE,
     OPEN,
-    REQUIREMENTS_JOB,
     BuyerDay,
     market_timeline,
 )
-from sim.model.market import Market, generate_market
+from sim.model.market import REQUIREMENTS_JOB, Market
+from sim.model.market_draw import generate_market
 
 
 def plain_timeline(market: Market, horizon: float) -> list[tuple[float, int, int]]:
@@ -144,11 +145,12 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
     market, emit, env = world.market, world.log.emit, world.env
     for account in range(market.accounts):
         emit(
-            "AccountCreated",
-            account=account,
-            segment=market.segment[account],
-            amount=market.deal_size[account],
-            seat=market.seat[account],
+            kinds.AccountCreated(
+                account=account,
+                segment=market.segment[account],
+                amount=market.deal_size[account],
+                seat=market.seat[account],
+            )
         )
     timeline = market_timeline(market, world.scenario.horizon_days)
     for day, w, what in zip(
@@ -159,28 +161,30 @@ def plain_market_process(world: World, on_problem_named: Callable[[int], None]) 
         account = market.w_account[w]
         if what == OPEN:
             emit(
-                "BuyingWindowOpened",
-                account=account,
-                segment=market.segment[account],
-                pain=market.w_pain[w],
-                budget=market.w_budget[w],
-                day=market.w_jobs[w][-1],
+                kinds.BuyingWindowOpened(
+                    account=account,
+                    segment=market.segment[account],
+                    pain=market.w_pain[w],
+                    budget=market.w_budget[w],
+                    day=market.w_jobs[w][-1],
+                )
             )
             emit(
-                "BuyingCenterFormed",
-                account=account,
-                group_size=market.w_group[w],
-                capital=market.w_capital[w],
-                personas=market.w_personas[w],
+                kinds.BuyingCenterFormed(
+                    account=account,
+                    group_size=market.w_group[w],
+                    capital=market.w_capital[w],
+                    personas=market.w_personas[w],
+                )
             )
         elif what < BUDGET:
-            emit("BuyingJobCompleted", account=account, job=BUYING_JOBS[what - 1])
+            emit(kinds.BuyingJobCompleted(account=account, job=BUYING_JOBS[what - 1]))
             if what == 1:
                 on_problem_named(w)
         elif what == BUDGET:
-            emit("BudgetAssigned", account=account)
+            emit(kinds.BudgetAssigned(account=account))
         else:
-            emit("BuyingWindowClosed", account=account)
+            emit(kinds.BuyingWindowClosed(account=account))
 
 
 @pytest.mark.parametrize(

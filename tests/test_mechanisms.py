@@ -17,7 +17,7 @@ from conftest import small_scenario
 
 from sim.config import load_scenario
 from sim.engine import simulate
-from sim.model.market import generate_market
+from sim.model.market_draw import generate_market
 
 TERMINAL = ["DealWon", "DealLost", "NoDecisionReached", "OpportunityWalkedAway", "OpportunityCensored"]
 

@@ -5,8 +5,9 @@
 - One module starts worker processes (a process pool or a Dask cluster): every comparison, experiment, app
   Run and document generator goes through it, so workers are set up (spawned, one polars thread, dying with
   their parent) in one place.
-- The model emits typed events: no ``emit("Kind", ...)`` call with a kind spelt as a string, so a misspelt
-  field or kind is a type error, not a run-time surprise.
+
+The model's typed events (no ``emit("Kind", ...)`` with the kind as a string) are checked beside the import
+rules (``tests/test_import_rules.py``).
 """
 
 from __future__ import annotations
@@ -53,19 +54,3 @@ def test_one_module_starts_worker_processes() -> None:
         )
     )
     assert len(starters) == 1, f"modules that start worker processes: {starters}"
-
-
-def test_the_model_emits_typed_events() -> None:
-    model = [p for p in SOURCES if p.parent.name == "model" or p.name == "engine.py"]
-    assert len(model) > 10  # the check sees the model
-    string_emits = [
-        f"{path.relative_to(ROOT.parent)}:{node.lineno}"
-        for path in model
-        for node in ast.walk(SOURCES[path])
-        if isinstance(node, ast.Call)
-        and _called_name(node) == "emit"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    ]
-    assert not string_emits, f"emit('Kind', ...) calls with the kind as a string: {string_emits}"

@@ -2,9 +2,10 @@
 
 Each event is an immutable fact named in the past tense (``ContactMade``, ``StallRequested``, ``DealWon``).
 Every event has ``seq`` (its position in the run), ``t`` (simulated days, from ``env.now``), its ``kind``, the
-ids it concerns (``rep``, ``account``, ``opp``, ``contact``) and a few typed payload fields; :data:`KINDS`
-says which. The log is stored as one wide table (unused fields are null) so that a whole run is one polars
-frame and one Parquet file, and every metric is a projection of it.
+ids it concerns (``rep``, ``account``, ``opp``, ``contact``) and a few typed payload fields; each kind is
+declared once, as a typed class, in ``sim.core.kinds`` (:data:`KINDS` lists them by name). The log is stored
+as one wide table (unused fields are null) so that a whole run is one polars frame and one Parquet file, and
+every metric is a projection of it.
 
 The hot path (:meth:`EventLog.emit`) appends each value to a typed column and hands the event to the state
 fold; the frame is built once, at the end, a column at a time. The pre-drawn market, three quarters of a typical log, logs in daily batches whose
@@ -18,7 +19,7 @@ import hashlib
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import numpy as np
 import polars as pl
@@ -34,6 +35,17 @@ from sim.core.columns import (
     row_index_dtype,
     text_column,
     to_series,
+)
+from sim.core.kinds import (
+    DECLARED,
+    AccountCreated,
+    BudgetAssigned,
+    BuyingCenterFormed,
+    BuyingJobCompleted,
+    BuyingWindowClosed,
+    BuyingWindowOpened,
+    Ending,
+    Event,
 )
 
 SCHEMA_VERSION = 3
@@ -123,311 +135,27 @@ def in_memory(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class EventKind:
-    """Documentation and shape of one event kind."""
+KINDS: dict[str, type[Event]] = {declared.__name__: declared for declared in DECLARED}
+"""Every event kind by name, in declaration order (``sim.core.kinds`` declares them)."""
 
-    name: str
-    fields: tuple[str, ...]
-    emitted_by: str
-    when: str
-
-
-def _k(name: str, fields: str, emitted_by: str, when: str) -> EventKind:
-    return EventKind(name, tuple(fields.split()), emitted_by, when)
-
-
-KINDS: dict[str, EventKind] = {
-    k.name: k
-    for k in [
-        # --- the market (buyers, on their own clock) --------------------------------------------------
-        _k(
-            "AccountCreated",
-            "account segment amount seat",
-            "market",
-            "at day 0, once per account: its segment, list deal size and the rep seat whose territory it is in",
-        ),
-        _k(
-            "BuyingWindowOpened",
-            "account segment pain budget day",
-            "buyer",
-            "a buying need triggers: the window opens; `day` is the buyer's planned decision day",
-        ),
-        _k(
-            "BuyingCenterFormed",
-            "account group_size capital personas",
-            "buyer",
-            "with each window: `group_size` people decide; `capital` is the champion's capital (0: no "
-            "champion); `personas` lists the personas present (stalling_cio, champion, procurement)",
-        ),
-        _k(
-            "BuyingJobCompleted",
-            "account job",
-            "buyer",
-            "the buyer finishes one of its six buying jobs (`job`)",
-        ),
-        _k(
-            "BudgetAssigned",
-            "account",
-            "buyer",
-            "a planned budget gets dollars assigned once requirements are set",
-        ),
-        _k("BuyingWindowClosed", "account", "buyer", "the buyer's window ends (its consensus job is done)"),
-        # --- the sales organisation ------------------------------------------------------------------
-        _k(
-            "RepHired",
-            "rep seat capacity",
-            "rep",
-            "a rep takes a seat; `capacity` is the share of full selling hours on day one (1 for the starting "
-            "team)",
-        ),
-        _k(
-            "RepDeparted",
-            "rep seat days",
-            "rep",
-            "a rep leaves after `days` of tenure; the seat is vacant",
-        ),
-        _k("AdminHoursLogged", "rep hours", "rep", "weekly: the rep's hours not available for selling"),
-        _k(
-            "IdleHoursLogged",
-            "rep hours day",
-            "rep",
-            "as a week ends (and at the horizon, pro rata, for the week under way): selling hours the rep had "
-            "that week and did not use; `day` is the week's first day",
-        ),
-        _k(
-            "WorkLogged",
-            "rep account opp contact hours reason",
-            "rep",
-            "part of an activity (`reason`: the event kind it belongs to) that did not fit in one week",
-        ),
-        # --- prospecting and qualification -----------------------------------------------------------
-        _k(
-            "ContactMade",
-            "rep account contact segment title hours reason",
-            "rep",
-            "a contact reaches someone of `title` at the account (`reason`: outbound prospecting, or inbound "
-            "when the buyer reached out)",
-        ),
-        _k(
-            "ContactReferredUp",
-            "rep account contact title",
-            "buyer",
-            "a contact below the strategy's minimum title introduces the rep to a senior `title` (DiModica: "
-            "by-pass them for senior management)",
-        ),
-        _k(
-            "ContactDisqualified",
-            "rep account contact title reason",
-            "rep",
-            "the strategy declines to meet this contact (title below the minimum)",
-        ),
-        _k("MeetingDeclined", "rep account contact", "buyer", "the contact declines a first meeting"),
-        _k(
-            "MeetingHeld",
-            "rep account contact title hours",
-            "rep",
-            "a first meeting (a 20-minute test meeting under qualify-hard)",
-        ),
-        _k(
-            "QualificationScored",
-            "rep account contact score answers opp_type",
-            "rep",
-            "the 20-minute sales test's five answers (`answers`, one digit each: buying within the test window, "
-            "budget assigned, decision maker VP+, pain stated, asks for a next step), `score` of 5, and the "
-            "opportunity type",
-        ),
-        _k(
-            "NurtureStarted",
-            "rep account contact day",
-            "rep",
-            "the account goes to passive marketing follow-up until `day`, when it may be re-tested",
-        ),
-        _k("AccountCooledOff", "account day", "market", "an account that said no is left alone until `day`"),
-        _k(
-            "ReferralGiven",
-            "account opp",
-            "buyer",
-            "a happy customer refers this account (warmer first contact)",
-        ),
-        # --- the opportunity ----------------------------------------------------------------------------
-        _k(
-            "OpportunityOpened",
-            "rep account opp contact segment amount opp_type score",
-            "rep",
-            "an opportunity enters the pipeline at list price `amount`",
-        ),
-        _k(
-            "CheckInMade",
-            "rep account opp hours reason",
-            "rep",
-            "the rep checks in on an idle deal (`reason`: waiting_for_buyer or no_buying_window)",
-        ),
-        _k("StageAdvanced", "rep account opp stage hours", "rep", "a vendor-visible stage is done"),
-        _k(
-            "BuyerEnabled",
-            "rep account opp stage hours",
-            "rep",
-            "help-them-buy: hours spent enabling the buyer's own process at this stage",
-        ),
-        _k(
-            "StallRequested",
-            "rep account opp stage reason hours days",
-            "buyer",
-            "the stalling CIO answers a stage with a low-value request (`reason`), costing `hours` and `days`",
-        ),
-        _k(
-            "EvidenceFailed",
-            "rep account opp stage reason days",
-            "buyer",
-            "evidence goes wrong (failed pilot, disappointing reference, overreaching innovation pitch)",
-        ),
-        _k(
-            "ChampionCapitalSpent",
-            "account opp stage capital_spent capital",
-            "buyer",
-            "the champion spends `capital_spent` political capital on an internal push; `capital` is what is "
-            "left",
-        ),
-        _k(
-            "PressureApplied",
-            "rep account opp reason",
-            "rep",
-            "near period end, behind on quota: invented scarcity or a pending price increase (`reason`)",
-        ),
-        _k(
-            "PressureWorked",
-            "rep account opp days",
-            "buyer",
-            "an owner without procurement is rushed: the decision moves `days` earlier",
-        ),
-        _k(
-            "ProcurementEngaged",
-            "rep account opp",
-            "procurement",
-            "procurement takes over the commercial stage",
-        ),
-        _k(
-            "SupplierRiskAssessed",
-            "rep account opp hours days",
-            "procurement",
-            "risk assessment of a new supplier took `days` and the rep's paperwork `hours`",
-        ),
-        _k(
-            "CapitalApprovalFellShort",
-            "rep account opp hours days",
-            "procurement",
-            "the approved capital does not cover the deal: re-scope (`hours`) and re-approval (`days`)",
-        ),
-        _k(
-            "PressureDetected",
-            "rep account opp hours days",
-            "procurement",
-            "procurement sees through the invented urgency: repair `hours`, `days` of delay",
-        ),
-        _k(
-            "NegotiationRoundHeld",
-            "rep account opp hours discount",
-            "procurement",
-            "a negotiation round with procurement extracts `discount` of the remaining price",
-        ),
-        _k(
-            "DiscountConceded",
-            "rep account opp discount reason",
-            "rep",
-            "a discount (`discount` of the remaining price) for `reason`: negotiation, owner, period_end, "
-            "pressure_detected",
-        ),
-        # --- terminal events: exactly one per opportunity -------------------------------------------------
-        _k(
-            "DealWon",
-            "rep account opp segment amount discount reason",
-            "buyer",
-            "the buyer buys from us: `amount` after total `discount` (`reason`: won or conditional)",
-        ),
-        _k(
-            "DealLost",
-            "rep account opp segment reason",
-            "buyer",
-            "the buyer buys elsewhere: competitor; after_shortlist (we reached a buyer who had already "
-            "shortlisted); not_ready (the rep had not finished the stage the buyer needed); "
-            "lost_despite_winning (the champion's capital was spent)",
-        ),
-        _k(
-            "NoDecisionReached",
-            "rep account opp segment reason",
-            "buyer",
-            "the buyer does not decide: status_quo, indecision, further_evaluation (the stalling CIO), "
-            "went_dark (no buying window opened for too long)",
-        ),
-        _k(
-            "OpportunityWalkedAway",
-            "rep account opp segment days reason",
-            "rep",
-            "the rep walks away after `days` without visible progress",
-        ),
-        _k("OpportunityCensored", "rep account opp segment", "engine", "still open when the run ends"),
-        # --- after the sale ---------------------------------------------------------------------------
-        _k("CommissionEarned", "rep opp amount", "rep", "commission on a won deal"),
-        _k("AdoptionSucceeded", "account opp", "buyer", "the customer adopts what it bought"),
-        _k("AdoptionFailed", "account opp", "buyer", "adoption fails: people, processes, trust in IT"),
-        _k(
-            "ReputationChanged",
-            "opp reputation_change reputation reason",
-            "market",
-            "the vendor's reputation moves by `reputation_change` to `reputation` because of `reason`",
-        ),
-        # --- leadership and the quota clock ------------------------------------------------------------
-        _k(
-            "QuotaReviewed",
-            "rep amount target attainment",
-            "leadership",
-            "monthly review: bookings this quota year `amount` against the `target` to date",
-        ),
-        _k(
-            "QuotaYearStarted",
-            "rep",
-            "leadership",
-            "a quota year starts (at quota_start_day and every twelve reviews after): bookings count from here",
-        ),
-        _k(
-            "QuotaPeriodClosed",
-            "rep amount target attainment reason",
-            "leadership",
-            "the quota year ends: bookings `amount` vs quota `target`; `reason` is made or missed",
-        ),
-        _k(
-            "PipelineReviewed",
-            "amount open_deals coverage",
-            "leadership",
-            "monthly: open pipeline value `amount`, `open_deals`, `coverage` of the quota still to book",
-        ),
-        _k(
-            "ForecastCommitted",
-            "amount day",
-            "leadership",
-            "monthly: bookings committed for the period ending on `day`, from the sales cycle reps expect",
-        ),
-        _k("RunEnded", "day", "engine", "the horizon is reached; nothing follows"),
-    ]
-}
-
-MARKET_KINDS: tuple[str, ...] = (
-    "AccountCreated",
-    "BuyingWindowOpened",
-    "BuyingCenterFormed",
-    "BuyingJobCompleted",
-    "BudgetAssigned",
-    "BuyingWindowClosed",
+MARKET_KINDS: tuple[str, ...] = tuple(
+    declared.__name__
+    for declared in (
+        AccountCreated,
+        BuyingWindowOpened,
+        BuyingCenterFormed,
+        BuyingJobCompleted,
+        BudgetAssigned,
+        BuyingWindowClosed,
+    )
 )
 """Kinds drawn up front from the market stream: identical across strategies run on one seed."""
 
-TERMINAL_KINDS = frozenset(
-    {"DealWon", "DealLost", "NoDecisionReached", "OpportunityWalkedAway", "OpportunityCensored"}
-)
+TERMINAL_KINDS = frozenset(name for name, declared in KINDS.items() if issubclass(declared, Ending))
+"""Kinds that end an opportunity: every opportunity has exactly one."""
 
-Row = tuple[float, str, int | None, int | None, int | None, int | None, dict[str, Any]]
-Sink = Callable[[float, str, int | None, int | None, int | None, int | None, dict[str, Any]], None]
+Sink = Callable[[float, Event], None]
+"""Where each emitted event goes with its time: the state fold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,6 +190,48 @@ BatchBuilder = Callable[[int], Batch]
 """Builds the rows of the first ``n`` batched happenings."""
 
 
+Writer = Callable[[Event, int], None]
+"""Appends one event's ids and payload to the log's columns as row ``row`` (one writer per class and log)."""
+
+
+def _writer(declared: type[Event], fields: dict[str, SparseField], ids: dict[str, array[int]]) -> Writer:
+    """The writer of one event class: straight-line code that reads each of its fields and appends it.
+
+    Generated once per class and log (as ``dataclasses`` generates ``__init__``): a loop over the fields,
+    with a getter and a type test per field, would cost the hot path about as much again as the rest of
+    :meth:`EventLog.emit`. A text value goes in as its code, a number as itself; a value of the wrong type is
+    refused by the typed column (``array``) or by :meth:`SparseField.code` with a TypeError.
+    """
+    namespace: dict[str, object] = {"NULL_CODE": NULL_CODE}
+    lines = ["def write(event, row):"]
+    for name in declared.fields:
+        if name not in PAYLOAD_COLUMNS:
+            continue
+        field = namespace[f"{name}_field"] = fields[name]
+        lines += [f"    value = event.{name}", "    if value is not None:"]
+        if field.codes is None:
+            lines.append(f"        {name}_field.values.append(value)")
+        else:
+            namespace[f"{name}_codes"] = field.codes
+            lines += [
+                f"        code = {name}_codes.get(value)",
+                f"        {name}_field.values.append({name}_field.code(value) if code is None else code)",
+            ]
+        lines.append(f"        {name}_field.rows.append(row)")
+    for name, column in ids.items():
+        namespace[f"{name}_ids"] = column
+        if name in declared.fields:
+            lines += [
+                f"    value = event.{name}",
+                f"    {name}_ids.append(NULL_CODE if value is None else value)",
+            ]
+        else:
+            lines.append(f"    {name}_ids.append(NULL_CODE)")
+    exec("\n".join(lines), namespace)  # the source is built above from declared field names only
+    write: Writer = namespace.pop("write")  # type: ignore[assignment]
+    return write  # its namespace no longer holds it: no cycle keeps the buffers once the log lets go of it
+
+
 class EventLog:
     """An append-only log that feeds every event to a state fold as it is written.
 
@@ -487,6 +257,7 @@ class EventLog:
         "_kinds",
         "_opp",
         "_rep",
+        "_shapes",
         "_sink",
         "_t",
     )
@@ -501,53 +272,47 @@ class EventLog:
         self._kinds: list[str] = []
         self._rep, self._account, self._opp, self._contact = (array("q") for _ in range(4))
         self._fields = {name: SparseField(dtype) for name, dtype in PAYLOAD_COLUMNS.items()}
+        self._shapes: dict[type[Event], tuple[int, Writer]] = {}
         self._build_batch: BatchBuilder | None = None
         self._batches: list[tuple[int, int]] = []  # (rows emitted before the batch, happenings in it)
         self._batch_rows = 0
 
-    def emit(
-        self,
-        kind: str,
-        rep: int | None = None,
-        account: int | None = None,
-        opp: int | None = None,
-        contact: int | None = None,
-        **payload: Any,
-    ) -> None:
+    def emit(self, event: Event) -> None:
         """Append one event at the current simulated time and apply it to the state.
 
-        A payload field the schema does not have is a KeyError and a value of the wrong type a TypeError, at
-        once: the stored log can never disagree with the live fold.
+        The event's class says which columns it fills (:mod:`sim.core.kinds`); a writer made once per class
+        and log appends them. A value of the wrong type is a TypeError at once (a typed column refuses it, and
+        nothing of the event is kept): the stored log can never disagree with the live fold.
         """
+        kind = type(event)
+        shape = self._shapes.get(kind)
+        if shape is None:
+            shape = self._shape(kind)
+        code, write = shape
         t = self._clock()
         row = self._count
-        code = self._kind_codes.get(kind)
-        if code is None:
-            code = self._kind_codes[kind] = len(self._kinds)
-            self._kinds.append(kind)
-        fields = self._fields
         try:
-            for name, value in payload.items():
-                if value is not None:
-                    field = fields[name]
-                    codes = field.codes
-                    if codes is None:
-                        field.values.append(value)
-                    else:
-                        text_code = codes.get(value)
-                        field.values.append(field.code(value) if text_code is None else text_code)
-                    field.rows.append(row)
-        except (KeyError, TypeError, OverflowError):
+            write(event, row)
+        except (TypeError, OverflowError):
             self._forget_row(row)
             raise
         self._t.append(t)
         self._kind.append(code)
-        self._rep.append(NULL_CODE if rep is None else rep)
-        self._account.append(NULL_CODE if account is None else account)
-        self._opp.append(NULL_CODE if opp is None else opp)
-        self._contact.append(NULL_CODE if contact is None else contact)
         self._count = row + 1
-        self._sink(t, kind, rep, account, opp, contact, payload)
+        self._sink(t, event)
+
+    def _shape(self, declared: type[Event]) -> tuple[int, Writer]:
+        """How this log writes events of one class: its kind code and its writer."""
+        name = declared.__name__
+        if KINDS.get(name) is not declared:
+            raise TypeError(f"{name} is not a declared event kind (sim.core.kinds)")
+        code = self._kind_codes.get(name)
+        if code is None:
+            code = self._kind_codes[name] = len(self._kinds)
+            self._kinds.append(name)
+        ids = {"rep": self._rep, "account": self._account, "opp": self._opp, "contact": self._contact}
+        shape = self._shapes[declared] = (code, _writer(declared, self._fields, ids))
+        return shape
 
     def _forget_row(self, row: int) -> None:
         """Take back the fields a refused event had already appended, so the log stays whole."""
@@ -556,6 +321,9 @@ class EventLog:
                 field.rows.pop()
             if len(field.values) > len(field.rows):
                 field.values.pop()
+        for ids in (self._rep, self._account, self._opp, self._contact):
+            if len(ids) > row:
+                ids.pop()
 
     def detach(self) -> None:
         """Let go of the clock and the state: a finished log then holds nothing of the world that fed it."""
@@ -605,6 +373,8 @@ class EventLog:
         """The frame of :meth:`to_frame`, emptying the log as it is built: each column's buffer is freed as
         soon as the column is built, so the buffers and the whole frame never coexist. The log is empty after
         (for a run that is over: ``sim.engine.event_log``)."""
+        # The writers hold the buffers too: drop them first, or no buffer is freed until the whole frame is built.
+        self._shapes.clear()
         frame = self.to_frame(consume=True)
         self._count, self._batch_rows, self._build_batch = 0, 0, None
         self._batches.clear()
@@ -658,13 +428,12 @@ class EventLog:
         return pl.DataFrame(series)
 
 
-def iter_events(frame: pl.DataFrame) -> Iterator[Row]:
-    """Rows of a stored log in the shape :meth:`EventLog.emit` produced them (nulls dropped from payloads)."""
-    names = list(PAYLOAD_COLUMNS)
-    columns = [frame[c].to_list() for c in ("t", "kind", "rep", "account", "opp", "contact", *names)]
-    for values in zip(*columns, strict=True):
-        payload = {n: v for n, v in zip(names, values[6:], strict=True) if v is not None}
-        yield (values[0], values[1], values[2], values[3], values[4], values[5], payload)
+def iter_events(frame: pl.DataFrame) -> Iterator[tuple[float, Event]]:
+    """The events of a stored log, typed as they were emitted, each with its time (in the frame's order)."""
+    columns = {name: frame[name].to_list() for name in (*ID_COLUMNS, *PAYLOAD_COLUMNS)}
+    for row, (t, name) in enumerate(zip(frame["t"].to_list(), frame["kind"].to_list(), strict=True)):
+        declared = KINDS[name]
+        yield t, declared(**{field: columns[field][row] for field in declared.fields})
 
 
 def content_hash(frame: pl.DataFrame) -> str:

@@ -1,9 +1,10 @@
 """The buyer's own cycle: six buying jobs, each done on the buyer's clock, logged day by day.
 
-Buyers work through Gartner's B2B buying jobs whatever the vendor does (DiModica); a vendor stage can only follow the job it needs (``sim.model.opportunity``). The
-windows are drawn up front (``sim.model.market``); this module says what the jobs are, when each is done, and
-logs them as the days pass: a window opens, its buying center forms, jobs are done, a planned budget gets
-its dollars, the window closes with the decision. A buyer that names its problem may reach out to a vendor
+Buyers work through Gartner's B2B buying jobs whatever the vendor does (DiModica); a vendor stage can only
+follow the job it needs (``sim.model.opportunity``). The windows are drawn up front
+(``sim.model.market_draw``; ``sim.model.market`` says when each job is done within a window); this module
+logs them as the days pass: a window opens, its buying center forms, jobs are done, a planned budget gets its
+dollars, the window closes with the decision. A buyer that names its problem may reach out to a vendor
 (the engine hands :func:`market_process` what to do then).
 """
 
@@ -19,20 +20,11 @@ import simpy
 from sim.core.columns import NULL_CODE, Column, NumberColumn, TextColumn, row_index_dtype
 from sim.core.events import BUYING_JOBS, MARKET_KINDS, Batch
 from sim.core.timing import BUYER_FIRST, PriorityTimeout
+from sim.model.market import REQUIREMENTS_JOB, Market
 
-if TYPE_CHECKING:  # the market's windows are drawn from these jobs, so the market imports this module
+if TYPE_CHECKING:
     from sim.core.world import Process
-    from sim.model.market import Market
     from sim.model.sales_world import SalesWorld
-
-SHORTLIST_JOB = BUYING_JOBS.index("supplier_selection") + 1
-"""Once this job is done the buyer has its shortlist: a vendor that first reaches it later is not on it."""
-
-JOB_END_SHARES: tuple[float, ...] = (0.15, 0.35, 0.5, 0.7, 0.85, 1.0)
-"""When each job is done, as a share of the buying cycle; consensus is the decision."""
-
-REQUIREMENTS_JOB = 3
-"""A 'planned' budget gets dollars assigned when this job (requirements) is done."""
 
 
 # A window's happenings, in the order they are logged when they share a day: it opens, its buying jobs are done
@@ -242,21 +234,20 @@ def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -
     """Log the market: the accounts at day 0, then each buyer's windows and jobs on the buyer's own clock.
 
     The market's happenings are the bulk of a log and all drawn up front, so they are logged in batches, a
-    day at a time: the state folds each through the same ``State`` method its event's handler uses, and the
-    log notes the batch and builds its rows at the end (:meth:`sim.core.events.EventLog.log_batch`).
+    day at a time: the state folds those it reads (an account, a buying center's champion) through the same
+    ``State`` method their events' handlers use, and counts them all; the log notes the batch and builds its
+    rows at the end (:meth:`sim.core.events.EventLog.log_batch`).
     """
     market, state, log, env = world.market, world.state, world.log, world.env
     timeline = market_timeline(market, world.scenario.horizon_days)
     rows_of = MarketRows.of(market)  # not the market: a finished run's rows need only these columns
     log.batch_source(lambda logged: market_batch(rows_of, timeline, logged))
     for account in range(market.accounts):
-        state.account_created(
-            account, market.segment[account], market.deal_size[account], market.seat[account]
-        )
+        state.account_created(account)
     state.advance(env.now, market.accounts)
     log.log_batch(market.accounts, market.accounts)
 
-    w_account, w_jobs = market.w_account, market.w_jobs
+    w_account, w_capital = market.w_account, market.w_capital
     current, happened, rows = -1.0, 0, 0  # the day being logged, its happenings and their rows so far
     for day, window, happening in _happenings(timeline):
         if day != current:
@@ -266,22 +257,13 @@ def market_process(world: SalesWorld, on_problem_named: Callable[[int], None]) -
             if day > env.now:
                 yield BuyerDay(env, day - env.now)
             current, happened, rows = day, 0, 0
-        account = w_account[window]
         if happening == OPEN:
-            state.window_opened(account, market.w_pain[window], market.w_budget[window], w_jobs[window][-1])
-            state.center_formed(account, market.w_group[window], market.w_capital[window])
-            rows += 2
-        elif happening < BUDGET:
-            state.job_completed(day, account, happening)
+            state.center_formed(w_account[window], w_capital[window])
+            rows += 2  # the window opened and its buying center formed
+        else:
             rows += 1
             if happening == 1:
                 on_problem_named(window)
-        elif happening == BUDGET:
-            state.budget_assigned(account)
-            rows += 1
-        else:
-            state.window_closed(account)
-            rows += 1
         happened += 1
     if happened:
         state.advance(current, rows)

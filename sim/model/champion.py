@@ -10,15 +10,28 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+from scipy.special import ndtri
+
+from sim.core.kinds import ChampionCapitalSpent
 from sim.model.enablement import help_factor
 
 if TYPE_CHECKING:
-    from sim.config import BuyerResponse
-    from sim.model.market import Market
+    from sim.config import BuyerResponse, BuyingCenterConfig
+    from sim.model.market import Market, WindowDraws
     from sim.model.opportunity import Opportunity
 
 LOST_DESPITE_WINNING = "lost_despite_winning"
 """Loss reason when the buyer picked us but the champion had no capital left to get it signed."""
+
+
+def capital(draws: WindowDraws, buying_center: BuyingCenterConfig, switched_on: bool) -> np.ndarray:
+    """Each candidate window's champion's political capital, 0 where the buying center has no champion
+    (``champion_probability``; the capital is lognormal, ``champion_capital``)."""
+    present = (draws("champion") < buying_center.champion_probability) & switched_on
+    spread = buying_center.champion_capital
+    drawn = spread.median * np.exp(spread.sigma * ndtri(draws("capital")))
+    return np.where(present, drawn, 0.0)
 
 
 def has_champion(market: Market, window: int) -> bool:
@@ -33,16 +46,11 @@ def push(opp: Opportunity, stage: str) -> None:
     if not has_champion(world.market, window) or opp.record.champion_exhausted:
         return
     bc = opp.cfg.buying_center
-    factor = help_factor(world.policy, world.scenario.buyer_response.help_push_cost_factor)
+    factor = help_factor(world.policy, opp.response.help_push_cost_factor)
     cost = bc.push_cost * math.sqrt(world.market.w_group[window]) * factor
     left = max(0.0, world.state.accounts[opp.account].champion_capital - cost)
     world.log.emit(
-        "ChampionCapitalSpent",
-        account=opp.account,
-        opp=opp.opp,
-        stage=stage,
-        capital_spent=cost,
-        capital=left,
+        ChampionCapitalSpent(account=opp.account, opp=opp.opp, stage=stage, capital_spent=cost, capital=left)
     )
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 
+from sim.core.kinds import BuyerEnabled, CheckInMade, StageAdvanced
 from sim.core.state import WEEK_DAYS
 from sim.core.timing import DECISIONS, PriorityTimeout
 from sim.core.world import Process
-from sim.model import champion, reps
+from sim.model import champion
 from sim.model.decision import conclude
 from sim.model.enablement import enablement_hours, enables
 from sim.model.evidence import evidence_setback
@@ -34,7 +35,7 @@ class Deal(Opportunity):
     def __init__(self, world: SalesWorld, opp: int, account: int, seat: int, opp_type: str) -> None:
         super().__init__(world, opp, account, seat, opp_type)
         self.last_checkin = world.env.now
-        self.checkin_interval = world.scenario.sales_org.checkin_interval_days
+        self.checkin_interval = self.org.checkin_interval_days
 
     def run(self) -> Process:
         """Work the stages in order, each once the buyer is ready, then wait for the decision."""
@@ -63,7 +64,7 @@ class Deal(Opportunity):
         before its decision of the same day, and the wait for a decision ends at the end of its day.
         """
         world = self.world
-        env, market, org = world.env, world.market, world.scenario.sales_org
+        env, market, org = world.env, world.market, self.org
         while True:
             now = env.now
             if pressure_landed(self):
@@ -75,7 +76,7 @@ class Deal(Opportunity):
                     yield from conclude(self, ready=False)
                 return
             if now >= self.dark_at:
-                self.end("NoDecisionReached", reason="went_dark")
+                self.no_decision("went_dark")
                 return
             walk_at = self.walk_away_at()
             if now >= walk_at:
@@ -93,14 +94,9 @@ class Deal(Opportunity):
                 in_window = market.is_open(self.window, env.now)
                 reason = "waiting_for_buyer" if in_window else "no_buying_window"
                 # A busy rep skips the touch rather than queue it behind live work.
-                reps.spend_if_free(
-                    world,
+                world.hours.spend_if_free(
                     self.seat,
-                    org.checkin_hours,
-                    "CheckInMade",
-                    account=self.account,
-                    opp=self.opp,
-                    reason=reason,
+                    CheckInMade(account=self.account, opp=self.opp, reason=reason, hours=org.checkin_hours),
                 )
                 self.last_checkin = env.now
                 # With nothing to buy, touches grow rarer; a live buyer gets the regular rhythm.
@@ -122,11 +118,15 @@ class Deal(Opportunity):
         policy = world.policy
         if enables(policy):
             hours = enablement_hours(policy, self.cfg.stage_effort)
-            enabled = yield from self.spend(hours, "BuyerEnabled", stage=stage)
+            enabled = yield from self.spend(
+                BuyerEnabled(account=self.account, opp=self.opp, stage=stage, hours=hours)
+            )
             if enabled is None:
                 return False
-        stage_hours = getattr(world.scenario.sales_org.stage_hours, stage) * self.cfg.stage_effort
-        advanced = yield from self.spend(stage_hours, "StageAdvanced", stage=stage)
+        stage_hours = getattr(self.org.stage_hours, stage) * self.cfg.stage_effort
+        advanced = yield from self.spend(
+            StageAdvanced(account=self.account, opp=self.opp, stage=stage, hours=stage_hours)
+        )
         if advanced is None:
             return False
         yield from evidence_setback(self, stage)
@@ -150,12 +150,10 @@ class Deal(Opportunity):
         yield from react_to_pressure(self)
         period_end_discount(self)
         # The contract waits a little for the rep; a rep with no time for it loses the deal as late.
-        hours = self.world.scenario.sales_org.stage_hours.close * self.cfg.stage_effort
+        hours = self.org.stage_hours.close * self.cfg.stage_effort
         signed = yield from self.spend(
-            hours,
-            "StageAdvanced",
+            StageAdvanced(account=self.account, opp=self.opp, stage="close", hours=hours),
             deadline=math.inf if self.shared_plan else max(self.decision_time, env.now) + WEEK_DAYS,
-            stage="close",
         )
         if signed is None:
             yield from conclude(self, ready=False)

@@ -15,6 +15,7 @@ do not get).
 from __future__ import annotations
 
 from sim.config import BuyerResponse, ReputationConfig, SegmentConfig
+from sim.core.kinds import CommissionEarned, DealWon
 from sim.core.world import Process
 from sim.model import champion, stalling_cio
 from sim.model.enablement import helping
@@ -87,7 +88,7 @@ def decide(opp: Opportunity, ready: bool) -> None:
     world, window = opp.world, opp.window
     market = world.market
     assert window is not None
-    response = world.scenario.buyer_response
+    response = opp.response
     record = opp.record
     p_nd = no_decision_probability(opp.cfg, market, window, response, world.policy, record.pressure_detected)
     if market.w_u_no_decision[window] < p_nd:
@@ -98,11 +99,11 @@ def decide(opp: Opportunity, ready: bool) -> None:
             reason = stalling_cio.NO_DECISION_REASON
         else:
             reason = "status_quo" if opp.stream.chance(STATUS_QUO_SHARE) else "indecision"
-        opp.end("NoDecisionReached", reason=reason)
+        opp.no_decision(reason)
     elif opp.after_shortlist:
-        opp.end("DealLost", reason="after_shortlist")
+        opp.lost("after_shortlist")
     elif not ready:
-        opp.end("DealLost", reason="not_ready")
+        opp.lost("not_ready")
     else:
         p_win = win_probability(
             opp.cfg,
@@ -114,9 +115,9 @@ def decide(opp: Opportunity, ready: bool) -> None:
             world.scenario.reputation,
         )
         if market.w_u_vendor[window] >= p_win:
-            opp.end("DealLost", reason="competitor")
+            opp.lost("competitor")
         elif record.champion_exhausted:
-            opp.end("DealLost", reason=champion.LOST_DESPITE_WINNING)
+            opp.lost(champion.LOST_DESPITE_WINNING)
         else:
             win(opp, 1.0, "won")
 
@@ -128,21 +129,19 @@ def win(opp: Opportunity, share: float, reason: str) -> None:
     rep = world.state.holder(opp.seat)
     opp.done = True
     world.log.emit(
-        "DealWon",
-        rep=rep,
-        account=opp.account,
-        opp=opp.opp,
-        segment=opp.segment,
-        amount=amount,
-        discount=round(record.discount, 6),
-        reason=reason,
+        DealWon(
+            rep=rep,
+            account=opp.account,
+            opp=opp.opp,
+            segment=opp.segment,
+            amount=amount,
+            discount=round(record.discount, 6),
+            reason=reason,
+        )
     )
     if rep is not None:
         world.log.emit(
-            "CommissionEarned",
-            rep=rep,
-            opp=opp.opp,
-            amount=round(amount * world.scenario.sales_org.commission_rate, 2),
+            CommissionEarned(rep=rep, opp=opp.opp, amount=round(amount * opp.org.commission_rate, 2))
         )
     if world.scenario.mechanisms.adoption:
         world.spawn(adoption(world, opp.account, opp.opp, record.pressure, record.champion_exhausted))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.core.kinds import EvidenceFailed
+
 if TYPE_CHECKING:
     from sim.core.world import Process
     from sim.model.opportunity import Opportunity
@@ -28,5 +30,9 @@ def evidence_setback(opp: Opportunity, stage: str) -> Process:
     kind = (
         failure if stage == "pilot" or opp.stream.chance(DEMO_OVERREACH_SHARE) else "disappointing_reference"
     )
-    opp.emit("EvidenceFailed", stage=stage, reason=kind, days=opp.cfg.evidence_setback_days)
+    opp.emit(
+        EvidenceFailed(
+            account=opp.account, opp=opp.opp, stage=stage, reason=kind, days=opp.cfg.evidence_setback_days
+        )
+    )
     yield from opp.wait(min(opp.cfg.evidence_setback_days, opp.buyer_waits_until() - opp.world.env.now))

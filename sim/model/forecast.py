@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from sim.core.kinds import ForecastCommitted, PipelineReviewed
 from sim.model.opportunity import LATE_STAGES
 from sim.model.sales_world import SalesWorld
 
@@ -25,10 +26,11 @@ def pipeline_review(world: SalesWorld) -> None:
         if rep is not None
     )
     world.log.emit(
-        "PipelineReviewed",
-        amount=round(pipeline, 2),
-        open_deals=len(open_opps),
-        coverage=round(pipeline / remaining, 6) if remaining > 0 else 0.0,
+        PipelineReviewed(
+            amount=round(pipeline, 2),
+            open_deals=len(open_opps),
+            coverage=round(pipeline / remaining, 6) if remaining > 0 else 0.0,
+        )
     )
     period_end = now + org.review_period_days
     commit = math.fsum(
@@ -37,4 +39,4 @@ def pipeline_review(world: SalesWorld) -> None:
         if o.stage in LATE_STAGES
         and o.opened + getattr(world.scenario.market, o.segment).expected_sales_cycle_days <= period_end
     )
-    world.log.emit("ForecastCommitted", amount=round(commit, 2), day=round(period_end, 6))
+    world.log.emit(ForecastCommitted(amount=round(commit, 2), day=round(period_end, 6)))

@@ -8,13 +8,20 @@ seat's hours on it, log events about it and end it, and never reach into each ot
 from __future__ import annotations
 
 import math
-from typing import Any
 
+from sim.core.kinds import (
+    AccountCooledOff,
+    DealLost,
+    DealWork,
+    Ending,
+    NoDecisionReached,
+    OnDeal,
+    OpportunityWalkedAway,
+)
 from sim.core.state import OpportunityState
 from sim.core.world import Process
-from sim.model import reps
-from sim.model.buying_cycle import SHORTLIST_JOB
 from sim.model.enablement import decision_speedup, shares_plan
+from sim.model.market import SHORTLIST_JOB
 from sim.model.sales_world import SalesWorld
 
 STAGES: tuple[str, ...] = ("discovery", "demo", "proposal", "pilot", "negotiation", "close")
@@ -49,6 +56,11 @@ class Opportunity:
         self.opp_type = opp_type
         self.segment = market.segment[account]
         self.cfg = getattr(world.scenario.market, self.segment)
+        """The account's segment's calibration."""
+        self.org = world.scenario.sales_org
+        """The sales organisation's rules the deal's work follows (stage hours, check-ins, cool-off)."""
+        self.response = world.scenario.buyer_response
+        """How the buyer responds to the strategy and the rep (help-them-buy, pressure, patience)."""
         self.stream = world.account_stream(account)
         self.window = market.window_for(account, world.env.now)
         self.decision_time = math.inf
@@ -57,9 +69,9 @@ class Opportunity:
         if self.window is not None:
             decision_day = market.decision_day(self.window)
             cycle = decision_day - market.w_open[self.window]
-            speedup = decision_speedup(world.policy, world.scenario.buyer_response.help_speedup_share, cycle)
+            speedup = decision_speedup(world.policy, self.response.help_speedup_share, cycle)
             self.decision_time = max(self.consensus_starts(), decision_day - speedup)
-        dark_after = world.scenario.sales_org.dark_after_days
+        dark_after = self.org.dark_after_days
         self.dark_at = (
             now + dark_after
             if self.window is None or market.w_open[self.window] > now + dark_after
@@ -86,23 +98,13 @@ class Opportunity:
         assert self.window is not None
         return self.world.market.w_jobs[self.window][-2]
 
-    def spend(self, hours: float, kind: str, deadline: float | None = None, **fields: Any) -> Process:
+    def spend(self, work: DealWork, deadline: float | None = None) -> Process:
         """Spend rep hours on this deal and log the activity; None if the buyer decides before the rep has time.
 
         By default the work may run until :meth:`stage_deadline`.
         """
         limit = self.stage_deadline() if deadline is None else deadline
-        return reps.spend(
-            self.world,
-            self.seat,
-            hours,
-            kind,
-            deadline=limit,
-            due=self.next_buyer_step(),
-            account=self.account,
-            opp=self.opp,
-            **fields,
-        )
+        return self.world.hours.spend(self.seat, work, deadline=limit, due=self.next_buyer_step())
 
     def buyer_waits_until(self) -> float:
         """Until when the buyer holds its decision for what happens on its own side (a CIO's requests, an
@@ -118,7 +120,7 @@ class Opportunity:
         """
         if self.shared_plan:
             return math.inf
-        return self.decision_time + self.world.scenario.buyer_response.decision_slip_days
+        return self.decision_time + self.response.decision_slip_days
 
     def next_buyer_step(self) -> float:
         """When the buyer takes its next step (its next job, or its decision): when it will want our answer."""
@@ -128,11 +130,10 @@ class Opportunity:
         upcoming = (day for day in self.world.market.w_jobs[self.window] if day > now)
         return min(next(upcoming, math.inf), self.decision_time)
 
-    def emit(self, kind: str, **fields: Any) -> None:
+    def emit(self, event: OnDeal) -> None:
         """Log an event about this opportunity, naming the seat's current rep."""
-        self.world.log.emit(
-            kind, rep=self.world.state.holder(self.seat), account=self.account, opp=self.opp, **fields
-        )
+        event.rep = self.world.state.holder(self.seat)
+        self.world.log.emit(event)
 
     def wait(self, days: float) -> Process:
         """Let ``days`` pass (nothing if not positive)."""
@@ -147,14 +148,28 @@ class Opportunity:
     def walk_away(self) -> None:
         """The strategy gives up on a deal that showed no visible progress for too long."""
         idle = self.world.env.now - self.record.last_progress
-        self.end("OpportunityWalkedAway", days=round(idle, 3), reason="no_progress")
+        self.end(
+            OpportunityWalkedAway(
+                account=self.account,
+                opp=self.opp,
+                segment=self.segment,
+                days=round(idle, 3),
+                reason="no_progress",
+            )
+        )
 
-    def end(self, kind: str, **fields: Any) -> None:
+    def lost(self, reason: str) -> None:
+        """The buyer buys elsewhere (``DealLost`` for ``reason``)."""
+        self.end(DealLost(account=self.account, opp=self.opp, segment=self.segment, reason=reason))
+
+    def no_decision(self, reason: str) -> None:
+        """The buyer does not decide (``NoDecisionReached`` for ``reason``)."""
+        self.end(NoDecisionReached(account=self.account, opp=self.opp, segment=self.segment, reason=reason))
+
+    def end(self, ending: Ending) -> None:
         """Log the terminal event; the account cools off before anyone approaches it again."""
         self.done = True
-        self.emit(kind, segment=self.segment, **fields)
+        self.emit(ending)
         self.world.log.emit(
-            "AccountCooledOff",
-            account=self.account,
-            day=self.world.env.now + self.world.scenario.sales_org.cooloff_days,
+            AccountCooledOff(account=self.account, day=self.world.env.now + self.org.cooloff_days)
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.core.kinds import DiscountConceded, PressureApplied, PressureDetected, PressureWorked
 from sim.model.opportunity import LATE_STAGES
 from sim.model.quota import behind_on_quota, days_to_period_end
 from sim.model.reputation import change_reputation
@@ -24,17 +25,17 @@ PRESSURE_TACTICS = ("fake_scarcity", "price_increase")
 
 def pressure_sweep(world: SalesWorld) -> None:
     """Reps behind on quota put invented urgency on their late-stage deals."""
-    state, now = world.state, world.env.now
-    for seat in range(world.scenario.sales_org.seats):
+    state, now, org = world.state, world.env.now, world.scenario.sales_org
+    for seat in range(org.seats):
         rep = state.holder(seat)
-        if rep is None or not behind_on_quota(world, rep, now):
+        if rep is None or not behind_on_quota(org, state.reps[rep], now):
             continue
         stream = world.seat_streams[seat]
         for opp in sorted(state.open_by_seat[seat]):
             o = state.opportunities[opp]
             if o.stage in LATE_STAGES and not o.pressure:
                 tactic = PRESSURE_TACTICS[stream.integer(0, 1)]
-                world.log.emit("PressureApplied", rep=rep, account=o.account, opp=opp, reason=tactic)
+                world.log.emit(PressureApplied(rep=rep, account=o.account, opp=opp, reason=tactic))
 
 
 def pressure_landed(opp: Opportunity) -> bool:
@@ -53,20 +54,34 @@ def react_to_pressure(opp: Opportunity) -> Process:
     if world.market.w_procurement[opp.window]:
         if opp.stream.chance(proc.urgency_detection_probability):
             yield from opp.spend(
-                proc.detected_rework_hours,
-                "PressureDetected",
+                PressureDetected(
+                    account=opp.account,
+                    opp=opp.opp,
+                    hours=proc.detected_rework_hours,
+                    days=proc.detected_delay_days,
+                ),
                 deadline=math.inf,
-                days=proc.detected_delay_days,
             )
-            opp.emit("DiscountConceded", discount=proc.detected_discount, reason="pressure_detected")
+            opp.emit(
+                DiscountConceded(
+                    account=opp.account,
+                    opp=opp.opp,
+                    discount=proc.detected_discount,
+                    reason="pressure_detected",
+                )
+            )
             change_reputation(
                 world, world.scenario.reputation.pressure_detected_delta, "pressure_detected", opp.opp
             )
             opp.decision_time = max(opp.decision_time, world.env.now) + proc.detected_delay_days
     else:
-        speedup = world.scenario.buyer_response.pressure_smb_speedup_days
+        speedup = opp.response.pressure_smb_speedup_days
         rushed = max(world.env.now, opp.consensus_starts(), opp.decision_time - speedup)
-        opp.emit("PressureWorked", days=round(max(0.0, opp.decision_time - rushed), 6))
+        opp.emit(
+            PressureWorked(
+                account=opp.account, opp=opp.opp, days=round(max(0.0, opp.decision_time - rushed), 6)
+            )
+        )
         opp.decision_time = rushed
 
 
@@ -78,7 +93,12 @@ def period_end_discount(opp: Opportunity) -> None:
     if opp.period_discount_given or rep is None or policy.period_end_discount <= 0:
         return
     attainment = world.state.reps[rep].attainment
-    if attainment < 1.0 and days_to_period_end(world) <= policy.pressure_days_before_period_end:
+    if (
+        attainment < 1.0
+        and days_to_period_end(opp.org, world.env.now) <= policy.pressure_days_before_period_end
+    ):
         opp.period_discount_given = True
         share = policy.period_end_discount * min(1.0, 1.0 - attainment)
-        opp.emit("DiscountConceded", discount=round(share, 6), reason="period_end")
+        opp.emit(
+            DiscountConceded(account=opp.account, opp=opp.opp, discount=round(share, 6), reason="period_end")
+        )

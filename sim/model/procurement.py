@@ -12,11 +12,22 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from sim.core.kinds import (
+    CapitalApprovalFellShort,
+    DiscountConceded,
+    NegotiationRoundHeld,
+    ProcurementEngaged,
+    SupplierRiskAssessed,
+)
 from sim.model.enablement import help_factor
 from sim.model.pressure import react_to_pressure
 
 if TYPE_CHECKING:
+    from sim.config import ProcurementConfig
     from sim.core.world import Process
+    from sim.model.market import WindowDraws
     from sim.model.opportunity import Opportunity
 
 ROUND_GAP_DAYS = 7.0
@@ -26,6 +37,12 @@ ROUND_GAP_DAYS = 7.0
 HAGGLE_SPREAD = 0.5
 """How far one haggle strays from the default discount: uniformly within +/- this share of it (the mean is
 the default). An assumption: the sources say buyers haggle, not by how much each time."""
+
+
+def runs(draws: WindowDraws, config: ProcurementConfig, switched_on: bool) -> np.ndarray:
+    """Which candidate windows' purchases procurement runs (``procurement.probability``)."""
+    engaged: np.ndarray = (draws("procurement") < config.probability) & switched_on
+    return engaged
 
 
 def haggle(opp: Opportunity) -> float:
@@ -38,31 +55,40 @@ def commercial_stage(opp: Opportunity) -> Process:
     world, window = opp.world, opp.window
     assert window is not None
     proc = opp.cfg.buying_center.procurement
-    discount_factor = help_factor(world.policy, world.scenario.buyer_response.help_discount_factor)
+    discount_factor = help_factor(world.policy, opp.response.help_discount_factor)
     if not world.market.w_procurement[window]:
         owner = opp.cfg.owner_discount * discount_factor * haggle(opp)
-        opp.emit("DiscountConceded", discount=round(owner, 6), reason="owner")
+        opp.emit(DiscountConceded(account=opp.account, opp=opp.opp, discount=round(owner, 6), reason="owner"))
         return
-    opp.emit("ProcurementEngaged")
+    opp.emit(ProcurementEngaged(account=opp.account, opp=opp.opp))
     yield from react_to_pressure(opp)
     if not world.state.accounts[opp.account].customer:
         yield from opp.wait(proc.supplier_risk_assessment_days)
         yield from opp.spend(
-            proc.paperwork_hours,
-            "SupplierRiskAssessed",
+            SupplierRiskAssessed(
+                account=opp.account,
+                opp=opp.opp,
+                hours=proc.paperwork_hours,
+                days=proc.supplier_risk_assessment_days,
+            ),
             deadline=math.inf,
-            days=proc.supplier_risk_assessment_days,
         )
     if opp.stream.chance(proc.capital_shortfall_probability):
         yield from opp.spend(
-            proc.rework_hours, "CapitalApprovalFellShort", deadline=math.inf, days=proc.reapproval_days
+            CapitalApprovalFellShort(
+                account=opp.account, opp=opp.opp, hours=proc.rework_hours, days=proc.reapproval_days
+            ),
+            deadline=math.inf,
         )
         yield from opp.wait(proc.reapproval_days)
     rounds = opp.stream.integer(proc.negotiation_rounds.min, proc.negotiation_rounds.max)
     for _ in range(rounds):
         share = round(proc.discount_per_round * discount_factor * haggle(opp), 6)
-        yield from opp.spend(proc.round_hours, "NegotiationRoundHeld", deadline=math.inf, discount=share)
-        opp.emit("DiscountConceded", discount=share, reason="negotiation")
+        yield from opp.spend(
+            NegotiationRoundHeld(account=opp.account, opp=opp.opp, hours=proc.round_hours, discount=share),
+            deadline=math.inf,
+        )
+        opp.emit(DiscountConceded(account=opp.account, opp=opp.opp, discount=share, reason="negotiation"))
         yield from opp.wait(ROUND_GAP_DAYS)
     # The buyer cannot sign before its own procurement is done.
     opp.decision_time = max(opp.decision_time, world.env.now)

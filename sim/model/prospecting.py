@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import math
 
-from sim.config import SEGMENTS, TITLES, ReputationConfig, SegmentConfig
+from sim.config import TITLES, ReputationConfig, SegmentConfig
+from sim.core.kinds import AccountCooledOff, ContactMade, MeetingDeclined, MeetingHeld
 from sim.core.world import Process
-from sim.model import reps
-from sim.model.buying_cycle import SHORTLIST_JOB
-from sim.model.market import Market
+from sim.model.market import SHORTLIST_JOB, Market
 from sim.model.qualification import meeting_hours, qualify, senior_enough
 from sim.model.reputation import reputation_factor, reputation_level
-from sim.model.sales_world import SalesWorld, TerritorySlices
+from sim.model.sales_world import SalesWorld
 
 PROSPECT_TRIES = 6
 """Random picks from the territory before a contact slot is given up (all picks cooling off or busy)."""
@@ -27,23 +26,6 @@ MEETINGS_PER_CONTACT_ESTIMATE = 0.3
 
 REFERRAL_REFUSAL_FACTOR = 0.5
 """A referred contact refuses a first meeting half as often."""
-
-
-def territory_slices(world: SalesWorld, seat: int) -> TerritorySlices | None:
-    """Where a seat prospects, as slices of [0, 1): one per segment it has accounts in, sized by the
-    strategy's segment mix, with the seat's accounts there. None if it has no account to target."""
-    pools = [world.market.territory.get((seat, seg), []) for seg in SEGMENTS]
-    weights = [w if pool else 0.0 for pool, w in zip(pools, world.policy.targeting.weights(), strict=True)]
-    total = math.fsum(weights)  # the same on every Python version (sum() of floats changed in 3.12)
-    if total <= 0:
-        return None
-    targeted = [(weight, pool) for weight, pool in zip(weights, pools, strict=True) if weight > 0]
-    slices, low = [], 0.0
-    for i, (weight, pool) in enumerate(targeted):
-        high = 1.0 if i == len(targeted) - 1 else low + weight / total  # the last slice ends at 1 exactly
-        slices.append((low, high, pool))
-        low = high
-    return slices
 
 
 def looking_for_vendors(market: Market, window: int | None, now: float) -> bool:
@@ -77,7 +59,7 @@ def prospecting_pass(world: SalesWorld, seat: int, rep: int, budget: float, with
         # Start a contact only if it and the meeting it may lead to fit in what is left of the budget.
         if state.holder(seat) != rep or used - start + needed > budget:
             return
-        if reps.allowance(world, rep, env.now) - used < needed:
+        if world.hours.allowance(rep, env.now) - used < needed:
             return
         if not prospect(world, seat, rep):
             return  # nobody in the territory is free to approach this week
@@ -122,14 +104,15 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
     contact = world.new_contact_id()
     referred = world.state.accounts[account].referred  # read before the contact uses the referral up
     emit(
-        "ContactMade",
-        rep=rep,
-        account=account,
-        contact=contact,
-        segment=segment,
-        title=TITLES[title_rank],
-        hours=org.contact_hours,
-        reason="outbound",
+        ContactMade(
+            rep=rep,
+            account=account,
+            contact=contact,
+            segment=segment,
+            title=TITLES[title_rank],
+            hours=org.contact_hours,
+            reason="outbound",
+        )
     )
     senior = senior_enough(world, rep, account, contact, title_rank)
     if senior is None:
@@ -146,16 +129,13 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
         )
     )
     if not accepted:
-        emit("MeetingDeclined", rep=rep, account=account, contact=contact)
-        emit("AccountCooledOff", account=account, day=now + org.cooloff_days)
+        emit(MeetingDeclined(rep=rep, account=account, contact=contact))
+        emit(AccountCooledOff(account=account, day=now + org.cooloff_days))
         return True
     emit(
-        "MeetingHeld",
-        rep=rep,
-        account=account,
-        contact=contact,
-        title=TITLES[title_rank],
-        hours=meeting_hours(world),
+        MeetingHeld(
+            rep=rep, account=account, contact=contact, title=TITLES[title_rank], hours=meeting_hours(world)
+        )
     )
     qualify(world, seat, rep, account, contact, title_rank)
     return True
@@ -193,35 +173,24 @@ def inbound_inquiry(world: SalesWorld, account: int) -> Process:
     window = market.window_for(account, now)
     shortlist = market.w_jobs[window][SHORTLIST_JOB - 1] if window is not None else now
     deadline = math.nextafter(shortlist, -math.inf)  # answered on the shortlist day is too late
-    rep = yield from reps.spend(
-        world,
-        seat,
-        world.scenario.sales_org.contact_hours,
-        "ContactMade",
-        deadline=deadline,
-        due=now,
+    contact_made = ContactMade(
         account=account,
         contact=contact,
         segment=segment,
         title=TITLES[title_rank],
+        hours=world.scenario.sales_org.contact_hours,
         reason="inbound",
     )
+    rep = yield from world.hours.spend(seat, contact_made, deadline=deadline, due=now)
     if rep is None:
         return
     senior = senior_enough(world, rep, account, contact, title_rank)
     if senior is None:
         return
     title_rank = senior
-    rep = yield from reps.spend(
-        world,
-        seat,
-        meeting_hours(world),
-        "MeetingHeld",
-        deadline=deadline,
-        due=world.env.now,
-        account=account,
-        contact=contact,
-        title=TITLES[title_rank],
+    meeting = MeetingHeld(
+        account=account, contact=contact, title=TITLES[title_rank], hours=meeting_hours(world)
     )
+    rep = yield from world.hours.spend(seat, meeting, deadline=deadline, due=world.env.now)
     if rep is not None and state.accounts[account].open_opp is None:
         qualify(world, seat, rep, account, contact, title_rank)

@@ -11,6 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.config import TITLES
+from sim.core.kinds import (
+    ContactDisqualified,
+    ContactReferredUp,
+    NurtureStarted,
+    OpportunityOpened,
+    QualificationScored,
+)
 from sim.model.deal import Deal
 from sim.model.market import Market
 from sim.model.sales_world import SalesWorld
@@ -96,22 +103,17 @@ def senior_enough(world: SalesWorld, rep: int, account: int, contact: int, title
             w if i >= world.min_title_rank else 0.0 for i, w in enumerate(world.title_weights[segment])
         ]
         senior = stream.pick(weights) if sum(weights) > 0 else world.min_title_rank
-        world.log.emit("ContactReferredUp", rep=rep, account=account, contact=contact, title=TITLES[senior])
+        world.log.emit(ContactReferredUp(rep=rep, account=account, contact=contact, title=TITLES[senior]))
         return senior
     world.log.emit(
-        "ContactDisqualified",
-        rep=rep,
-        account=account,
-        contact=contact,
-        title=TITLES[title_rank],
-        reason="below_min_title",
+        ContactDisqualified(
+            rep=rep, account=account, contact=contact, title=TITLES[title_rank], reason="below_min_title"
+        )
     )
     world.log.emit(
-        "NurtureStarted",
-        rep=rep,
-        account=account,
-        contact=contact,
-        day=world.env.now + policy.nurture_retest_days,
+        NurtureStarted(
+            rep=rep, account=account, contact=contact, day=world.env.now + policy.nurture_retest_days
+        )
     )
     return None
 
@@ -123,29 +125,29 @@ def qualify(world: SalesWorld, seat: int, rep: int, account: int, contact: int, 
     answers = twenty_minute_test(market, window, title_rank, now, policy.test_window_days)
     opp_type = opportunity_type(answers)
     emit(
-        "QualificationScored",
-        rep=rep,
-        account=account,
-        contact=contact,
-        score=answers.score,
-        answers=answers.code(),
-        opp_type=opp_type,
+        QualificationScored(
+            rep=rep,
+            account=account,
+            contact=contact,
+            score=answers.score,
+            answers=answers.code(),
+            opp_type=opp_type,
+        )
     )
     if policy.qualification_test and answers.score < policy.qualification_threshold:
-        emit(
-            "NurtureStarted", rep=rep, account=account, contact=contact, day=now + policy.nurture_retest_days
-        )
+        emit(NurtureStarted(rep=rep, account=account, contact=contact, day=now + policy.nurture_retest_days))
         return
     opp = world.new_opportunity_id()
     emit(
-        "OpportunityOpened",
-        rep=rep,
-        account=account,
-        opp=opp,
-        contact=contact,
-        segment=market.segment[account],
-        amount=market.deal_size[account],
-        opp_type=opp_type,
-        score=answers.score,
+        OpportunityOpened(
+            rep=rep,
+            account=account,
+            opp=opp,
+            contact=contact,
+            segment=market.segment[account],
+            amount=market.deal_size[account],
+            opp_type=opp_type,
+            score=answers.score,
+        )
     )
     world.spawn(Deal(world, opp, account, seat, opp_type).run())

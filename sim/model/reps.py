@@ -2,27 +2,29 @@
 
 The rep is "on a time clock called a sales quota" and hours are the scarce resource (DiModica): every activity costs selling hours within the week, and what does not
 fit waits for next week. Reps leave after a tenure (about 17 months) and their seat is vacant until a
-replacement starts, then ramps up. Every other mechanism spends a rep's time through :func:`spend` or
-:func:`spend_if_free`.
+replacement starts, then ramps up. The seats' hours, their week budgets and the work waiting for them belong
+to :class:`SellingHours` (the world's ``hours``); every other mechanism spends a rep's time through its
+:meth:`~SellingHours.spend` or :meth:`~SellingHours.spend_if_free`.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from typing import Any
 
 import simpy
 
-from sim.core.state import WEEK_DAYS
-from sim.core.world import Process
-from sim.model.sales_world import SalesWorld
+from sim.config import SalesOrgConfig
+from sim.core.events import EventLog
+from sim.core.kinds import AdminHoursLogged, IdleHoursLogged, RepDeparted, RepHired, Work, WorkLogged
+from sim.core.state import WEEK_DAYS, State
+from sim.core.world import Process, World
 
 PARTIAL_WORK_MIN_HOURS = 0.25
 """Smaller scraps of a week are not worth starting a piece of work in."""
 
 
-def seat_process(world: SalesWorld, seat: int, start_day: float | None = None) -> Process:
+def seat_process(world: World, seat: int, start_day: float | None = None) -> Process:
     """Fill a seat again and again: hire, stay for a tenure, leave, stay vacant, hire a replacement.
 
     A starting team's seat (``start_day`` None) is filled at day 0 by a fully ramped rep. A seat of the hiring
@@ -37,175 +39,187 @@ def seat_process(world: SalesWorld, seat: int, start_day: float | None = None) -
     while True:
         rep = world.new_rep_id()
         world.log.emit(
-            "RepHired", rep=rep, seat=seat, capacity=1.0 if starting_team else org.ramp_start_capacity
+            RepHired(rep=rep, seat=seat, capacity=1.0 if starting_team else org.ramp_start_capacity)
         )
         if not world.scenario.mechanisms.turnover:
             return
         tenure = -math.log(1.0 - stream.uniform()) * org.mean_tenure_days
         yield env.timeout(tenure)
-        world.log.emit("RepDeparted", rep=rep, seat=seat, days=round(tenure, 3))
+        world.log.emit(RepDeparted(rep=rep, seat=seat, days=round(tenure, 3)))
         yield env.timeout(org.vacancy_days)
         starting_team = False
-
-
-def capacity(world: SalesWorld, rep: int, now: float) -> float:
-    """Selling hours a rep has in the week containing ``now``, ramping up linearly for a new hire.
-
-    The ramp is read at the start of the week, so a week's selling and admin hours add up to the week.
-    """
-    r = world.state.reps[rep]
-    ramp_days = world.scenario.sales_org.ramp_days
-    if r.start_capacity >= 1.0 or ramp_days <= 0:
-        return world.full_capacity
-    week_start = WEEK_DAYS * math.floor(now / WEEK_DAYS)
-    ramp = min(1.0, max(0.0, week_start - r.hired) / ramp_days)
-    return world.full_capacity * (r.start_capacity + (1.0 - r.start_capacity) * ramp)
 
 
 WORK_DAYS = 5
 """A rep's selling hours come a working day at a time: a fifth of the week's each day, Monday to Friday."""
 
+WorkQueue = list[tuple[float, int, float, simpy.Event]]
+"""One seat's waiting work, a heap of (due, order queued, deadline, the event that resumes it)."""
 
-def allowance(world: SalesWorld, rep: int, now: float) -> float:
-    """Selling hours the rep may have used by the end of the day containing ``now``.
 
-    A rep cannot spend the whole week's hours on Monday: hours come a day at a time, so work that arrives
-    on Wednesday still finds Wednesday's hours, and what waits is served each morning, the work due soonest
-    first.
+class SellingHours:
+    """The seats' selling hours: each rep's weekly capacity, the week's budget, and the work waiting for it.
+
+    The world holds one (``world.hours``), made with the world; it is the only keeper of the reps' work queues
+    and week budgets, and every mechanism spends a rep's time through :meth:`spend` or :meth:`spend_if_free`.
+    It holds the clock, the folded state and the log, not the world, so a finished run is freed as soon as it
+    is dropped (see ``World.close``).
     """
-    day = int(now - WEEK_DAYS * math.floor(now / WEEK_DAYS))
-    return capacity(world, rep, now) * min(1.0, (day + 1) / WORK_DAYS)
 
+    def __init__(self, env: simpy.Environment, state: State, log: EventLog, org: SalesOrgConfig) -> None:
+        self.env, self.state, self.log, self.org = env, state, log, org
+        self.full_capacity = org.hours_per_week * org.selling_share
+        """A fully ramped rep's selling hours a week."""
+        self.work_queue: dict[int, WorkQueue] = {}
+        """Per seat, work waiting for a morning's hours."""
+        self.queued = 0
+        """Work queued so far: the tie-break that keeps equally due work in the order it came."""
+        self.week_budget: dict[int, tuple[int, float, float]] = {}
+        """Per seat, this week's (rep, week start, selling hours available), set as the week starts."""
 
-def free_hours(world: SalesWorld, rep: int, now: float) -> float:
-    """Selling hours the rep can still use today."""
-    return allowance(world, rep, now) - world.state.selling_hours_this_week(rep, now)
+    def capacity(self, rep: int, now: float) -> float:
+        """Selling hours a rep has in the week containing ``now``, ramping up linearly for a new hire.
 
+        The ramp is read at the start of the week, so a week's selling and admin hours add up to the week.
+        """
+        r = self.state.reps[rep]
+        ramp_days = self.org.ramp_days
+        if r.start_capacity >= 1.0 or ramp_days <= 0:
+            return self.full_capacity
+        week_start = WEEK_DAYS * math.floor(now / WEEK_DAYS)
+        ramp = min(1.0, max(0.0, week_start - r.hired) / ramp_days)
+        return self.full_capacity * (r.start_capacity + (1.0 - r.start_capacity) * ramp)
 
-def open_week(world: SalesWorld, seat: int, rep: int) -> float:
-    """Start a seat's week: log the hours that are not for selling; return the selling hours available."""
-    org = world.scenario.sales_org
-    available = capacity(world, rep, world.env.now)
-    world.log.emit("AdminHoursLogged", rep=rep, hours=round(org.hours_per_week - available, 6))
-    world.week_budget[seat] = (rep, world.env.now, available)
-    return available
+    def allowance(self, rep: int, now: float) -> float:
+        """Selling hours the rep may have used by the end of the day containing ``now``.
 
+        A rep cannot spend the whole week's hours on Monday: hours come a day at a time, so work that arrives
+        on Wednesday still finds Wednesday's hours, and what waits is served each morning, the work due
+        soonest first.
+        """
+        day = int(now - WEEK_DAYS * math.floor(now / WEEK_DAYS))
+        return self.capacity(rep, now) * min(1.0, (day + 1) / WORK_DAYS)
 
-def close_week(world: SalesWorld, seat: int) -> None:
-    """Log the selling hours the seat's rep had this week and did not use (at the horizon, pro rata).
+    def free_hours(self, rep: int, now: float) -> float:
+        """Selling hours the rep can still use today."""
+        return self.allowance(rep, now) - self.state.selling_hours_this_week(rep, now)
 
-    Only a rep who held the seat all week has an idle figure: a rep who left mid-week has none, and a new
-    hire's first partial week starts with their first full one.
-    """
-    budget = world.week_budget.pop(seat, None)
-    if budget is None:
-        return
-    rep, started, available = budget
-    if world.state.holder(seat) != rep:
-        return
-    elapsed = min(1.0, (world.env.now - started) / WORK_DAYS)  # hours come a working day at a time
-    used = world.state.selling_hours_in_week_of(rep, started)
-    idle = round(max(0.0, available * elapsed - used), 6)
-    world.log.emit("IdleHoursLogged", rep=rep, hours=idle, day=started)
+    def open_week(self, seat: int, rep: int) -> float:
+        """Start a seat's week: log the hours that are not for selling; return the selling hours available."""
+        now = self.env.now
+        available = self.capacity(rep, now)
+        self.log.emit(AdminHoursLogged(rep=rep, hours=round(self.org.hours_per_week - available, 6)))
+        self.week_budget[seat] = (rep, now, available)
+        return available
 
+    def close_week(self, seat: int) -> None:
+        """Log the selling hours the seat's rep had this week and did not use (at the horizon, pro rata).
 
-def spend_if_free(world: SalesWorld, seat: int, hours: float, kind: str, **fields: Any) -> int | None:
-    """Log an activity now if the seat's rep has the hours this week; otherwise it does not happen.
+        Only a rep who held the seat all week has an idle figure: a rep who left mid-week has none, and a new
+        hire's first partial week starts with their first full one.
+        """
+        budget = self.week_budget.pop(seat, None)
+        if budget is None:
+            return
+        rep, started, available = budget
+        if self.state.holder(seat) != rep:
+            return
+        elapsed = min(1.0, (self.env.now - started) / WORK_DAYS)  # hours come a working day at a time
+        used = self.state.selling_hours_in_week_of(rep, started)
+        idle = round(max(0.0, available * elapsed - used), 6)
+        self.log.emit(IdleHoursLogged(rep=rep, hours=idle, day=started))
 
-    For low-value touches (check-ins) that a busy rep simply skips rather than queues, and skips while live work
-    waits in the seat's queue.
-    """
-    rep = world.state.holder(seat)
-    if rep is None or world.work_queue.get(seat) or free_hours(world, rep, world.env.now) < hours:
-        return None
-    world.log.emit(kind, rep=rep, hours=hours, **fields)
-    return rep
+    def spend_if_free(self, seat: int, work: Work) -> int | None:
+        """Log an activity now if the seat's rep has its hours (``work.hours``) this week; otherwise it does
+        not happen.
 
-
-def spend(
-    world: SalesWorld,
-    seat: int,
-    hours: float,
-    kind: str,
-    deadline: float = math.inf,
-    due: float | None = None,
-    **fields: Any,
-) -> Process:
-    """Spend a seat's selling hours on an activity, spilling into later weeks, then log the activity.
-
-    What fits in today's hours is done now. What does not is logged as ``WorkLogged`` and the rest joins the
-    seat's work queue, which the rep serves each working morning, the work due soonest first and before any
-    prospecting (``sim.model.week``); a vacant seat's queue waits for the next rep. ``due`` is when the buyer
-    will need the work (its next step; by default the deadline). Returns the rep who finished the work, or
-    None if ``deadline`` came first (the buyer moved on).
-    """
-    env, state, log = world.env, world.state, world.log
-    when_due = deadline if due is None else min(due, deadline)
-    remaining = hours
-    while True:
-        if env.now > deadline:
+        For low-value touches (check-ins) that a busy rep simply skips rather than queues, and skips while live
+        work waits in the seat's queue.
+        """
+        rep = self.state.holder(seat)
+        if rep is None or self.work_queue.get(seat) or self.free_hours(rep, self.env.now) < work.hours:
             return None
-        rep = state.holder(seat)
-        if rep is not None:
-            free = free_hours(world, rep, env.now)
-            if free >= remaining - 1e-9:
-                log.emit(kind, rep=rep, hours=remaining, **fields)
-                return rep
-            if free >= PARTIAL_WORK_MIN_HOURS:
-                part = round(free, 6)
-                log.emit(
-                    "WorkLogged",
-                    rep=rep,
-                    account=fields.get("account"),
-                    opp=fields.get("opp"),
-                    contact=fields.get("contact"),
-                    hours=part,
-                    reason=kind,
-                )
-                remaining = round(remaining - part, 6)
-        # Wait for a morning with hours; the queue gives up on work whose deadline has passed by then.
-        if not (yield _queue(world, seat, when_due, deadline)):
-            return None
+        work.rep = rep
+        self.log.emit(work)
+        return rep
 
+    def spend(self, seat: int, work: Work, deadline: float = math.inf, due: float | None = None) -> Process:
+        """Spend a seat's selling hours on an activity (``work``, costing ``work.hours``), spilling into later
+        weeks, then log it, naming the rep who finished it and the hours left for that last part.
 
-def reserve_hours(world: SalesWorld, seat: int) -> float:
-    """Hours a week kept for the seat's deals' work that is yet to come: a share per open deal.
+        What fits in today's hours is done now. What does not is logged as ``WorkLogged`` and the rest joins
+        the seat's work queue, which the rep serves each working morning, the work due soonest first and
+        before any prospecting (``sim.model.week``); a vacant seat's queue waits for the next rep. ``due`` is
+        when the buyer will need the work (its next step; by default the deadline). Returns the rep who
+        finished the work, or None if ``deadline`` came first (the buyer moved on).
+        """
+        env, state, log = self.env, self.state, self.log
+        when_due = deadline if due is None else min(due, deadline)
+        remaining = work.hours
+        while True:
+            if env.now > deadline:
+                return None
+            rep = state.holder(seat)
+            if rep is not None:
+                free = self.free_hours(rep, env.now)
+                if free >= remaining - 1e-9:
+                    work.rep, work.hours = rep, remaining
+                    log.emit(work)
+                    return rep
+                if free >= PARTIAL_WORK_MIN_HOURS:
+                    part = round(free, 6)
+                    log.emit(
+                        WorkLogged(
+                            rep=rep,
+                            account=work.account,
+                            opp=getattr(work, "opp", None),
+                            contact=getattr(work, "contact", None),
+                            hours=part,
+                            reason=type(work).__name__,
+                        )
+                    )
+                    remaining = round(remaining - part, 6)
+            # Wait for a morning with hours; the queue gives up on work whose deadline has passed by then.
+            served = yield self._queue(seat, when_due, deadline)
+            if not served:
+                return None
 
-    Prospecting leaves them alone, so a buyer's step later in the week finds the rep with time to answer it.
-    """
-    return world.scenario.sales_org.pipeline_reserve_hours * len(world.state.open_by_seat[seat])
+    def reserve_hours(self, seat: int) -> float:
+        """Hours a week kept for the seat's deals' work that is yet to come: a share per open deal.
 
+        Prospecting leaves them alone, so a buyer's step later in the week finds the rep with time to answer it.
+        """
+        return self.org.pipeline_reserve_hours * len(self.state.open_by_seat[seat])
 
-def _queue(world: SalesWorld, seat: int, due: float, deadline: float) -> simpy.Event:
-    """Join the seat's work queue; the event fires (True) when the rep serves this work on a morning, or
-    (False) on the first morning after its deadline."""
-    turn = world.env.event()
-    world.queued += 1
-    heapq.heappush(world.work_queue.setdefault(seat, []), (due, world.queued, deadline, turn))
-    return turn
+    def _queue(self, seat: int, due: float, deadline: float) -> simpy.Event:
+        """Join the seat's work queue; the event fires (True) when the rep serves this work on a morning, or
+        (False) on the first morning after its deadline."""
+        turn = self.env.event()
+        self.queued += 1
+        heapq.heappush(self.work_queue.setdefault(seat, []), (due, self.queued, deadline, turn))
+        return turn
 
+    def serve_queue(self, seat: int) -> Process:
+        """Each morning, before anything else: let the waiting work take the day's hours in turn.
 
-def serve_queue(world: SalesWorld, seat: int) -> Process:
-    """Each morning, before anything else: let the waiting work take the day's hours in turn.
-
-    Work whose deadline has passed gives up (the buyer moved on); the rest resumes in order of urgency (the
-    events fire in that order, so their processes run in that order) when the seat has a rep, and whatever
-    still does not fit queues again for the next morning. A vacant seat's work keeps waiting.
-    """
-    queue = world.work_queue.get(seat)
-    if not queue:
-        return
-    now, seated = world.env.now, world.state.holder(seat) is not None
-    waiting = [heapq.heappop(queue) for _ in range(len(queue))]
-    for entry in waiting:
-        _, _, deadline, turn = entry
-        if now > deadline:
-            turn.succeed(False)
-        elif seated:
-            turn.succeed(True)
-        else:
-            heapq.heappush(queue, entry)
-    if seated:
-        yield world.env.timeout(
-            0
-        )  # scheduled after the turns: the queued work runs before this process goes on
+        Work whose deadline has passed gives up (the buyer moved on); the rest resumes in order of urgency (the
+        events fire in that order, so their processes run in that order) when the seat has a rep, and whatever
+        still does not fit queues again for the next morning. A vacant seat's work keeps waiting.
+        """
+        queue = self.work_queue.get(seat)
+        if not queue:
+            return
+        now, seated = self.env.now, self.state.holder(seat) is not None
+        waiting = [heapq.heappop(queue) for _ in range(len(queue))]
+        for entry in waiting:
+            _, _, deadline, turn = entry
+            if now > deadline:
+                turn.succeed(False)
+            elif seated:
+                turn.succeed(True)
+            else:
+                heapq.heappush(queue, entry)
+        if seated:
+            yield self.env.timeout(
+                0
+            )  # scheduled after the turns: the queued work runs before this process goes on

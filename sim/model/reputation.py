@@ -8,6 +8,7 @@ buyer picks us ("I have a career here": people to train, processes to change, tr
 from __future__ import annotations
 
 from sim.config import BuyerResponse, ReputationConfig
+from sim.core.kinds import AdoptionFailed, AdoptionSucceeded, ReferralGiven, ReputationChanged
 from sim.core.world import Process
 from sim.model.enablement import helping
 from sim.model.sales_world import SalesWorld
@@ -44,21 +45,18 @@ def change_reputation(world: SalesWorld, delta: float, reason: str, opp: int | N
     delta = 2.0 * delta * ((1.0 - current) if delta > 0 else current)
     level = min(1.0, max(0.0, current + delta))
     world.log.emit(
-        "ReputationChanged",
-        opp=opp,
-        reputation_change=round(delta, 6),
-        reputation=round(level, 6),
-        reason=reason,
+        ReputationChanged(
+            opp=opp, reputation_change=round(delta, 6), reputation=round(level, 6), reason=reason
+        )
     )
 
 
 def log_initial_reputation(world: SalesWorld) -> None:
     """The run starts from the scenario's reputation."""
     world.log.emit(
-        "ReputationChanged",
-        reputation_change=0.0,
-        reputation=world.scenario.reputation.initial,
-        reason="initial",
+        ReputationChanged(
+            reputation_change=0.0, reputation=world.scenario.reputation.initial, reason="initial"
+        )
     )
 
 
@@ -89,13 +87,13 @@ def adoption(world: SalesWorld, account: int, opp: int, pressured: bool, champio
         rep_cfg, world.scenario.buyer_response, world.policy, pressured, champion_exhausted
     )
     if stream.chance(p_fail):
-        world.log.emit("AdoptionFailed", account=account, opp=opp)
+        world.log.emit(AdoptionFailed(account=account, opp=opp))
         change_reputation(world, rep_cfg.adoption_failed_delta, "adoption_failed", opp)
         return
-    world.log.emit("AdoptionSucceeded", account=account, opp=opp)
+    world.log.emit(AdoptionSucceeded(account=account, opp=opp))
     change_reputation(world, rep_cfg.adoption_succeeded_delta, "adoption_succeeded", opp)
     if world.scenario.mechanisms.referrals and stream.chance(rep_cfg.referral_probability):
         peers = market.territory[(market.seat[account], market.segment[account])]
         referred = peers[stream.integer(0, len(peers) - 1)]
         if referred != account:
-            world.log.emit("ReferralGiven", account=referred, opp=opp)
+            world.log.emit(ReferralGiven(account=referred, opp=opp))

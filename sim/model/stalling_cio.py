@@ -3,8 +3,9 @@
 "Selling to CIOs" describes the CIO who answers every stage with one more small request
 (clarify requirements, validate a use case, an integration question, a scalability test, extend the pilot,
 present to management) and, at the end, asks for "further evaluation of options" rather than deciding, or
-at best places a small conditional order. Here the persona stretches the buyer's cycle, answers the vendor's
-middle stages with requests that cost rep hours and days, and decides through its own odds.
+at best places a small conditional order. Here the persona is drawn into a window's buying center with the
+market (:func:`present`), stretches the buyer's cycle, answers the vendor's middle stages with requests that
+cost rep hours and days, and decides through its own odds.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.kinds import StallRequested
 from sim.model.enablement import help_factor
 
 if TYPE_CHECKING:  # the persona acts on an opportunity; the opportunity module never imports this one back
-    from sim.config import SegmentConfig
+    from sim.config import BuyingCenterConfig, SegmentConfig
     from sim.core.world import Process
+    from sim.model.market import WindowDraws
     from sim.model.opportunity import Opportunity
 
 STALL_STAGES = frozenset({"demo", "proposal", "pilot", "negotiation"})
@@ -39,6 +42,12 @@ NO_DECISION_REASON = "further_evaluation"
 """How a stalling CIO's window ends without a decision."""
 
 
+def present(draws: WindowDraws, buying_center: BuyingCenterConfig, switched_on: bool) -> np.ndarray:
+    """Which candidate windows' buying centers have a stalling CIO (``stalling_cio_probability``)."""
+    cio: np.ndarray = (draws("stalling_cio") < buying_center.stalling_cio_probability) & switched_on
+    return cio
+
+
 def stretch_cycles(cycle: np.ndarray, cio: np.ndarray, factor: float) -> np.ndarray:
     """Buying cycles (days) with the CIO's windows stretched by ``factor``."""
     return np.where(cio, cycle * factor, cycle)
@@ -50,9 +59,7 @@ def stall_requests(opp: Opportunity, stage: str) -> Process:
     bc = opp.cfg.buying_center
     if stage not in STALL_STAGES or opp.window is None or not world.market.w_cio[opp.window]:
         return True
-    p = bc.stall_request_probability * help_factor(
-        world.policy, world.scenario.buyer_response.help_stall_factor
-    )
+    p = bc.stall_request_probability * help_factor(world.policy, opp.response.help_stall_factor)
     for _ in range(MAX_STALLS_PER_STAGE):
         # A request is not progress: the walk-away clock keeps running through the CIO's requests.
         if world.env.now >= opp.walk_away_at():
@@ -62,7 +69,14 @@ def stall_requests(opp: Opportunity, stage: str) -> Process:
             break
         request = STALL_REQUESTS[opp.stream.integer(0, len(STALL_REQUESTS) - 1)]
         done = yield from opp.spend(
-            bc.stall_request_hours, "StallRequested", stage=stage, reason=request, days=bc.stall_request_days
+            StallRequested(
+                account=opp.account,
+                opp=opp.opp,
+                stage=stage,
+                reason=request,
+                hours=bc.stall_request_hours,
+                days=bc.stall_request_days,
+            )
         )
         if done is None:
             return False

@@ -1,7 +1,7 @@
 """The rep's week: hours that are not for selling, then the deals waiting for hours, then prospecting.
 
 Live deals come first: work the buyer is waiting for (queued last week because it did not fit) takes the new
-day's hours each morning before anything else (``sim.model.reps.serve_queue``), and deal work that arrives
+day's hours each morning before anything else (``sim.model.reps.SellingHours.serve_queue``), and deal work that arrives
 during the day takes hours as it comes. Prospecting fills what is left, late in the week, keeping back a
 little per open deal for the rest of the week. Each week ends by logging the selling hours nobody used
 (``IdleHoursLogged``).
@@ -14,7 +14,6 @@ import math
 from sim.core.state import WEEK_DAYS
 from sim.core.timing import MORNING, PriorityTimeout
 from sim.core.world import Process
-from sim.model import reps
 from sim.model.prospecting import prospecting_pass
 from sim.model.sales_world import SalesWorld
 
@@ -31,12 +30,12 @@ def week_process(world: SalesWorld, seat: int) -> Process:
     env, state = world.env, world.state
     while True:
         week_start = env.now
-        reps.close_week(world, seat)
+        world.hours.close_week(seat)
         rep = state.holder(seat)
-        capacity = reps.open_week(world, seat, rep) if rep is not None else 0.0
+        capacity = world.hours.open_week(seat, rep) if rep is not None else 0.0
         for day in range(int(WEEK_DAYS)):
             yield PriorityTimeout(env, max(0.0, week_start + day - env.now), MORNING)
-            yield from reps.serve_queue(world, seat)
+            yield from world.hours.serve_queue(seat)
             if day == PROSPECTING_DAY and rep is not None and state.holder(seat) == rep:
                 yield from prospect_with_what_is_left(world, seat, rep, capacity)
         yield env.timeout(WEEK_DAYS * (math.floor(env.now / WEEK_DAYS) + 1) - env.now)
@@ -49,7 +48,7 @@ def prospect_with_what_is_left(world: SalesWorld, seat: int, rep: int, capacity:
     if not world.scenario.mechanisms.outbound:
         return
     free = capacity - state.selling_hours_this_week(rep, env.now)
-    budget = min(free, max(org.min_prospecting_share * capacity, free - reps.reserve_hours(world, seat)))
+    budget = min(free, max(org.min_prospecting_share * capacity, free - world.hours.reserve_hours(seat)))
     yield from prospecting_pass(
         world, seat, rep, budget, WEEK_DAYS - PROSPECTING_DAY - PROSPECTING_END_MARGIN_DAYS
     )

@@ -1,7 +1,7 @@
-"""Generated reference documentation: ``docs/events.md`` is rendered from the event registry, never typed.
+"""Generated reference documentation: ``docs/events.md`` is rendered from the event declarations, never typed.
 
-:func:`events_markdown` renders :data:`sim.core.events.KINDS` (every event kind in registry order, under the
-section headings of ``sim/core/events.py``) and the log's column table (:data:`sim.core.events.SCHEMA`, with the meaning
+:func:`events_markdown` renders every event kind declared in ``sim/core/kinds.py`` (in declaration order,
+under its section headings; fields, emitter and docstring from each class) and the log's column table (:data:`sim.core.events.SCHEMA`, with the meaning
 of each payload column taken from its comment in ``sim/core/events.py``). The registry is the single source, so the
 page cannot drift from the code; ``tests/test_docs.py`` checks the committed page against this function.
 
@@ -18,7 +18,8 @@ import sys
 import tokenize
 from types import ModuleType
 
-from sim.core import events
+from sim.core import events, kinds
+from sim.core.kinds import Event
 
 NO_DESCRIPTION = "(no description)"
 """Shown for a column that has no comment in ``sim/core/events.py`` and is not one of the fixed columns."""
@@ -80,30 +81,20 @@ def column_descriptions() -> dict[str, str]:
     }
 
 
-def kind_sections() -> list[tuple[str, list[events.EventKind]]]:
-    """The event kinds in registry order, grouped under the section comments of ``sim/core/events.py``."""
-    kinds = list(events.KINDS.values())
-    comments = _comments(events)
+def kind_sections() -> list[tuple[str, list[type[Event]]]]:
+    """The event kinds in declaration order, grouped under the section comments of ``sim/core/kinds.py``."""
+    declared = list(events.KINDS.values())
+    comments = _comments(kinds)
     if not comments:
-        return [("event kinds", kinds)]
-    tree = ast.parse(inspect.getsource(events))
-    value = _assignment(tree, "KINDS")
-    calls: list[ast.Call] = []
-    if isinstance(value, ast.DictComp):
-        for generator in value.generators:
-            if isinstance(generator.iter, ast.List):
-                calls = [e for e in generator.iter.elts if isinstance(e, ast.Call)]
-    line_of = {
-        c.args[0].value: c.lineno
-        for c in calls
-        if c.args and isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str)
-    }
+        return [("event kinds", declared)]
+    tree = ast.parse(inspect.getsource(kinds))
+    line_of = {node.name: node.lineno for node in tree.body if isinstance(node, ast.ClassDef)}
     headings = sorted(
         (line, m.group("title")) for line, text in comments.items() if (m := _SECTION.match(text))
     )
-    sections: list[tuple[str, list[events.EventKind]]] = []
-    for kind in kinds:
-        line = line_of.get(kind.name, 0)
+    sections: list[tuple[str, list[type[Event]]]] = []
+    for kind in declared:
+        line = line_of.get(kind.__name__, 0)
         title = next((t for ln, t in reversed(headings) if ln < line), "event kinds")
         if not sections or sections[-1][0] != title:
             sections.append((title, []))
@@ -124,7 +115,7 @@ def events_markdown() -> str:
     out: list[str] = [
         "# Event log reference",
         "",
-        "<!-- Generated from sim/core/events.py by `python -m sim.tools.docs > docs/events.md`; do not edit. -->",
+        "<!-- Generated from sim/core/kinds.py and sim/core/events.py by `python -m sim.tools.docs > docs/events.md`; do not edit. -->",
         "",
         "A run's only output is its event log: one row per event, every row with the same columns (fields an "
         "event kind does not use are null). Events are facts named in the past tense and are never changed "
@@ -147,11 +138,11 @@ def events_markdown() -> str:
         "",
         "## Event kinds",
         "",
-        f"{len(events.KINDS)} kinds, in the order of the registry (`sim.core.events.KINDS`). *Fields* are the "
-        "columns besides `seq`, `t` and `kind` that the kind fills in; *emitted by* names the actor whose "
+        f"{len(events.KINDS)} kinds, in the order they are declared (`sim.core.kinds`, one class each). "
+        "*Fields* are the columns besides `seq`, `t` and `kind` that the kind fills in; *emitted by* names the actor whose "
         "process writes it. Every opportunity ends in exactly one terminal event: " + terminal + ".",
     ]
-    for title, kinds in kind_sections():
+    for title, section in kind_sections():
         out += [
             "",
             f"### {title[:1].upper()}{title[1:]}",
@@ -159,9 +150,9 @@ def events_markdown() -> str:
             "| kind | fields | emitted by | when |",
             "|---|---|---|---|",
         ]
-        for kind in kinds:
+        for kind in section:
             fields = " ".join(f"`{f}`" for f in kind.fields) or "–"
-            out.append(f"| `{kind.name}` | {fields} | {kind.emitted_by} | {_cell(kind.when)} |")
+            out.append(f"| `{kind.__name__}` | {fields} | {kind.emitted_by} | {_cell(kind.when)} |")
     return "\n".join(out) + "\n"
 
 
