@@ -216,7 +216,7 @@ def test_step_through_a_deal_story(server: LiveServer, browser: Any) -> None:
         tab.page.wait_for_function(
             "n => document.querySelector('#story-position-text').textContent.startsWith('Step ' + n + ' ')",
             arg=step,
-            timeout=10_000,
+            timeout=60_000,  # a minute, like every wait here: a loaded CI machine once took over 10 s a step
         )
 
     hours = []
