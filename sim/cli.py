@@ -243,6 +243,14 @@ def run(
 def replay(
     run_dir: Annotated[Path, typer.Argument(help="A run directory written by `salesim run`.")],
     opportunity: Annotated[int | None, typer.Option("--opportunity", "-o", help="Opportunity id.")] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Check every deal's story (or --opportunity's) for what cannot happen: exit 0 when clean, "
+            "1 with one line per violation.",
+        ),
+    ] = False,
 ) -> None:
     """Tell the story of one deal, event by event (without --opportunity: list notable deals)."""
     from sim.results import load_run
@@ -250,6 +258,9 @@ def replay(
 
     with clean_errors():
         result = load_run(run_dir)
+        if check:
+            check_stories(result.events, run_dir, opportunity)
+            return
         if opportunity is None:
             console.print(notable_deals(result.events))
             return
@@ -258,6 +269,28 @@ def replay(
             raise UsageError(f"{run_dir}: no opportunity {opportunity} in this run")
     for line in lines:
         typer.echo(line)
+
+
+def check_stories(events: Any, run_dir: Path, opportunity: int | None) -> None:
+    """``replay --check``: one line per story that cannot happen and exit 1, or one line saying none did."""
+    import polars as pl
+
+    from sim.metrics.story_checks import opportunities_checked, story_violations, violation_lines
+
+    violations = story_violations(events)
+    checked = opportunities_checked(events)
+    if opportunity is not None:
+        if not events.filter((pl.col("kind") == "OpportunityOpened") & (pl.col("opp") == opportunity)).height:
+            raise UsageError(f"{run_dir}: no opportunity {opportunity} in this run")
+        violations, checked = violations.filter(pl.col("opp") == opportunity), 1
+    if violations.is_empty():
+        typer.echo(
+            f"no violations ({checked:,} {'opportunity' if checked == 1 else 'opportunities'} checked)"
+        )
+        return
+    for line in violation_lines(violations):
+        typer.echo(printable(line))
+    raise typer.Exit(code=1)
 
 
 def comparison_table(table: Any, title: str) -> Table:
