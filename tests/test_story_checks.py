@@ -37,6 +37,7 @@ from sim.core.kinds import (
 from sim.engine import event_log
 from sim.metrics.story_checks import (
     F1000_FIRST_MEETING_TO_DEMO_DAYS,
+    NOT_READY_IDLE_DAYS,
     RULES,
     VIOLATION_SCHEMA,
     opportunities_checked,
@@ -339,6 +340,19 @@ def test_not_ready_while_the_seat_is_vacant_is_no_busy_rep() -> None:
     assert found["rule"].to_list() == ["not_ready_with_idle_rep"]
     assert "vacant" in found["description"].item()
     assert rules_broken(not_ready([])) == []
+
+
+def test_the_docs_define_every_rule_and_state_its_numbers() -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    model = (docs / "model.md").read_text(encoding="utf-8")
+    section = model[model.index("### Stories that cannot happen") : model.index("## 17.")]
+    assert [f"`{rule}`" in section for rule in RULES] == [True] * len(RULES)
+    calibration = (docs / "calibration.md").read_text(encoding="utf-8")
+    for name, value in (
+        ("F1000_FIRST_MEETING_TO_DEMO_DAYS", F1000_FIRST_MEETING_TO_DEMO_DAYS),
+        ("NOT_READY_IDLE_DAYS", NOT_READY_IDLE_DAYS),
+    ):
+        assert f"| {value:g} | `{name}` |" in calibration, name
 
 
 def saved(events: pl.DataFrame, directory: Path) -> Path:
