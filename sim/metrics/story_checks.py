@@ -14,9 +14,14 @@ that day (``docs/model.md`` section 1), so "after" is "later in the log", as the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import polars as pl
 
+from sim.core.events import TERMINAL_KINDS
 from sim.metrics.log import Log, lazy
+from sim.metrics.opportunities import OUTCOME_OF_KIND
 
 F1000_FIRST_MEETING_TO_DEMO_DAYS = 14.0
 """Fewest days from a Fortune 1000 deal's first meeting to its demo: an enterprise buying group books a demo
@@ -64,15 +69,6 @@ VIOLATION_SCHEMA: dict[str, type[pl.DataType]] = {
 }
 """One row per violation: the opportunity, the rule's id, the day of the offending event, and one line."""
 
-ENDING_WORDS = {
-    "DealWon": "won",
-    "DealLost": "lost",
-    "NoDecisionReached": "no decision",
-    "OpportunityWalkedAway": "walked away",
-    "OpportunityCensored": "still open at the horizon",
-}
-_TERMINAL = list(ENDING_WORDS)
-
 
 def _day(t: float) -> str:
     return f"day {round(t, 1):g}"
@@ -84,10 +80,10 @@ def _days(d: float) -> str:
 
 
 def _ending(kind: str | None, reason: str | None) -> str:
-    if kind is None:
-        return "the deal is still open"
-    words = ENDING_WORDS.get(kind, kind)
-    return f"the deal then ended {words}" + (f" ({reason})" if reason else "")
+    outcome = OUTCOME_OF_KIND.get(kind or "OpportunityCensored", "open")
+    if outcome == "open":
+        return "the deal was still open at the end of the run"
+    return f"the deal then ended {outcome.replace('_', ' ')}" + (f" ({reason})" if reason else "")
 
 
 def _kind_is(*kinds: str) -> pl.Expr:
@@ -138,7 +134,7 @@ def deal_windows(events: Log) -> pl.LazyFrame:
     closes = buyer.filter(pl.col("kind") == "BuyingWindowClosed").select(
         *by_window, pl.col("seq").alias("close_seq"), pl.col("t").alias("close_t")
     )
-    endings = lf.filter(_kind_is(*_TERMINAL)).select(
+    endings = lf.filter(pl.col("kind").is_in(list(TERMINAL_KINDS))).select(
         "opp",
         pl.col("seq").alias("end_seq"),
         _text("kind").alias("end_kind"),
@@ -277,77 +273,79 @@ def _not_ready_with_idle_rep(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+Row = dict[str, Any]
+"""One violation as its rule's query found it (``opp``, ``day`` and the rule's own columns)."""
+
+
+def _win_line(r: Row) -> str:
+    reason = f" ({r['reason']})" if r["reason"] else ""
+    return f"won on {_day(r['day'])}{reason} with no proposal done"
+
+
+def _shortlist_line(r: Row) -> str:
+    stages = ", ".join(f"{stage} on {_day(t)}" for stage, t in zip(r["stage"], r["stage_t"], strict=True))
+    shortlist, opened = r["shortlist_t"], r["opened"]
+    when = (
+        f"the deal opened {_days(opened - shortlist)} after it"
+        if opened >= shortlist
+        else f"the deal opened {_days(shortlist - opened)} before it"
+    )
+    return (
+        f"{stages}, after the buyer drew up its shortlist (supplier selection done on {_day(shortlist)}; "
+        f"{when}); {_ending(r['end_kind'], r['end_reason'])}"
+    )
+
+
+def _procurement_line(r: Row) -> str:
+    close, first, last = r["close_t"], r["day"], r["last_t"]
+    line = f"{r['first_kind']} on {_day(first)}, {_days(first - close)} after the buyer's window closed on {_day(close)}"
+    if r["count"] > 1:
+        line += (
+            f"; {r['count']} procurement events, the last {r['last_kind']} on {_day(last)} "
+            f"({_days(last - close)} after)"
+        )
+    return line
+
+
+def _demo_line(r: Row) -> str:
+    demo, meeting = r["day"], r["meeting_t"]
+    return (
+        f"Fortune 1000 demo on {_day(demo)}, {_days(demo - meeting)} after the first meeting "
+        f"({_day(meeting)}); at least {_days(F1000_FIRST_MEETING_TO_DEMO_DAYS)}"
+    )
+
+
+def _not_ready_line(r: Row) -> str:
+    if r["rep"] is None:
+        return f'lost "not ready" on {_day(r["day"])} while the seat was vacant: no rep whose hours went elsewhere'
+    return (
+        f'lost "not ready" on {_day(r["day"])} while its rep {r["rep"]} logged {r["idle_hours"]:.1f} idle hours '
+        f"in the weeks from {_day(r['first_week'])}"
+    )
+
+
+LINES: dict[str, Callable[[Row], str]] = {
+    "win_without_proposal": _win_line,
+    "stage_after_shortlist": _shortlist_line,
+    "procurement_after_close": _procurement_line,
+    "f1000_demo_too_soon": _demo_line,
+    "not_ready_with_idle_rep": _not_ready_line,
+}
+"""How each rule words a violation (few rows: formatted one by one)."""
+assert list(LINES) == list(RULES), "every rule needs its line"
+
+
 def _described(rule: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """The rule's violations with their one-line descriptions (few rows: formatted one by one)."""
-    lines = []
-    for row in frame.iter_rows(named=True):
-        lines.append(_describe(rule, row))
+    """The rule's violations with their one-line descriptions."""
     return pl.DataFrame(
-        {"opp": frame["opp"], "rule": [rule] * frame.height, "day": frame["day"], "description": lines},
+        {
+            "opp": frame["opp"],
+            "rule": [rule] * frame.height,
+            "day": frame["day"],
+            "description": [LINES[rule](row) for row in frame.iter_rows(named=True)],
+        },
         schema=VIOLATION_SCHEMA,
     )
-
-
-def _describe(rule: str, row: dict[str, object]) -> str:
-    r = row
-    if rule == "win_without_proposal":
-        reason = f" ({r['reason']})" if r["reason"] else ""
-        return f"won on {_day(_f(r['day']))}{reason} with no proposal done"
-    if rule == "stage_after_shortlist":
-        stages = ", ".join(
-            f"{stage} on {_day(_f(t))}"
-            for stage, t in zip(_list(r["stage"]), _list(r["stage_t"]), strict=True)
-        )
-        shortlist, opened = _f(r["shortlist_t"]), _f(r["opened"])
-        when = (
-            f"the deal opened {_days(opened - shortlist)} after it"
-            if opened >= shortlist
-            else f"the deal opened {_days(shortlist - opened)} before it"
-        )
-        ending = _ending(_s(r["end_kind"]), _s(r["end_reason"]))
-        return (
-            f"{stages}, after the buyer drew up its shortlist (supplier selection done on {_day(shortlist)}; "
-            f"{when}); {ending}"
-        )
-    if rule == "procurement_after_close":
-        close, first = _f(r["close_t"]), _f(r["day"])
-        text = (
-            f"{r['first_kind']} on {_day(first)}, {_days(first - close)} after the buyer's window closed on "
-        )
-        text += _day(close)
-        count = int(str(r["count"]))
-        if count > 1:
-            last = _f(r["last_t"])
-            text += f"; {count} procurement events, the last {r['last_kind']} on {_day(last)} ({_days(last - close)} after)"
-        return text
-    if rule == "f1000_demo_too_soon":
-        demo, meeting = _f(r["day"]), _f(r["meeting_t"])
-        return (
-            f"Fortune 1000 demo on {_day(demo)}, {_days(demo - meeting)} after the first meeting "
-            f"({_day(meeting)}); at least {_days(F1000_FIRST_MEETING_TO_DEMO_DAYS)}"
-        )
-    # not_ready_with_idle_rep
-    day = _f(r["day"])
-    if r["rep"] is None:
-        return f'lost "not ready" on {_day(day)} while the seat was vacant: no rep whose hours went elsewhere'
-    return (
-        f'lost "not ready" on {_day(day)} while its rep {r["rep"]} logged {_f(r["idle_hours"]):.1f} idle hours '
-        f"in the weeks from {_day(_f(r['first_week']))}"
-    )
-
-
-def _f(value: object) -> float:
-    assert isinstance(value, int | float), value
-    return float(value)
-
-
-def _s(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _list(value: object) -> list[object]:
-    assert isinstance(value, list), value
-    return value
 
 
 def story_violations(events: Log) -> pl.DataFrame:
