@@ -373,6 +373,8 @@ def curated_table(curated: Any, title: str) -> Table:
     out.caption = "mean over its 95% CI" + (
         "; last column: paired diff from the control" if len(curated.header) == 4 else ""
     )
+    if any("n = " in cell for cells in curated.rows for cell in cells[1:]):
+        out.caption += "\nn = k of N: defined in k replications only (a rate over no deals is –)"
     for i, heading in enumerate(curated.header):
         out.add_column(heading, justify="left" if i == 0 else "right", ratio=3 if i == 0 else 2)
     for group, cells in zip(curated.groups, curated.rows, strict=True):

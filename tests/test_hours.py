@@ -108,7 +108,8 @@ def test_idle_and_still_open_hours_are_not_waste_and_the_four_kinds_add_up(log: 
     assert {"idle", "still_open", "won"}.isdisjoint(metrics.WASTED_CATEGORIES)
     # The selling share keeps its meaning: selling (booked and idle) ÷ selling plus admin.
     assert summary["selling_share"] == pytest.approx(
-        (summary["booked_hours"] + summary["idle_hours"]) / (summary["selling_hours"] + summary["admin_hours"])
+        (summary["booked_hours"] + summary["idle_hours"])
+        / (summary["selling_hours"] + summary["admin_hours"])
     )
 
 

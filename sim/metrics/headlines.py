@@ -41,7 +41,9 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("median_sales_won_cycle_smb", "won cycle, SMB", "days", "time", False),
     Headline("median_sales_won_cycle_f1000", "won cycle, Fortune 1000", "days", "time", False),
     Headline("median_won_deal_hours_smb", "hours on a won deal, SMB (median)", "hours", "time", None),
-    Headline("median_won_deal_hours_f1000", "hours on a won deal, Fortune 1000 (median)", "hours", "time", None),
+    Headline(
+        "median_won_deal_hours_f1000", "hours on a won deal, Fortune 1000 (median)", "hours", "time", None
+    ),
     Headline("share_making_quota", "reps making quota", "share", "people", True),
     Headline("mean_quota_attainment", "mean quota attainment", "share", "people", True),
     Headline("utilisation", "selling hours booked", "share", "people", True),

@@ -66,7 +66,7 @@ HOURS_CATEGORIES: tuple[HoursCategory, ...] = (
     HoursCategory("walked_away", "walked away", "walked away"),
     HoursCategory("still_open", "still open at the horizon", "still open"),
     HoursCategory("screening", "screening (contacts that opened nothing)", "screening"),
-    HoursCategory("idle", "idle", "idle"),
+    HoursCategory("idle", "idle (unused capacity)", "idle"),
 )
 """Every category of selling hour, in the order tables list them and charts stack them (won at the bottom)."""
 

@@ -131,6 +131,7 @@ def _long(wide: pl.DataFrame, keys: list[str], metrics: list[str]) -> pl.DataFra
             *keys,
             pl.lit(m).alias("metric"),
             pl.col(f"{m}__n").cast(pl.Int64).alias("n"),
+            pl.col(f"{m}__of").cast(pl.Int64).alias("of"),
             pl.col(f"{m}__mean").alias("mean"),
             pl.col(f"{m}__std").alias("std"),
         )
@@ -146,13 +147,15 @@ def _aggregates(metrics: list[str]) -> list[pl.Expr]:
         out += [
             value.mean().alias(f"{m}__mean"),
             value.std().alias(f"{m}__std"),
-            value.count().alias(f"{m}__n"),
+            value.count().alias(f"{m}__n"),  # the runs where the figure is defined...
+            pl.len().alias(f"{m}__of"),  # ...of all the runs
         ]
     return out
 
 
 def point_summary(directory: Path) -> pl.DataFrame:
-    """Per design point and kept figure: its factors, n, mean, 95% interval (within the figure's bounds)."""
+    """Per design point and kept figure: its factors, n (runs where it is defined) of ``of`` runs, mean, 95%
+    interval over those n (within the figure's bounds)."""
     info = store.read_experiment_info(directory)
     spec = spec_of(info)
     results = store.scan_results(directory)

@@ -209,8 +209,9 @@ def resolved(iv: Interval) -> bool:
 
 
 def said(iv: Interval) -> str:
-    """``mean [low, high]`` as the tables write it."""
-    return interval(iv.mean, iv.low, iv.high)
+    """``mean [low, high]`` as the tables write it, with ``(n = 8 of 20)`` when the figure is undefined in some
+    replications (a rate over no deals): the interval is over the others."""
+    return interval(iv.mean, iv.low, iv.high, iv.n, iv.of)
 
 
 def signed(iv: Interval) -> str:
@@ -241,7 +242,7 @@ def listing(pairs: Sequence[tuple[str, Interval]]) -> str:
     return "; ".join(f"{label_of(f)} {signed(iv)}" for f, iv in pairs)
 
 
-HEADLINE = ("revenue", "win_rate", "no_decision_rate", "wasted_share", "share_making_quota")
+HEADLINE = ("revenue", "win_rate", "no_decision_rate", "wasted_share", "idle_share", "share_making_quota")
 """The figures each answer sentence states."""
 
 
@@ -432,8 +433,11 @@ def read_baseline(ev: Evidence) -> list[str]:
         f"*{top[0]}* ({fmt(top[1])}); losses because the rep was not ready are {_pct(not_ready / closed)} of "
         f"closed, losses to a buyer who had shortlisted before the vendor arrived {_pct(shortlist / closed)}. "
         f"Reps book {_pct(ev.mean('utilisation', s).mean)} of their selling hours; "
-        f"{_pct(1 - ev.mean('wasted_share', s).mean)} of the selling hours go to deals that are won, the "
-        f"rest to the endings listed below. At the horizon {fmt(f1000_open)} Fortune 1000 opportunities a "
+        f"{_pct(ev.mean('won_hours', s).mean / ev.mean('selling_hours', s).mean)} of the selling hours go to "
+        f"deals that are won, {_pct(ev.mean('wasted_share', s).mean)} are wasted (deals that ended not won, "
+        f"and screening), {_pct(ev.mean('still_open_hours', s).mean / ev.mean('selling_hours', s).mean)} are on "
+        f"deals still open at the horizon, and {_pct(ev.mean('idle_share', s).mean)} go unused (idle capacity, "
+        f"not counted as waste). At the horizon {fmt(f1000_open)} Fortune 1000 opportunities a "
         f"replication are still open against {fmt(f1000_won)} won over the whole run: with a buying cycle of "
         "about a year, three years hold only one or two Fortune 1000 cycles per account, so that segment's "
         "figures rest on few closed deals.",
@@ -447,13 +451,13 @@ def territory(ev: Evidence, strategy: str) -> str:
     weights = dict(zip(SEGMENTS, policy.targeting.weights(), strict=True))
     accounts = sum(getattr(ev.scenario.market, seg).accounts for seg in SEGMENTS if weights[seg] > 0)
     per_seat = accounts / ev.scenario.sales_org.reps
-    idle = ev.mean("idle_hours", strategy).mean / ev.mean("selling_hours", strategy).mean
+    idle = ev.mean("idle_share", strategy).mean
     return (
         f"{strategy} prospects {fmt(accounts)} accounts, {fmt(per_seat)} per rep seat; a replication makes "
         f"{_m(ev, OUTBOUND, strategy)} outbound and {_m(ev, INBOUND, strategy)} inbound contacts, puts "
         f"{_m(ev, EVENT + 'AccountCooledOff', strategy)} accounts in cool-off "
         f"({fmt(ev.scenario.sales_org.cooloff_days)} days) and {_m(ev, EVENT + 'NurtureStarted', strategy)} in "
-        f"nurture, and leaves {_pct(idle)} of its selling hours idle"
+        f"nurture, and leaves {_pct(idle)} of its selling hours idle (unused capacity, not counted as waste)"
     )
 
 
@@ -467,7 +471,8 @@ def read_numbers_vs_qualify(ev: Evidence) -> list[str]:
             f"{_pct(ev.mean('walk_away_rate', s).mean)} of closed opportunities (median "
             f"{_m(ev, WALK_AWAY_DAYS, s)} idle days). Its win rate changes by {signed(ev.diff('win_rate', s))}, "
             f"the opportunities it opens by {signed(ev.diff('opportunities', s))}, its screening hours by "
-            f"{signed(ev.diff('screening_hours', s))} and its idle hours by {signed(idle)}. "
+            f"{signed(ev.diff('screening_hours', s))}, its wasted hours by {signed(ev.diff('wasted_hours', s))} "
+            f"and, beside them, its idle hours (unused capacity) by {signed(idle)}. "
             + (
                 "Idle hours are hours no live deal needed and no account in the territory was free to approach "
                 "(a rep gives up prospecting for the week when its random picks find only accounts cooling off, "
@@ -494,7 +499,7 @@ def read_long_game(ev: Evidence) -> list[str]:
             f"{_m(ev, EVENT + 'AdoptionFailed', s)}, enablement hours "
             f"{_m(ev, ACTIVITY + 'BuyerEnabled', s)}, walk-aways "
             f"{fmt(sum(ev.mean(ending_figure(seg, 'walked_away'), s).mean for seg in SEGMENTS))}, inbound "
-            f"contacts {_m(ev, INBOUND, s)}, idle {_pct(ev.mean('idle_hours', s).mean / ev.mean('selling_hours', s).mean)} "
+            f"contacts {_m(ev, INBOUND, s)}, idle (unused capacity) {_pct(ev.mean('idle_share', s).mean)} "
             "of selling hours a replication."
         )
     out.append(
@@ -548,13 +553,13 @@ def read_smb_vs_f1000(ev: Evidence) -> list[str]:
             f"{_pct(ev.mean(STALLED_SHARE, s).mean)}."
         )
     control, other = ev.control, ev.others[0] if ev.others else ev.control
-    idle_c = ev.mean("idle_hours", control).mean / ev.mean("selling_hours", control).mean
+    idle_c = ev.mean("idle_share", control).mean
     if idle_c > 0.3:
         out.append(
             f"{control} leaves {_pct(idle_c)} of its selling hours idle: its reps have more hours than the "
             "SMB territory has accounts free to approach (each no puts an account in cool-off), so the "
             f"comparison measures the size of the SMB market in this scenario as much as the segment's "
-            f"economics; {other} faces the same limit with {_pct(ev.mean('idle_hours', other).mean / ev.mean('selling_hours', other).mean)} idle."
+            f"economics; {other} faces the same limit with {_pct(ev.mean('idle_share', other).mean)} idle."
         )
     return out
 
