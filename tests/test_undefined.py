@@ -69,7 +69,7 @@ def test_a_run_that_closed_no_deal_shows_dashes_not_zeros() -> None:
     assert shown["win rate of closed deals"] == "–"
     assert shown["closed as no decision"] == "–"
     assert shown["won cycle, SMB"] == "–"
-    assert shown["hours on a won deal, SMB (median)"] == "–"
+    assert shown["median hours a won SMB deal"] == "–"
     table = cli.summary_table(summary, "run")
     from rich.console import Console
 

@@ -183,7 +183,7 @@ def by_unit(value: Any, unit: str, signed: bool = False) -> str:
         digits = 1 if 0 < a < 0.1 else 0
         return f"{sign}{a * 100:.{digits}f} pts" if signed else f"{sign}{a * 100:.{digits}f}%"
     if unit == "hours":
-        return f"{sign}{a:,.0f} h"
+        return f"{sign}{a:,.0f} h" if a >= 100 or a == int(a) else f"{sign}{a:.1f} h"
     if unit == "hours_per_1k":
         return f"{sign}{a:.2f} h"
     if unit == "days":
