@@ -135,3 +135,32 @@ def test_findings_sentences_say_the_count() -> None:
     iv = mean_interval([0.2, NAN, 0.3, NAN])
     assert said(iv).endswith("(n = 2 of 4)")
     assert "(n = 2 of 4)" in signed(paired_difference([0.2, NAN, 0.3, 0.1], [0.1, 0.2, NAN, 0.0]))
+
+
+def test_run_summary_csv_and_json_write_an_undefined_rate_as_empty_and_null(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    summary = {"revenue": 0.0, "closed": 0.0, "win_rate": NAN, "deals_won": 0}
+    cli.print_machine_readable(summary, "csv")
+    csv = capsys.readouterr().out
+    assert "win_rate,\n" in csv and "NaN" not in csv
+    cli.print_machine_readable(summary, "json")
+    assert json.loads(capsys.readouterr().out)["win_rate"] is None
+
+
+def test_experiment_tables_say_n_of_the_runs() -> None:
+    from sim.study.tables import wide_rows
+
+    long = pl.DataFrame(
+        {
+            "point": [0, 0],
+            "metric": ["win_rate", "revenue"],
+            "n": [3, 5],
+            "of": [5, 5],
+            "mean": [0.3, 1e6],
+            "ci_low": [0.2, 0.9e6],
+            "ci_high": [0.4, 1.1e6],
+        }
+    )
+    (row,) = wide_rows(long, ["point"], ["win_rate", "revenue"], "mean", "ci_low", "ci_high")
+    assert row[1].endswith("(n = 3 of 5)") and "n = " not in row[2]

@@ -102,7 +102,7 @@ def curated_table(table: pl.DataFrame) -> html.Table:
 BOARD_FIGURES: tuple[tuple[str, str, str, bool | None], ...] = (
     ("revenue", "bookings", "usd", True),
     ("wasted_hours", "wasted selling hours", "hours", False),
-    ("idle_hours", "unused capacity (idle hours, not waste)", "hours", None),
+    ("idle_hours", "idle hours, not waste", "hours", None),
     ("share_making_quota", "reps making quota", "share", True),
 )
 """The board's columns: summary figure, heading, unit, and whether more is better (None: not ranked; unused

@@ -117,10 +117,11 @@ def _interval_columns(long: pl.DataFrame, difference: bool) -> pl.DataFrame:
         limits = [difference_bounds(b) or b for b in limits]
     low = np.array([lo for lo, _ in limits])
     high = np.array([hi for _, hi in limits])
+    # No interval (fewer than two runs define the figure) is null, as in the comparison table, never NaN.
     return long.with_columns(
-        pl.Series("ci_low", np.clip(mean - half, low, high)),
-        pl.Series("ci_high", np.clip(mean + half, low, high)),
-        pl.Series("half_width", half),
+        pl.Series("ci_low", np.clip(mean - half, low, high)).fill_nan(None),
+        pl.Series("ci_high", np.clip(mean + half, low, high)).fill_nan(None),
+        pl.Series("half_width", half).fill_nan(None),
     )
 
 
