@@ -154,7 +154,7 @@ def waste_chart(hours: pl.DataFrame) -> Chart | None:
         for a in arms
     }
     fig = go.Figure()
-    for category in STACKED:
+    for rank, category in enumerate(STACKED):
         hours_a_run = [mean.get((a, category.key), (0.0, 0.0))[0] for a in arms]
         if not any(hours_a_run) and category.key != "won":
             continue  # a cause no arm met would only lengthen the legend
@@ -174,6 +174,7 @@ def waste_chart(hours: pl.DataFrame) -> Chart | None:
             name=category.label if not unused else "unused capacity (idle, not waste)",
             legendgroup=category.counts_as,
             legendgrouptitle={"text": category.counts_as},
+            legendrank=1000 - rank,  # the legend lists the blocks top to bottom, as the bar stacks them
             marker=marker,
             text=[f"{'unused' if unused else category.label} {share:.0%}" for share in y],
             textposition="inside",
@@ -209,7 +210,7 @@ def waste_chart(hours: pl.DataFrame) -> Chart | None:
     fig.update_layout(
         barmode="stack",
         uniformtext={"minsize": 10, "mode": "hide"},
-        legend={"traceorder": "reversed+grouped", "title": {"text": "selling hours by cause"}},
+        legend={"traceorder": "grouped", "title": {"text": "selling hours by cause"}},
     )
     fig.update_yaxes(title="share of selling hours (booked + idle), %", tickformat=".0%", range=[0, 1.14])
     fig.update_xaxes(title="arm")
