@@ -135,6 +135,8 @@ def test_findings_sentences_say_the_count() -> None:
     iv = mean_interval([0.2, NAN, 0.3, NAN])
     assert said(iv).endswith("(n = 2 of 4)")
     assert "(n = 2 of 4)" in signed(paired_difference([0.2, NAN, 0.3, 0.1], [0.1, 0.2, NAN, 0.0]))
+    same = paired_difference([0.0, NAN, 0.0], [0.0, 0.0, 0.0])
+    assert signed(same) == "0 (the same in each of the n = 2 of 3 replications where both define it)"
 
 
 def test_run_summary_csv_and_json_write_an_undefined_rate_as_empty_and_null(

@@ -217,7 +217,9 @@ def said(iv: Interval) -> str:
 def signed(iv: Interval) -> str:
     """A paired difference with its sign and interval, and whether the interval resolves it."""
     if iv.n > 1 and iv.low == iv.high == 0:
-        return "0 (the same in every replication)"
+        if iv.complete:
+            return "0 (the same in every replication)"
+        return f"0 (the same in each of the n = {iv.n} of {iv.of} replications where both define it)"
     sign = "+" if iv.mean > 0 else ""
     verdict = "" if resolved(iv) else ", not resolved: the interval includes 0"
     return f"{sign}{said(iv)}{verdict}"
@@ -655,7 +657,12 @@ def header(replications: int, workers: int, seed: int | None, fingerprints: Sequ
         "replication *r* gives every strategy the same accounts, needs and buying windows), so a strategy's "
         "effect is the paired difference against the first strategy, the control, given as mean [95% CI] "
         "over replications (t interval). A difference whose interval includes 0 is *not resolved* at this "
-        "number of replications. The mechanism is read from the same runs' event logs: endings "
+        "number of replications. A figure undefined in some replications (a rate over no deals) is left "
+        "out of them and its interval says how many remain (*n = 8 of 20*); a paired difference uses only the "
+        "replications where both strategies define it. *Wasted* hours are those on deals that ended not won "
+        "(lost, no decision, walked away) and screening; hours on deals still open at the horizon are neither "
+        "wasted nor won; idle hours are *unused capacity*, reported beside the waste and never in it. "
+        "The mechanism is read from the same runs' event logs: endings "
         "(`DealWon`, `DealLost` and `NoDecisionReached` by reason, `OpportunityWalkedAway`, still open) by "
         "segment, revenue and discount by segment, selling hours by category (`sim.metrics."
         "hours_by_category`: every selling hour in exactly one) and by activity, and the events of each "
