@@ -172,24 +172,28 @@ def print_machine_readable(records: list[dict[str, Any]] | dict[str, Any], outpu
     import polars
 
     rows = records if isinstance(records, list) else [{"figure": k, "value": v} for k, v in records.items()]
-    typer.echo(polars.DataFrame(rows, infer_schema_length=None).write_csv(), nl=False)
+    # An undefined figure (a rate over no deals) is an empty cell, never "NaN" and never 0.
+    typer.echo(polars.DataFrame(_clean(rows), infer_schema_length=None).write_csv(), nl=False)
+
+
+def _clean(value: Any) -> Any:
+    """``value`` with every non-finite float (NaN: undefined) as None, in dicts and lists too."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
 def _json(records: Any) -> str:
     """JSON with NaN written as null (strict JSON has no NaN)."""
     import json
-    import math
 
-    def clean(value: Any) -> Any:
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
-
-    return json.dumps(clean(records))
+    return json.dumps(_clean(records))
 
 
 @app.command()
@@ -406,6 +410,8 @@ def curated_table(curated: Any, title: str) -> Table:
     out.caption = "mean over its 95% CI" + (
         "; last column: paired diff from the control" if len(curated.header) == 4 else ""
     )
+    if any("n = " in cell for cells in curated.rows for cell in cells[1:]):
+        out.caption += "\nn = k of N: defined in k replications only (a rate over no deals is –)"
     for i, heading in enumerate(curated.header):
         out.add_column(heading, justify="left" if i == 0 else "right", ratio=3 if i == 0 else 2)
     for group, cells in zip(curated.groups, curated.rows, strict=True):

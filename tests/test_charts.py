@@ -201,7 +201,7 @@ def test_waste_bars_stack_every_category_as_a_share_of_the_selling_hours(log: pl
         assert bar.marker.color == charts.HOURS_COLOURS[category]
     assert sum(bar.y[0] for bar in bars.values()) == pytest.approx(1.0)
     (note,) = chart.figure.layout.annotations
-    assert f"{metrics.summary(log)['wasted_share']:.0%}" in note.text
+    assert f"wasted: <b>{metrics.summary(log)['wasted_share']:.0%}</b>" in note.text
     assert chart.figure.layout.barmode == "stack"
 
 
@@ -230,32 +230,53 @@ def test_waste_chart_gives_every_cause_its_own_colour_blind_safe_colour() -> Non
                 assert distance > 55, (a, b)
 
 
-def test_waste_takeaway_is_the_hours_outside_won_deals_per_arm(log: pl.DataFrame) -> None:
+def test_waste_takeaway_is_the_wasted_hours_per_arm_with_unused_capacity_beside(log: pl.DataFrame) -> None:
     doubled = waste_input(log, "qualify-hard").with_columns(
         pl.when(pl.col("category") == "screening").then(pl.col("hours") * 3).otherwise(pl.col("hours"))
     )
     chart = drawn(charts.waste_chart(pl.concat([waste_input(log, "numbers-game"), doubled])))
     hours = dict(metrics.hours_by_category(log).select("category", "hours").iter_rows())
     selling = sum(hours.values())
-    wasted = selling - hours["won"]
+    wasted = sum(hours[k] for k in metrics.WASTED_CATEGORIES)
+    assert wasted == pytest.approx(selling - hours["won"])  # the chart log has no idle or still-open hours
     screening = 2 * hours["screening"]  # the extra screening hours of qualify-hard
     assert chart.takeaway == (
-        f"numbers-game's reps spent {wasted:,.0f} selling hours a run outside won deals ({wasted / selling:.0%}); "
-        f"qualify-hard's {screening:,.0f} more ({(wasted + screening) / (selling + screening):.0%}); "
-        f"numbers-game's largest single cause: no decision: further evaluation ({hours['no_decision_further_evaluation'] / selling:.0%})."
+        f"numbers-game's reps wasted {wasted:,.0f} selling hours a run on deals not won and screening "
+        f"({wasted / selling:.0%}); qualify-hard's {screening:,.0f} more ({(wasted + screening) / (selling + screening):.0%}); "
+        f"numbers-game's largest cause of waste: no decision: further evaluation ({hours['no_decision_further_evaluation'] / selling:.0%}); "
+        "unused capacity (idle, not counted as waste): numbers-game 0%, qualify-hard 0%."
     )
 
 
-def test_waste_chart_keeps_the_not_won_interval_inside_100_percent() -> None:
-    """Few runs with hardly any won hours: the t-interval of the won share reaches below 0, and the label
+def test_idle_hours_are_drawn_as_unused_capacity_not_inside_the_wasted_share() -> None:
+    """Half the selling hours idle, a quarter lost, a quarter won: the wasted share is 25%, not 75%, and the
+    idle block is hatched and sits in its own legend group on top of the bar."""
+    runs = pl.DataFrame(
+        {"category": ["won", "lost_competitor", "still_open", "idle"], "hours": [25.0, 25.0, 10.0, 40.0]}
+    ).pipe(tag, "control", 0)
+    chart = drawn(charts.waste_chart(runs))
+    (label,) = [a.text for a in chart.figure.layout.annotations]
+    assert label.startswith("wasted: <b>25%</b>") and "unused: 40%" in label
+    order = [t.meta for t in chart.figure.data]
+    assert order == ["won", "lost_competitor", "still_open", "idle"]
+    idle = chart.figure.data[-1]
+    assert idle.legendgroup == "unused capacity" and idle.marker.pattern.shape == "/"
+    assert chart.figure.data[2].legendgroup == "still open"
+    assert "wasted 25 selling hours" in chart.takeaway and "unused capacity" in chart.takeaway
+
+
+def test_waste_chart_keeps_the_wasted_interval_inside_100_percent() -> None:
+    """Few runs with hardly any won hours: the t-interval of the wasted share reaches past 100%, and the label
     above the bar once read "not won: 96% (91%–101%)"."""
     runs = pl.concat(
-        pl.DataFrame({"category": ["won", "idle"], "hours": [won, 100.0 - won]}).pipe(tag, "control", r)
+        pl.DataFrame({"category": ["won", "lost_competitor"], "hours": [won, 100.0 - won]}).pipe(
+            tag, "control", r
+        )
         for r, won in enumerate((0.0, 9.0, 0.5, 0.0))
     )
     chart = drawn(charts.waste_chart(runs))
-    (label,) = [a.text for a in chart.figure.layout.annotations if a.text.startswith("not won")]
-    low, high = (int(v.rstrip("%")) for v in label.split("(")[1].rstrip(")").split("–"))
+    (label,) = [a.text for a in chart.figure.layout.annotations if a.text.startswith("wasted")]
+    low, high = (int(v.rstrip("%")) for v in label.split("(")[1].split(")")[0].split("–"))
     assert high == 100 and 0 < low < high
 
 

@@ -80,11 +80,55 @@ def test_hand_log_summary_figures_follow_from_the_categories(log: pl.DataFrame) 
     assert summary["idle_hours"] == pytest.approx(3.0)
     assert summary["admin_hours"] == pytest.approx(27.9)
     assert summary["utilisation"] == pytest.approx((selling - 3.0) / selling)
-    assert summary["wasted_share"] == pytest.approx(1 - EXPECTED["won"] / selling)
+    wasted = selling - EXPECTED["won"] - EXPECTED["still_open"] - EXPECTED["idle"]
+    assert summary["wasted_hours"] == pytest.approx(wasted)
+    assert summary["wasted_share"] == pytest.approx(wasted / selling)
+    assert summary["idle_share"] == pytest.approx(3.0 / selling)
     assert summary["screening_hours"] == pytest.approx(1.75)
     assert summary["selling_share"] == pytest.approx(selling / (selling + 27.9))
     for category in metrics.HOURS_CATEGORIES:
         assert summary[category.figure] == pytest.approx(EXPECTED.get(category.key, 0.0))
+
+
+def test_idle_and_still_open_hours_are_not_waste_and_the_four_kinds_add_up(log: pl.DataFrame) -> None:
+    summary = metrics.summary(log)
+    kinds: dict[str, float] = defaultdict(float)
+    for category in metrics.HOURS_CATEGORIES:
+        kinds[category.counts_as] += summary[category.figure]
+    assert set(kinds) == {"won", "wasted", "still open", "unused capacity"}
+    assert kinds["wasted"] == pytest.approx(summary["wasted_hours"])
+    assert kinds["unused capacity"] == pytest.approx(summary["idle_hours"])
+    assert sum(kinds.values()) == pytest.approx(summary["selling_hours"])
+    assert summary["wasted_hours"] == pytest.approx(
+        EXPECTED["lost_competitor"]
+        + EXPECTED["no_decision_further_evaluation"]
+        + EXPECTED["walked_away"]
+        + EXPECTED["screening"]
+    )
+    assert {"idle", "still_open", "won"}.isdisjoint(metrics.WASTED_CATEGORIES)
+    # The selling share keeps its meaning: selling (booked and idle) ÷ selling plus admin.
+    assert summary["selling_share"] == pytest.approx(
+        (summary["booked_hours"] + summary["idle_hours"])
+        / (summary["selling_hours"] + summary["admin_hours"])
+    )
+
+
+def test_hours_on_a_won_deal_by_segment_are_the_median_of_its_deals(log: pl.DataFrame) -> None:
+    summary = metrics.summary(log)
+    assert summary["median_won_deal_hours_smb"] == pytest.approx(EXPECTED["won"])  # the one won deal
+    assert summary["median_won_deal_hours_f1000"] != summary["median_won_deal_hours_f1000"]  # none won: NaN
+
+
+def test_a_run_that_closed_nothing_has_no_rates_not_zero_rates(log: pl.DataFrame) -> None:
+    ended = list(metrics.OUTCOME_OF_KIND)
+    opened_only = log.filter(~pl.col("kind").is_in(ended) | (pl.col("kind") == "OpportunityCensored"))
+    summary = metrics.summary(opened_only)
+    assert summary["closed"] == 0
+    rates = ("win_rate", "loss_rate", "no_decision_rate", "walk_away_rate", "no_decision_share_of_decided")
+    for rate in rates:
+        assert summary[rate] != summary[rate], rate  # NaN: undefined over no deals
+    assert summary["median_sales_won_cycle_smb"] != summary["median_sales_won_cycle_smb"]
+    assert summary["sales_won_cycles_smb"] == 0
 
 
 def test_opening_hours_of_a_lost_deal_count_as_lost_not_as_productive(log: pl.DataFrame) -> None:
@@ -156,7 +200,9 @@ def test_categories_sum_to_the_selling_hours_on_a_real_run(preset: str) -> None:
     assert got == pytest.approx({k: reading.get(k, 0.0) for k in got}, rel=1e-9, abs=1e-9)
     summary = metrics.summary(events)
     assert summary["utilisation"] == pytest.approx(booked / (booked + idle), rel=1e-9)
-    assert summary["wasted_share"] == pytest.approx(1 - got["won"] / (booked + idle), rel=1e-9)
+    not_wasted = got["won"] + got["still_open"] + got["idle"]
+    assert summary["wasted_share"] == pytest.approx(1 - not_wasted / (booked + idle), rel=1e-9)
+    assert summary["wasted_share"] + summary["idle_share"] <= 1.0
     monthly = metrics.utilisation_over_time(events)
     assert monthly["booked_hours"].sum() + monthly["idle_hours"].sum() == pytest.approx(booked + idle)
 

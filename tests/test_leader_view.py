@@ -162,9 +162,17 @@ def test_the_headline_says_how_much_more_or_that_there_is_no_difference() -> Non
         "No significant difference in bookings between pressure and numbers-game (95% CI −$90k to +$70k a run)."
     )
     assert run_headline(
-        {"revenue": 2.5e6, "deals_won": 40, "share_making_quota": 0.25, "wasted_share": 0.8}, "x"
+        {
+            "revenue": 2.5e6,
+            "deals_won": 40,
+            "share_making_quota": 0.25,
+            "wasted_share": 0.5,
+            "idle_share": 0.3,
+        },
+        "x",
     ) == (
-        "x booked $2.5M from 40 deals; 25% of reps made quota; 80% of selling hours went to deals it did not win."
+        "x booked $2.5M from 40 deals; 25% of reps made quota; 50% of selling hours were wasted on deals it did "
+        "not win and on screening; 30% went unused (idle capacity, not waste)."
     )
 
 

@@ -157,9 +157,9 @@ def test_report_table_shows_the_comparison_figures_as_the_cli_printed_them(
         control, other = by["numbers-game"], by["qualify-hard"]
         assert cells == [
             control["label"],
-            interval(control["mean"], control["ci_low"], control["ci_high"]),
-            interval(other["mean"], other["ci_low"], other["ci_high"]),
-            interval(other["diff"], other["diff_low"], other["diff_high"]),
+            interval(control["mean"], control["ci_low"], control["ci_high"], control["n"], control["of"]),
+            interval(other["mean"], other["ci_low"], other["ci_high"], other["n"], other["of"]),
+            interval(other["diff"], other["diff_low"], other["diff_high"], other["diff_n"], other["of"]),
         ]
 
 

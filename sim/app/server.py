@@ -881,7 +881,7 @@ def _register_api(app: Dash, runner: Runner) -> None:
             rows = results[spec.key].rows
             means = {
                 key: _mean([float(r["summary"].get(key, math.nan)) for r in rows])
-                for key in ("revenue", "wasted_hours", "share_making_quota")
+                for key in ("revenue", "wasted_hours", "idle_hours", "share_making_quota")
             }
             arms.append({"label": label, "key": spec.key, "means": means})
         return jsonify(

@@ -88,24 +88,25 @@ def curated_table(table: pl.DataFrame) -> html.Table:
             body.append(html.Tr(html.Th(group, colSpan=len(cells)), className="group"))
         tds: list[Any] = [html.Th(cells[0], scope="row")]
         for j, cell in enumerate(cells[1:], start=1):
-            first, _, second = cell.partition("\n")
-            tds.append(
-                html.Td(
-                    [first, html.Br(), html.Span(second, className="ci")] if second else first,
-                    className=mark if j == len(cells) - 1 else "",
-                )
-            )
+            first, *more = cell.split("\n")
+            inner: list[Any] = [first]
+            for line in more:  # the interval, then "n = k of N" when some replications leave it undefined
+                inner += [html.Br(), html.Span(line, className="ci")]
+            tds.append(html.Td(inner if more else first, className=mark if j == len(cells) - 1 else ""))
         body.append(html.Tr(tds))
     head = html.Thead(html.Tr([html.Th(h) for h in curated.header]))
     return html.Table([head, html.Tbody(body)], className="curated", id="summary-table")
 
 
 # ---------------------------------------------------------------------------------------------- the board
-BOARD_FIGURES = (
+BOARD_FIGURES: tuple[tuple[str, str, str, bool | None], ...] = (
     ("revenue", "bookings", "usd", True),
     ("wasted_hours", "wasted selling hours", "hours", False),
+    ("idle_hours", "idle hours, not waste", "hours", None),
     ("share_making_quota", "reps making quota", "share", True),
 )
+"""The board's columns: summary figure, heading, unit, and whether more is better (None: not ranked; unused
+capacity is beside the waste, never in it, and more of it is not marked worse)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +157,7 @@ def board_view(
             html.P("No team has submitted yet: enter a team name above and press Submit to the board."),
             id="board-table",
         )
-    by_figure = {key: ranks(rows, key, better) for key, _, _, better in BOARD_FIGURES}
+    by_figure = {key: ranks(rows, key, better) for key, _, _, better in BOARD_FIGURES if better is not None}
     ordered = sorted(
         rows, key=lambda r: (by_figure["revenue"][r.team], by_figure["wasted_hours"][r.team], r.team)
     )
@@ -172,13 +173,17 @@ def board_view(
     if control is not None:
         body.append(_board_tr("–", control, None, "control"))
     body += [
-        html.Tr([html.Td("…"), html.Td(team), html.Td("running…", colSpan=4)], className="waiting")
+        html.Tr(
+            [html.Td("…"), html.Td(team), html.Td("running…", colSpan=len(BOARD_FIGURES) + 1)],
+            className="waiting",
+        )
         for team in waiting
     ]
     parts: list[Any] = [
         html.P(
             f"Scenario {snapshot.scenario}, {snapshot.replications} replications: every team on the same market "
-            "draws. Ranked on bookings; the small number beside each figure is the team's rank on it.",
+            "draws. Ranked on bookings; the small number beside each figure is the team's rank on it. "
+            "Unused capacity (idle hours) is shown beside wasted hours, never counted in them, and not ranked.",
             className="note",
         ),
         html.Table([html.Thead(header), html.Tbody(body)], className="board", id="board-ranking"),
@@ -195,7 +200,7 @@ def _board_tr(
     for key, _, unit, _ in BOARD_FIGURES:
         mean, low, high = row.figures[key]
         inner: list[Any] = [by_unit(mean, unit)]
-        if by_figure is not None:
+        if by_figure is not None and key in by_figure:
             inner.append(html.Sup(f" #{by_figure[key][row.team]}"))
         interval = range_by_unit(low, high, unit)
         if interval:

@@ -19,6 +19,7 @@ from sim.metrics.funnel import FUNNEL_NODES, FUNNEL_STAGES, funnel, funnel_flows
 from sim.metrics.hours import (
     CATEGORY_OF_ENDING,
     HOURS_CATEGORIES,
+    WASTED_CATEGORIES,
     HoursCategory,
     categorised_hours,
     hours_by_activity,
@@ -26,6 +27,7 @@ from sim.metrics.hours import (
     hours_summary,
     selling_hour_events,
     utilisation_over_time,
+    won_deal_hours,
 )
 from sim.metrics.log import Log, horizon
 from sim.metrics.mechanism import mechanism_figures
@@ -94,6 +96,7 @@ __all__ = [
     "SIGNED_FIGURES",
     "TABLE_METRICS",
     "WARM_UP",
+    "WASTED_CATEGORIES",
     "CostParameters",
     "HoursCategory",
     "Log",
@@ -142,4 +145,5 @@ __all__ = [
     "stall_requests_by_opportunity",
     "summary",
     "utilisation_over_time",
+    "won_deal_hours",
 ]

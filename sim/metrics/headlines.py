@@ -33,11 +33,15 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("opportunities", "opportunities opened", "count", "pipeline", None),
     Headline("no_decision_rate", "closed as no decision", "share", "pipeline", False),
     Headline("walk_away_rate", "walked away from", "share", "pipeline", None),
-    Headline("wasted_share", "selling hours not on won deals", "share", "time", False),
+    Headline("wasted_share", "share of hours wasted", "share", "time", False),
     Headline("wasted_hours", "wasted selling hours", "hours", "time", False),
+    Headline("idle_share", "unused capacity (idle)", "share", "time", None),
+    Headline("idle_hours", "idle hours, not waste", "hours", "time", None),
     Headline("hours_per_won_dollar", "selling hours per $1k won", "hours_per_1k", "time", False),
     Headline("median_sales_won_cycle_smb", "won cycle, SMB", "days", "time", False),
     Headline("median_sales_won_cycle_f1000", "won cycle, Fortune 1000", "days", "time", False),
+    Headline("median_won_deal_hours_smb", "median hours a won SMB deal", "hours", "time", None),
+    Headline("median_won_deal_hours_f1000", "median hours a won F1000 deal", "hours", "time", None),
     Headline("share_making_quota", "reps making quota", "share", "people", True),
     Headline("mean_quota_attainment", "mean quota attainment", "share", "people", True),
     Headline("utilisation", "selling hours booked", "share", "people", True),
@@ -47,8 +51,10 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("plan_payback_days", "payback of the hiring plan", "days", "money", False),
     Headline("plan_paid_back", "plan paid back (share of runs)", "share", "money", True),
 )
-"""Headline figures in reading order; a figure a run does not have (no hiring plan, no Fortune 1000 win) is
-left out of its table."""
+"""Headline figures in reading order; a figure a run does not have (no hiring plan) is left out of its table, one
+it has but cannot compute (a rate over no deals, no Fortune 1000 win) is shown as –. Wasted hours are those on
+deals that ended not won, and screening; idle hours are unused capacity beside them, with no good direction;
+the hours on a won deal are the median per segment."""
 
 HEADLINE_BY_KEY = {h.key: h for h in HEADLINES}
 

@@ -13,8 +13,12 @@ the rep had and did not use (``IdleHoursLogged``). Each selling hour falls in ex
   just as a won deal does; hours of contacts that opened nothing are *screening*;
 - idle hours are *idle*.
 
-The **wasted share** is the hours outside *won* ÷ selling hours (screening, idle and still-open hours
-included, and shown as their own categories beside the losses); **utilisation** is booked ÷ selling hours.
+Each category counts as one of four things (:attr:`HoursCategory.counts_as`): **won**; **wasted** (hours on
+deals that ended not won: lost, no decision, walked away; and screening); **still open** at the horizon (their
+deals have not ended, so they are neither wasted nor won); and **unused capacity** (idle: selling time no deal
+used). The four add up to the selling hours. The **wasted share** is wasted ÷ selling hours, the **idle share**
+(unused capacity) idle ÷ selling hours, reported beside it and never inside it; **utilisation** is booked ÷
+selling hours. A share of no selling hours is undefined (NaN), not 0.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from sim.config import SEGMENTS
 from sim.metrics.log import Log, horizon, lazy
 from sim.metrics.opportunities import opportunities_of
 from sim.metrics.revenue import MONTH_DAYS
@@ -36,6 +41,11 @@ class HoursCategory:
     key: str
     label: str
     group: str
+
+    @property
+    def counts_as(self) -> str:
+        """What the hour counts as: ``won``, ``wasted``, ``still open`` or ``unused capacity`` (idle)."""
+        return COUNTS_AS.get(self.group, "wasted")
 
     @property
     def figure(self) -> str:
@@ -56,9 +66,15 @@ HOURS_CATEGORIES: tuple[HoursCategory, ...] = (
     HoursCategory("walked_away", "walked away", "walked away"),
     HoursCategory("still_open", "still open at the horizon", "still open"),
     HoursCategory("screening", "screening (contacts that opened nothing)", "screening"),
-    HoursCategory("idle", "idle", "idle"),
+    HoursCategory("idle", "idle (unused capacity)", "idle"),
 )
 """Every category of selling hour, in the order tables list them and charts stack them (won at the bottom)."""
+
+COUNTS_AS: dict[str, str] = {"won": "won", "still open": "still open", "idle": "unused capacity"}
+"""What each group's hours count as; every other group (lost, no decision, walked away, screening) is wasted."""
+
+WASTED_CATEGORIES: tuple[str, ...] = tuple(c.key for c in HOURS_CATEGORIES if c.counts_as == "wasted")
+"""The categories whose hours are wasted: deals that ended not won, and screening (never idle or still open)."""
 
 CATEGORY_OF_ENDING: dict[str, str] = {
     "won": "won",
@@ -188,26 +204,49 @@ def hours_by_category(events: Log, opps: pl.DataFrame | None = None) -> pl.DataF
 
 def hours_summary(events: Log, opps: pl.DataFrame | None = None) -> dict[str, float]:
     """Selling hours (booked and idle), admin hours, utilisation, the hours of every category
-    (``<category>_hours``), and the wasted share; ``selling_share`` is selling ÷ selling plus admin hours (the
-    share of the week left for selling, what published time studies measure; idle hours are in it)."""
+    (``<category>_hours``), the wasted hours and share (:data:`WASTED_CATEGORIES`) and the idle share (unused
+    capacity); ``selling_share`` is selling ÷ selling plus admin hours (the share of the week left for selling,
+    what published time studies measure; idle hours are in it). A share over no hours is NaN."""
     lf = lazy(events)
     admin = lf.filter(pl.col("kind") == _NOT_SELLING).select(pl.col("hours").sum()).collect().item() or 0.0
     by_category = dict(hours_by_category(lf, opps).select("category", "hours").iter_rows())
     selling = sum(by_category.values())
     idle = by_category["idle"]
     booked = selling - idle
-    wasted = selling - by_category["won"]
+    wasted = sum(by_category[key] for key in WASTED_CATEGORIES)
     all_hours = selling + admin
     return {
         "selling_hours": selling,
         "booked_hours": booked,
         "admin_hours": admin,
-        "utilisation": booked / selling if selling else 0.0,
-        "selling_share": selling / all_hours if all_hours else 0.0,
+        "utilisation": _share(booked, selling),
+        "selling_share": _share(selling, all_hours),
         "wasted_hours": wasted,
-        "wasted_share": wasted / selling if selling else 0.0,
+        "wasted_share": _share(wasted, selling),
+        "idle_share": _share(idle, selling),
         **{c.figure: by_category[c.key] for c in HOURS_CATEGORIES},
     }
+
+
+def _share(part: float, whole: float) -> float:
+    """``part`` ÷ ``whole``; NaN over nothing (undefined, not 0)."""
+    return part / whole if whole else float("nan")
+
+
+def won_deal_hours(events: Log, opps: pl.DataFrame | None = None) -> dict[str, float]:
+    """Median selling hours on a won deal, per segment (``median_won_deal_hours_<segment>``): every hour the
+    deal's category counts (its stages, check-ins, procurement, and the contact and meeting that opened it);
+    NaN for a segment without a won deal."""
+    opps = opportunities_of(events, opps)
+    won = (
+        categorised_hours(events, opps)
+        .filter(pl.col("category") == "won")
+        .group_by("opp")
+        .agg(pl.col("hours").sum())
+        .join(opps.select("opp", "segment"), on="opp", how="left")
+    )
+    medians = dict(won.group_by("segment").agg(pl.col("hours").median()).iter_rows())
+    return {f"median_won_deal_hours_{s}": float(medians.get(s, float("nan"))) for s in SEGMENTS}
 
 
 def utilisation_over_time(events: Log, bucket_days: float = MONTH_DAYS) -> pl.DataFrame:

@@ -70,7 +70,10 @@ def opportunities_of(events: Log, opps: pl.DataFrame | None) -> pl.DataFrame:
 
 
 def outcome_rates(events: Log, opps: pl.DataFrame | None = None) -> dict[str, float]:
-    """Win, loss, no-decision and walk-away rates over closed opportunities; no-decision share of decided ones."""
+    """Win, loss, no-decision and walk-away rates over closed opportunities; no-decision share of decided ones.
+
+    A rate over no deals is undefined: NaN (shown "–"), never 0, so a run that closed nothing does not read as
+    one that never lost."""
     opps = opportunities_of(events, opps).filter(pl.col("outcome") != "open")
     n = opps.height
     counts = {
@@ -79,12 +82,16 @@ def outcome_rates(events: Log, opps: pl.DataFrame | None = None) -> dict[str, fl
     decided = counts["won"] + counts["lost"] + counts["no_decision"]
     return {
         "closed": float(n),
-        "win_rate": counts["won"] / n if n else 0.0,
-        "loss_rate": counts["lost"] / n if n else 0.0,
-        "no_decision_rate": counts["no_decision"] / n if n else 0.0,
-        "walk_away_rate": counts["walked_away"] / n if n else 0.0,
-        "no_decision_share_of_decided": counts["no_decision"] / decided if decided else 0.0,
+        "win_rate": _rate(counts["won"], n),
+        "loss_rate": _rate(counts["lost"], n),
+        "no_decision_rate": _rate(counts["no_decision"], n),
+        "walk_away_rate": _rate(counts["walked_away"], n),
+        "no_decision_share_of_decided": _rate(counts["no_decision"], decided),
     }
+
+
+def _rate(part: int, whole: int) -> float:
+    return part / whole if whole else float("nan")
 
 
 def discounts(events: Log, opps: pl.DataFrame | None = None) -> pl.DataFrame:

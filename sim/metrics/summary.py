@@ -7,7 +7,7 @@ from typing import Any
 
 from sim.config import SEGMENTS
 from sim.metrics.cycles import median_cycle_by_segment
-from sim.metrics.hours import hours_summary
+from sim.metrics.hours import hours_summary, won_deal_hours
 from sim.metrics.log import Log, lazy, repeatable
 from sim.metrics.money import CostParameters, money_figures
 from sim.metrics.opportunities import discounts, opportunities, outcome_rates
@@ -21,11 +21,12 @@ DISPLAY_SCALE: dict[str, float] = {"hours_per_won_dollar": WON_DOLLARS_PER_SHOWN
 """What a summary figure is multiplied by before tables and charts show it (1 when absent)."""
 
 
-TABLE_METRICS: dict[str, tuple[str, bool]] = {
+TABLE_METRICS: dict[str, tuple[str, bool | None]] = {
     "revenue": ("revenue ($)", True),
-    "wasted_share": ("share of selling hours not on won deals", False),
+    "wasted_share": ("share of selling hours wasted (deals not won, screening)", False),
     "screening_hours": ("screening hours (opened no deal)", False),
-    "idle_hours": ("idle selling hours", False),
+    "idle_share": ("unused capacity: share of selling hours idle", None),
+    "idle_hours": ("unused capacity: idle selling hours", None),
     "utilisation": ("utilisation (booked ÷ selling hours)", True),
     "win_rate": ("win rate", True),
     "no_decision_rate": ("no-decision rate", False),
@@ -42,7 +43,7 @@ TABLE_METRICS: dict[str, tuple[str, bool]] = {
     "plan_payback_days": ("hiring plan's payback (days from its start)", False),
 }
 """Figures the comparison table reports, with a label (in the unit :func:`display_scale` gives) and whether
-more is better."""
+more is better (None: neither; unused capacity is not waste, so more of it is not marked worse)."""
 
 
 FIGURES: tuple[str, ...] = (
@@ -62,6 +63,7 @@ FIGURES: tuple[str, ...] = (
     "selling_share",
     "wasted_hours",
     "wasted_share",
+    "idle_share",
     "won_hours",
     "lost_competitor_hours",
     "lost_after_shortlist_hours",
@@ -95,12 +97,15 @@ SIGNED_FIGURES: frozenset[str] = frozenset({"contribution"})
 """Figures that can be negative (a team that costs more than its bookings leave): their intervals are not cut
 at 0."""
 
-SEGMENT_FIGURES: tuple[str, ...] = tuple(
-    figure
-    for cycle in ("buying", "sales", "sales_won")
-    for figure in (f"median_{cycle}_cycle", f"{cycle}_cycles")
+CYCLES: tuple[str, ...] = ("buying", "sales", "sales_won")
+
+SEGMENT_FIGURES: tuple[str, ...] = (
+    *(figure for cycle in CYCLES for figure in (f"median_{cycle}_cycle", f"{cycle}_cycles")),
+    "median_won_deal_hours",
 )
-"""Figures a summary holds per segment with a cycle (``median_sales_cycle_f1000``, ``sales_cycles_f1000``)."""
+"""Figures a summary holds per segment: each cycle's median and count (``median_sales_cycle_f1000``,
+``sales_cycles_f1000``; the median NaN without a cycle), and the median selling hours on a won deal
+(``median_won_deal_hours_smb``, :func:`sim.metrics.hours.won_deal_hours`)."""
 
 BOUNDED_FIGURES: frozenset[str] = frozenset(
     {
@@ -112,6 +117,7 @@ BOUNDED_FIGURES: frozenset[str] = frozenset(
         "utilisation",
         "selling_share",
         "wasted_share",
+        "idle_share",
         "median_discount",
         "share_making_quota",
         "plan_paid_back",
@@ -168,6 +174,11 @@ def summary(events: Log, costs: CostParameters | None = None) -> dict[str, Any]:
         "opportunities": opps.height,
         **money_figures(lf, costs),
     }
+    for segment in SEGMENTS:
+        for cycle in CYCLES:  # a segment without a cycle: no median (NaN), none counted
+            out[f"median_{cycle}_cycle_{segment}"] = float("nan")
+            out[f"{cycle}_cycles_{segment}"] = 0
+    out.update(won_deal_hours(lf, opps))
     for row in cycles.iter_rows(named=True):
         out[f"median_{row['cycle']}_cycle_{row['segment']}"] = row["median_days"]
         # How many cycles the median rests on: a run wins only a handful of Fortune 1000 deals.

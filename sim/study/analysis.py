@@ -117,10 +117,11 @@ def _interval_columns(long: pl.DataFrame, difference: bool) -> pl.DataFrame:
         limits = [difference_bounds(b) or b for b in limits]
     low = np.array([lo for lo, _ in limits])
     high = np.array([hi for _, hi in limits])
+    # No interval (fewer than two runs define the figure) is null, as in the comparison table, never NaN.
     return long.with_columns(
-        pl.Series("ci_low", np.clip(mean - half, low, high)),
-        pl.Series("ci_high", np.clip(mean + half, low, high)),
-        pl.Series("half_width", half),
+        pl.Series("ci_low", np.clip(mean - half, low, high)).fill_nan(None),
+        pl.Series("ci_high", np.clip(mean + half, low, high)).fill_nan(None),
+        pl.Series("half_width", half).fill_nan(None),
     )
 
 
@@ -131,6 +132,7 @@ def _long(wide: pl.DataFrame, keys: list[str], metrics: list[str]) -> pl.DataFra
             *keys,
             pl.lit(m).alias("metric"),
             pl.col(f"{m}__n").cast(pl.Int64).alias("n"),
+            pl.col(f"{m}__of").cast(pl.Int64).alias("of"),
             pl.col(f"{m}__mean").alias("mean"),
             pl.col(f"{m}__std").alias("std"),
         )
@@ -146,13 +148,15 @@ def _aggregates(metrics: list[str]) -> list[pl.Expr]:
         out += [
             value.mean().alias(f"{m}__mean"),
             value.std().alias(f"{m}__std"),
-            value.count().alias(f"{m}__n"),
+            value.count().alias(f"{m}__n"),  # the runs where the figure is defined...
+            pl.len().alias(f"{m}__of"),  # ...of all the runs
         ]
     return out
 
 
 def point_summary(directory: Path) -> pl.DataFrame:
-    """Per design point and kept figure: its factors, n, mean, 95% interval (within the figure's bounds)."""
+    """Per design point and kept figure: its factors, n (runs where it is defined) of ``of`` runs, mean, 95%
+    interval over those n (within the figure's bounds)."""
     info = store.read_experiment_info(directory)
     spec = spec_of(info)
     results = store.scan_results(directory)

@@ -181,7 +181,7 @@ def table_figures(runs: pl.DataFrame) -> list[str]:
 
 def compare_table(runs: pl.DataFrame, metrics: Sequence[str] | None = None) -> pl.DataFrame:
     """Per arm and figure (default: every figure of the runs): mean, 95% interval, and the paired difference
-    against the first arm. The numbers of a comparison; :mod:`sim.words.format` writes them for people (the
+    against the first arm, each over the replications where the figure is defined (see :data:`TABLE_SCHEMA`). The numbers of a comparison; :mod:`sim.words.format` writes them for people (the
     ``label`` column is its :func:`~sim.words.format.figure_label`, kept so a stored table reads on its own)."""
     strategies = strategy_order(runs)
     metrics = table_figures(runs) if metrics is None else metrics
@@ -201,27 +201,54 @@ def compare_table(runs: pl.DataFrame, metrics: Sequence[str] | None = None) -> p
             for name in strategies
         }
         for name in strategies:
-            m = mean_interval([v for v in by[name] if v is not None], limits=limits)
+            m = mean_interval([np.nan if v is None else v for v in by[name]], limits=limits)
             d = paired_difference(
                 [np.nan if v is None else v for v in by[name]],
                 [np.nan if v is None else v for v in by[control_name]],
                 limits=limits,
             )
+            control = name == control_name
             records.append(
                 {
                     "metric": metric,
                     "label": figure_label(metric),
                     "arm": name,
                     "n": m.n,
-                    "mean": m.mean,
-                    "ci_low": m.low,
-                    "ci_high": m.high,
-                    "diff": None if name == control_name else d.mean,
-                    "diff_low": None if name == control_name else d.low,
-                    "diff_high": None if name == control_name else d.high,
+                    "of": m.of,
+                    "mean": _defined(m.mean),
+                    "ci_low": _defined(m.low),
+                    "ci_high": _defined(m.high),
+                    "diff_n": None if control else d.n,
+                    "diff": None if control else _defined(d.mean),
+                    "diff_low": None if control else _defined(d.low),
+                    "diff_high": None if control else _defined(d.high),
                 }
             )
-    return pl.DataFrame(records, infer_schema_length=None)
+    return pl.DataFrame(records, schema=TABLE_SCHEMA)
+
+
+TABLE_SCHEMA: dict[str, type[pl.DataType]] = {
+    "metric": pl.String,
+    "label": pl.String,
+    "arm": pl.String,
+    "n": pl.Int64,
+    "of": pl.Int64,
+    "mean": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "diff_n": pl.Int64,
+    "diff": pl.Float64,
+    "diff_low": pl.Float64,
+    "diff_high": pl.Float64,
+}
+"""The comparison table's columns: ``n`` of ``of`` replications define the figure (a rate over no deals is
+undefined and left out of its mean), ``diff_n`` pairs define the paired difference (both arms defined). A value
+that cannot be computed is null, never NaN, so CSV and JSON carry it as empty and ``null``."""
+
+
+def _defined(value: float) -> float | None:
+    """A computed value, or None where it is undefined (NaN)."""
+    return None if value != value else value
 
 
 def write_comparison(

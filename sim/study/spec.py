@@ -50,7 +50,7 @@ FACTOR_NAME = r"^[a-z][a-z0-9_]{0,39}$"
 
 RESERVED_COLUMNS = frozenset(
     {"point", "uncertainty_point", "lever_point", "replication", "seed", "status", "error", "attempt"}
-    | {"events", "events_sha256", "metric", "mean", "n", "ci_low", "ci_high", "half_width"}
+    | {"events", "events_sha256", "metric", "mean", "n", "of", "ci_low", "ci_high", "half_width"}
 )
 """Column names of result tables that a factor may not take."""
 
@@ -61,6 +61,7 @@ DEFAULT_METRICS = (
     "no_decision_rate",
     "wasted_hours",
     "wasted_share",
+    "idle_share",
     "utilisation",
     "share_making_quota",
     "hours_per_won_dollar",

@@ -16,12 +16,20 @@ import numpy as np
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A mean with its confidence interval over ``n`` finite observations."""
+    """A mean with its confidence interval over ``n`` finite observations of ``of`` given: a figure undefined
+    in a replication (a rate over no deals, NaN) is left out, and ``n`` of ``of`` says how many remain."""
 
     n: int
     mean: float
     low: float
     high: float
+    of: int = 0
+    """How many observations were given, defined or not (0: not known)."""
+
+    @property
+    def complete(self) -> bool:
+        """Every observation given was defined (or the count is not known)."""
+        return self.n >= self.of
 
 
 Bounds = tuple[float, float]
@@ -48,18 +56,19 @@ def mean_interval(
     A t-interval of a share near 0 or 1 reaches past the bound; the part outside is impossible, so it is cut
     (the interval's coverage can only rise).
     """
-    x = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=float)
-    n = int(x.size)
+    given = list(values)
+    x = np.asarray([v for v in given if v is not None and math.isfinite(v)], dtype=float)
+    n, of = int(x.size), len(given)
     if n == 0:
-        return Interval(0, math.nan, math.nan, math.nan)
+        return Interval(0, math.nan, math.nan, math.nan, of)
     mean = float(x.mean())
     if n < 2:
-        return Interval(n, mean, math.nan, math.nan)
+        return Interval(n, mean, math.nan, math.nan, of)
     from scipy import stats as sps  # imported here: scipy costs half a second of CLI start-up
 
     sem = float(x.std(ddof=1)) / math.sqrt(n)
     half = float(sps.t.ppf(0.5 + confidence / 2, n - 1)) * sem
-    return Interval(n, mean, clip(mean - half, limits), clip(mean + half, limits))
+    return Interval(n, mean, clip(mean - half, limits), clip(mean + half, limits), of)
 
 
 def paired_difference(
@@ -68,11 +77,11 @@ def paired_difference(
     confidence: float = 0.95,
     limits: Bounds | None = None,
 ) -> Interval:
-    """Interval of the mean of ``treatment[i] - control[i]`` over pairs where both are finite; with the
-    ``limits`` of the figure itself, the interval stays inside the range a difference can take."""
+    """Interval of the mean of ``treatment[i] - control[i]`` over pairs where both are finite (``n`` of ``of``
+    pairs); with the ``limits`` of the figure itself, the interval stays inside the range a difference can
+    take."""
     diffs = [
-        t - c
+        t - c if t is not None and c is not None and math.isfinite(t) and math.isfinite(c) else math.nan
         for t, c in zip(treatment, control, strict=True)
-        if t is not None and c is not None and math.isfinite(t) and math.isfinite(c)
     ]
     return mean_interval(diffs, confidence, difference_bounds(limits))

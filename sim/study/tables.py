@@ -1,6 +1,7 @@
 """An experiment's summary as terminal tables: figures per design point, lever differences, sensitivity.
 
-One column per kept figure, each cell ``mean [95% CI]`` (formatted as the comparison tables are), and the
+One column per kept figure, each cell ``mean [95% CI]`` (formatted as the comparison tables are, with
+``(n = 8 of 20)`` when the figure is undefined in some runs), and the
 factors in front; a design of many points is cut to its first :data:`MAX_ROWS` rows (the Parquet tables
 under ``summary/`` hold all of them).
 """
@@ -27,7 +28,12 @@ def wide_rows(
         first = group.row(0, named=True)
         by = {r["metric"]: r for r in group.iter_rows(named=True)}
         cells = [fmt(first[k]) for k in keys]
-        cells += [interval(by[m][mean], by[m][low], by[m][high]) if m in by else "–" for m in metrics]
+        cells += [
+            interval(by[m][mean], by[m][low], by[m][high], by[m].get("n"), by[m].get("of"))
+            if m in by
+            else "–"
+            for m in metrics
+        ]
         rows.append(cells)
     return rows
 

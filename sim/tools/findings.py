@@ -209,14 +209,17 @@ def resolved(iv: Interval) -> bool:
 
 
 def said(iv: Interval) -> str:
-    """``mean [low, high]`` as the tables write it."""
-    return interval(iv.mean, iv.low, iv.high)
+    """``mean [low, high]`` as the tables write it, with ``(n = 8 of 20)`` when the figure is undefined in some
+    replications (a rate over no deals): the interval is over the others."""
+    return interval(iv.mean, iv.low, iv.high, iv.n, iv.of)
 
 
 def signed(iv: Interval) -> str:
     """A paired difference with its sign and interval, and whether the interval resolves it."""
     if iv.n > 1 and iv.low == iv.high == 0:
-        return "0 (the same in every replication)"
+        if iv.complete:
+            return "0 (the same in every replication)"
+        return f"0 (the same in each of the n = {iv.n} of {iv.of} replications where both define it)"
     sign = "+" if iv.mean > 0 else ""
     verdict = "" if resolved(iv) else ", not resolved: the interval includes 0"
     return f"{sign}{said(iv)}{verdict}"
@@ -241,7 +244,7 @@ def listing(pairs: Sequence[tuple[str, Interval]]) -> str:
     return "; ".join(f"{label_of(f)} {signed(iv)}" for f, iv in pairs)
 
 
-HEADLINE = ("revenue", "win_rate", "no_decision_rate", "wasted_share", "share_making_quota")
+HEADLINE = ("revenue", "win_rate", "no_decision_rate", "wasted_share", "idle_share", "share_making_quota")
 """The figures each answer sentence states."""
 
 
@@ -432,8 +435,11 @@ def read_baseline(ev: Evidence) -> list[str]:
         f"*{top[0]}* ({fmt(top[1])}); losses because the rep was not ready are {_pct(not_ready / closed)} of "
         f"closed, losses to a buyer who had shortlisted before the vendor arrived {_pct(shortlist / closed)}. "
         f"Reps book {_pct(ev.mean('utilisation', s).mean)} of their selling hours; "
-        f"{_pct(1 - ev.mean('wasted_share', s).mean)} of the selling hours go to deals that are won, the "
-        f"rest to the endings listed below. At the horizon {fmt(f1000_open)} Fortune 1000 opportunities a "
+        f"{_pct(ev.mean('won_hours', s).mean / ev.mean('selling_hours', s).mean)} of the selling hours go to "
+        f"deals that are won, {_pct(ev.mean('wasted_share', s).mean)} are wasted (deals that ended not won, "
+        f"and screening), {_pct(ev.mean('still_open_hours', s).mean / ev.mean('selling_hours', s).mean)} are on "
+        f"deals still open at the horizon, and {_pct(ev.mean('idle_share', s).mean)} go unused (idle capacity, "
+        f"not counted as waste). At the horizon {fmt(f1000_open)} Fortune 1000 opportunities a "
         f"replication are still open against {fmt(f1000_won)} won over the whole run: with a buying cycle of "
         "about a year, three years hold only one or two Fortune 1000 cycles per account, so that segment's "
         "figures rest on few closed deals.",
@@ -447,13 +453,13 @@ def territory(ev: Evidence, strategy: str) -> str:
     weights = dict(zip(SEGMENTS, policy.targeting.weights(), strict=True))
     accounts = sum(getattr(ev.scenario.market, seg).accounts for seg in SEGMENTS if weights[seg] > 0)
     per_seat = accounts / ev.scenario.sales_org.reps
-    idle = ev.mean("idle_hours", strategy).mean / ev.mean("selling_hours", strategy).mean
+    idle = ev.mean("idle_share", strategy).mean
     return (
         f"{strategy} prospects {fmt(accounts)} accounts, {fmt(per_seat)} per rep seat; a replication makes "
         f"{_m(ev, OUTBOUND, strategy)} outbound and {_m(ev, INBOUND, strategy)} inbound contacts, puts "
         f"{_m(ev, EVENT + 'AccountCooledOff', strategy)} accounts in cool-off "
         f"({fmt(ev.scenario.sales_org.cooloff_days)} days) and {_m(ev, EVENT + 'NurtureStarted', strategy)} in "
-        f"nurture, and leaves {_pct(idle)} of its selling hours idle"
+        f"nurture, and leaves {_pct(idle)} of its selling hours idle (unused capacity, not counted as waste)"
     )
 
 
@@ -467,7 +473,8 @@ def read_numbers_vs_qualify(ev: Evidence) -> list[str]:
             f"{_pct(ev.mean('walk_away_rate', s).mean)} of closed opportunities (median "
             f"{_m(ev, WALK_AWAY_DAYS, s)} idle days). Its win rate changes by {signed(ev.diff('win_rate', s))}, "
             f"the opportunities it opens by {signed(ev.diff('opportunities', s))}, its screening hours by "
-            f"{signed(ev.diff('screening_hours', s))} and its idle hours by {signed(idle)}. "
+            f"{signed(ev.diff('screening_hours', s))}, its wasted hours by {signed(ev.diff('wasted_hours', s))} "
+            f"and, beside them, its idle hours (unused capacity) by {signed(idle)}. "
             + (
                 "Idle hours are hours no live deal needed and no account in the territory was free to approach "
                 "(a rep gives up prospecting for the week when its random picks find only accounts cooling off, "
@@ -494,7 +501,7 @@ def read_long_game(ev: Evidence) -> list[str]:
             f"{_m(ev, EVENT + 'AdoptionFailed', s)}, enablement hours "
             f"{_m(ev, ACTIVITY + 'BuyerEnabled', s)}, walk-aways "
             f"{fmt(sum(ev.mean(ending_figure(seg, 'walked_away'), s).mean for seg in SEGMENTS))}, inbound "
-            f"contacts {_m(ev, INBOUND, s)}, idle {_pct(ev.mean('idle_hours', s).mean / ev.mean('selling_hours', s).mean)} "
+            f"contacts {_m(ev, INBOUND, s)}, idle (unused capacity) {_pct(ev.mean('idle_share', s).mean)} "
             "of selling hours a replication."
         )
     out.append(
@@ -548,13 +555,13 @@ def read_smb_vs_f1000(ev: Evidence) -> list[str]:
             f"{_pct(ev.mean(STALLED_SHARE, s).mean)}."
         )
     control, other = ev.control, ev.others[0] if ev.others else ev.control
-    idle_c = ev.mean("idle_hours", control).mean / ev.mean("selling_hours", control).mean
+    idle_c = ev.mean("idle_share", control).mean
     if idle_c > 0.3:
         out.append(
             f"{control} leaves {_pct(idle_c)} of its selling hours idle: its reps have more hours than the "
             "SMB territory has accounts free to approach (each no puts an account in cool-off), so the "
             f"comparison measures the size of the SMB market in this scenario as much as the segment's "
-            f"economics; {other} faces the same limit with {_pct(ev.mean('idle_hours', other).mean / ev.mean('selling_hours', other).mean)} idle."
+            f"economics; {other} faces the same limit with {_pct(ev.mean('idle_share', other).mean)} idle."
         )
     return out
 
@@ -650,7 +657,12 @@ def header(replications: int, workers: int, seed: int | None, fingerprints: Sequ
         "replication *r* gives every strategy the same accounts, needs and buying windows), so a strategy's "
         "effect is the paired difference against the first strategy, the control, given as mean [95% CI] "
         "over replications (t interval). A difference whose interval includes 0 is *not resolved* at this "
-        "number of replications. The mechanism is read from the same runs' event logs: endings "
+        "number of replications. A figure undefined in some replications (a rate over no deals) is left "
+        "out of them and its interval says how many remain (*n = 8 of 20*); a paired difference uses only the "
+        "replications where both strategies define it. *Wasted* hours are those on deals that ended not won "
+        "(lost, no decision, walked away) and screening; hours on deals still open at the horizon are neither "
+        "wasted nor won; idle hours are *unused capacity*, reported beside the waste and never in it. "
+        "The mechanism is read from the same runs' event logs: endings "
         "(`DealWon`, `DealLost` and `NoDecisionReached` by reason, `OpportunityWalkedAway`, still open) by "
         "segment, revenue and discount by segment, selling hours by category (`sim.metrics."
         "hours_by_category`: every selling hour in exactly one) and by activity, and the events of each "

@@ -192,9 +192,9 @@ def curated_table_html(table: pl.DataFrame) -> str:
             tds = [f'<th scope="row">{html.escape(cells[0])}</th>']
             for j, cell in enumerate(cells[1:], start=1):
                 attr = f' class="{mark}"' if mark and j == len(cells) - 1 else ""
-                first, _, second = cell.partition("\n")
-                inner = html.escape(first) + (
-                    f'<br><span class="ci">{html.escape(second)}</span>' if second else ""
+                first, *more = cell.split("\n")
+                inner = html.escape(first) + "".join(
+                    f'<br><span class="ci">{html.escape(line)}</span>' for line in more
                 )
                 tds.append(f"<td{attr}>{inner}</td>")
             body.append("<tr>" + "".join(tds) + "</tr>")
@@ -220,7 +220,9 @@ def comparison_table_html(table: pl.DataFrame) -> str:
         f'<div class="table-wrap comparison" data-strategies="{html.escape(",".join(strategies))}">'
         f'<p class="legend">{swatches}· the first arm is the control; each cell is the mean over its 95% '
         f'interval; a paired difference in <span class="better">green</span> / <span class="worse">red</span> '
-        f"has a 95% interval that excludes zero (better / worse).</p>{curated_table_html(table)}"
+        f"has a 95% interval that excludes zero (better / worse); <i>n = k of N</i>: the figure is defined in "
+        f"k of the N replications only (a rate over no deals is –, never 0), and its interval is over those."
+        f"</p>{curated_table_html(table)}"
         f"<details><summary>every figure</summary>{out}</details></div>"
     )
 

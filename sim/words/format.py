@@ -40,11 +40,21 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
-def interval(mean: Any, low: Any, high: Any) -> str:
-    """``mean [low, high]``, each part formatted by :func:`fmt`; just – when there is no mean."""
+def interval(mean: Any, low: Any, high: Any, n: Any = None, of: Any = None) -> str:
+    """``mean [low, high]``, each part formatted by :func:`fmt`; just – when there is no mean. With ``n`` of
+    ``of`` replications defining it (fewer than all), the count follows: ``0.21 [0.1, 0.3] (n = 8 of 20)``."""
     if mean is None or (isinstance(mean, float) and mean != mean):
         return "–"
-    return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
+    count = defined_in(n, of)
+    return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]" + (f" ({count})" if count else "")
+
+
+def defined_in(n: Any, of: Any) -> str:
+    """``n = 8 of 20`` when a figure is defined in only ``n`` of the ``of`` replications (a rate over no deals
+    is undefined and left out of its interval); empty when it is defined in all of them, or not known."""
+    if _missing(n) or _missing(of) or int(n) >= int(of):
+        return ""
+    return f"n = {int(n)} of {int(of)}"
 
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
@@ -117,9 +127,9 @@ def comparison_rows(table: pl.DataFrame, labels: Mapping[str, str] | None = None
         cells = [(labels or {}).get(metric) or figure_label(metric)]
         for i, name in enumerate(strategies):
             r = by[name]
-            cells.append(interval(r["mean"], r["ci_low"], r["ci_high"]))
+            cells.append(interval(r["mean"], r["ci_low"], r["ci_high"], r.get("n"), r.get("of")))
             if i:
-                cells.append(interval(r["diff"], r["diff_low"], r["diff_high"]))
+                cells.append(interval(r["diff"], r["diff_low"], r["diff_high"], r.get("diff_n"), r.get("of")))
         rows.append(cells)
     return rows
 
@@ -173,7 +183,7 @@ def by_unit(value: Any, unit: str, signed: bool = False) -> str:
         digits = 1 if 0 < a < 0.1 else 0
         return f"{sign}{a * 100:.{digits}f} pts" if signed else f"{sign}{a * 100:.{digits}f}%"
     if unit == "hours":
-        return f"{sign}{a:,.0f} h"
+        return f"{sign}{a:,.0f} h" if a >= 100 or a == int(a) else f"{sign}{a:.1f} h"
     if unit == "hours_per_1k":
         return f"{sign}{a:.2f} h"
     if unit == "days":
@@ -205,13 +215,15 @@ def headline_rows(
     summary: dict[str, Any], scale: dict[str, float] | None = None
 ) -> list[tuple[str, str, str]]:
     """(group, figure, value) of a run's headline figures, grouped, in reading order; the group named on the
-    first row of each. Figures the run lacks are left out; ``scale`` multiplies a stored figure for display."""
+    first row of each. Figures the run lacks are left out, figures it has but cannot compute are –; ``scale``
+    multiplies a stored figure for display."""
     rows: list[tuple[str, str, str]] = []
     last = ""
     for h in HEADLINES:
-        if h.key not in summary or _missing(summary[h.key]):
+        if h.key not in summary:
             continue
-        value = float(summary[h.key]) * (scale or {}).get(h.key, 1.0)
+        # A figure the run has but cannot compute (a rate over no deals) is shown as –, never as 0.
+        value = None if _missing(summary[h.key]) else float(summary[h.key]) * (scale or {}).get(h.key, 1.0)
         rows.append((h.group if h.group != last else "", h.label, by_unit(value, h.unit)))
         last = h.group
     return rows
@@ -229,8 +241,8 @@ class CuratedTable:
     marks: list[Verdict]
 
 
-def _stacked(first: str, second: str) -> str:
-    return f"{first}\n{second}" if second else first
+def _stacked(first: str, *more: str) -> str:
+    return "\n".join([first, *(line for line in more if line)])
 
 
 def curated_comparison(table: pl.DataFrame, arms: list[str] | None = None) -> CuratedTable:
@@ -255,17 +267,22 @@ def curated_comparison(table: pl.DataFrame, arms: list[str] | None = None) -> Cu
             r = by.get(n)
             cells.append(
                 "–"
-                if r is None
-                else _stacked(by_unit(r["mean"], h.unit), range_by_unit(r["ci_low"], r["ci_high"], h.unit))
+                if r is None or _missing(r["mean"])
+                else _stacked(
+                    by_unit(r["mean"], h.unit),
+                    range_by_unit(r["ci_low"], r["ci_high"], h.unit),
+                    defined_in(r.get("n"), r.get("of")),
+                )
             )
         if with_diff:
             r = by.get(names[1])
             cells.append(
                 "–"
-                if r is None
+                if r is None or _missing(r["diff"])
                 else _stacked(
                     by_unit(r["diff"], h.unit, signed=True),
                     range_by_unit(r["diff_low"], r["diff_high"], h.unit, signed=True),
+                    defined_in(r.get("diff_n"), r.get("of")),
                 )
             )
         rows.append(cells)

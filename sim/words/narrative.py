@@ -2,7 +2,9 @@
 
 A comparison's headline answers its question on bookings, the figure a sales leader is judged by: how much
 more (or less) each arm books than the control, with the 95% interval of the paired difference, and what it
-costs in wasted selling hours; or, when the interval spans zero, that there is no significant difference.
+costs in wasted selling hours (deals that ended not won, and screening) and, beside them, in unused capacity
+(idle hours, never counted as waste); or, when the interval spans zero, that there is no significant
+difference.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _finite(row: dict[str, Any] | None, key: str) -> bool:
 
 def arm_sentence(table: pl.DataFrame, arm: str, control: str) -> str:
     """One arm against the control: bookings a quota year (a run's, when no quota year completed), with the
-    interval of the difference, then wasted hours."""
+    interval of the difference, then wasted hours, then idle hours (unused capacity), each when resolved."""
     figure, per = "bookings_per_quota_year", "a quota year"
     if not (_finite(_row(table, figure, arm), "diff") and _finite(_row(table, figure, control), "mean")):
         figure, per = "revenue", "a run"
@@ -40,7 +42,10 @@ def arm_sentence(table: pl.DataFrame, arm: str, control: str) -> str:
     base = _row(table, figure, control)
     if bookings is None or base is None or bookings["diff"] is None:
         return f"{arm}: no bookings figure to compare."
-    interval = f"95% CI {money(bookings['diff_low'], True)} to {money(bookings['diff_high'], True)}"
+    if _finite(bookings, "diff_low") and _finite(bookings, "diff_high"):
+        interval = f"95% CI {money(bookings['diff_low'], True)} to {money(bookings['diff_high'], True)}"
+    else:  # one replication, or one pair where both arms are defined: no interval
+        interval = f"{money(float(bookings['diff']), True)}, no interval from one replication"
     if not _significant(bookings):
         sentence = f"No significant difference in bookings between {arm} and {control} ({interval} {per})"
     else:
@@ -53,6 +58,11 @@ def arm_sentence(table: pl.DataFrame, arm: str, control: str) -> str:
     if _significant(wasted) and wasted is not None:
         fewer = "fewer" if float(wasted["diff"]) < 0 else "more"
         sentence += f", with {abs(float(wasted['diff'])):,.0f} {fewer} wasted selling hours"
+    idle = _row(table, "idle_hours", arm)
+    if _significant(idle) and idle is not None:
+        # Unused capacity is said beside the waste, never in it, and neither better nor worse.
+        fewer = "fewer" if float(idle["diff"]) < 0 else "more"
+        sentence += f"{' and' if _significant(wasted) else ', with'} {abs(float(idle['diff'])):,.0f} {fewer} idle hours (unused capacity, not waste)"
     return sentence + "."
 
 
@@ -84,5 +94,10 @@ def run_headline(summary: dict[str, Any], strategy: str) -> str:
         parts.append(f"{by_unit(quota, 'share')} of reps made quota")
     wasted = summary.get("wasted_share")
     if wasted is not None and wasted == wasted:
-        parts.append(f"{by_unit(wasted, 'share')} of selling hours went to deals it did not win")
+        parts.append(
+            f"{by_unit(wasted, 'share')} of selling hours were wasted on deals it did not win and on screening"
+        )
+    idle = summary.get("idle_share")
+    if idle is not None and idle == idle:
+        parts.append(f"{by_unit(idle, 'share')} went unused (idle capacity, not waste)")
     return "; ".join(parts) + "."
