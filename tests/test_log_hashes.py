@@ -15,19 +15,19 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "ae1fc8291ef7c651b526800db9742417366c21967813265dba406edf954d0ca9", 213079),
-    "baseline-seed7": ((), 7, "a8506f13761b2459e63d79c5726d1135919e3b18380bb2b4e2993447ed6d40f4", 215488),
+    "baseline-seed1": ((), 1, "3d39cfcdb0f7473a47156e932720475698e320dcecf855a43427a0d71e37b197", 221826),
+    "baseline-seed7": ((), 7, "27f63ece784f638404b60a36b4dd3c6293dede148d3d4f0ba85ddf5b9715869d", 225699),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "d929bf7948762ae8de74256963420720b281b5b2e5727dc7c8b817d01fdddb6c",
-        241448,
+        "658c5450e724fdd2e8e23c5f1e95deaad302f23faf75bb955ff5f6f5c47d4e68",
+        288366,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "2dd09f161b26d3dcf53d460225ef93018abaaa688b165f2422d1671b86cc21b0",
-        36390,
+        "41336755d76ce9a65a65f7a79806c223732cb25af97b2015abdbbc374b05ab27",
+        38978,
     ),
     "three-accounts": (
         (
@@ -37,14 +37,14 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "7b6d1fdfadfe3794204e0723280847704ffa7cc9e33baad90f95b56f32f7df3f",
+        "59c87effd2c4b6e60fb35efac45ab035e3abd9f117885eacfca8e0c04999c710",
         496,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "97c2f2e48907f4127cc64ac14d264046573b5a0946e32d7f31d5ca6d2d275971",
-        211064,
+        "ee091e35870b15b5cdab39fdcf9df1ecce9b4212a9893b13fb856e9b567ea29a",
+        223822,
     ),
 }
 

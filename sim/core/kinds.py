@@ -180,11 +180,15 @@ class AdminHoursLogged(Event):
 @kind("rep")
 class IdleHoursLogged(Event):
     """as a week ends (and at the horizon, pro rata, for the week under way): selling hours the rep had that
-    week and did not use; `day` is the week's first day"""
+    week and did not use; `day` is the week's first day; `reason` why prospecting did not use them:
+    `territory_exhausted` (every targeted account of the territory was in a deal, cooling off or in nurture),
+    `too_few_hours` (less was left than a contact and its first meeting), `no_outbound` (outbound
+    prospecting switched off) or `horizon` (the run ended before the week's prospecting)"""
 
     rep: int
     hours: float
     day: float
+    reason: str
 
 
 @kind("rep")

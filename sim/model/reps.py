@@ -50,6 +50,18 @@ def seat_process(world: World, seat: int, start_day: float | None = None) -> Pro
         starting_team = False
 
 
+IDLE_TERRITORY_EXHAUSTED = "territory_exhausted"
+"""Idle because every account of the targeted segments in the seat's territory was in a deal, cooling off
+after a no or in nurture: nobody was left to approach."""
+IDLE_TOO_FEW_HOURS = "too_few_hours"
+"""Idle because the hours left were fewer than a contact and the first meeting it may lead to."""
+IDLE_NO_OUTBOUND = "no_outbound"
+"""Idle because the scenario switches outbound prospecting off (``mechanisms.outbound = false``)."""
+IDLE_HORIZON = "horizon"
+"""Idle hours of the week under way when the run ended, before its prospecting."""
+IDLE_REASONS = (IDLE_TERRITORY_EXHAUSTED, IDLE_TOO_FEW_HOURS, IDLE_NO_OUTBOUND, IDLE_HORIZON)
+"""Why a week's selling hours went unused (``IdleHoursLogged.reason``); see docs/model.md."""
+
 WORK_DAYS = 5
 """A rep's selling hours come a working day at a time: a fifth of the week's each day, Monday to Friday."""
 
@@ -76,6 +88,9 @@ class SellingHours:
         """Work queued so far: the tie-break that keeps equally due work in the order it came."""
         self.week_budget: dict[int, tuple[int, float, float]] = {}
         """Per seat, this week's (rep, week start, selling hours available), set as the week starts."""
+        self.idle_reason: dict[int, str] = {}
+        """Per seat, why this week's prospecting stopped (one of :data:`IDLE_REASONS`), the reason its idle
+        hours are logged with."""
 
     def capacity(self, rep: int, now: float) -> float:
         """Selling hours a rep has in the week containing ``now``, ramping up linearly for a new hire.
@@ -110,7 +125,12 @@ class SellingHours:
         available = self.capacity(rep, now)
         self.log.emit(AdminHoursLogged(rep=rep, hours=round(self.org.hours_per_week - available, 6)))
         self.week_budget[seat] = (rep, now, available)
+        self.idle_reason.pop(seat, None)
         return available
+
+    def note_idle_reason(self, seat: int, reason: str) -> None:
+        """Record why the seat's rep stopped prospecting this week (the last stop of the week counts)."""
+        self.idle_reason[seat] = reason
 
     def close_week(self, seat: int) -> None:
         """Log the selling hours the seat's rep had this week and did not use (at the horizon, pro rata).
@@ -122,12 +142,13 @@ class SellingHours:
         if budget is None:
             return
         rep, started, available = budget
+        reason = self.idle_reason.pop(seat, IDLE_HORIZON)
         if self.state.holder(seat) != rep:
             return
         elapsed = min(1.0, (self.env.now - started) / WORK_DAYS)  # hours come a working day at a time
         used = self.state.selling_hours_in_week_of(rep, started)
         idle = round(max(0.0, available * elapsed - used), 6)
-        self.log.emit(IdleHoursLogged(rep=rep, hours=idle, day=started))
+        self.log.emit(IdleHoursLogged(rep=rep, hours=idle, day=started, reason=reason))
 
     def spend_if_free(self, seat: int, work: Work) -> int | None:
         """Log an activity now if the seat's rep has its hours (``work.hours``) this week; otherwise it does
@@ -204,12 +225,14 @@ class SellingHours:
 
         Work whose deadline has passed gives up (the buyer moved on); the rest resumes in order of urgency (the
         events fire in that order, so their processes run in that order) when the seat has a rep, and whatever
-        still does not fit queues again for the next morning. A vacant seat's work keeps waiting.
+        still does not fit queues again for the next morning. A vacant seat's work keeps waiting, and so does
+        the work of a rep with no hour left today (a weekend morning after a full week), in its place.
         """
         queue = self.work_queue.get(seat)
         if not queue:
             return
-        now, seated = self.env.now, self.state.holder(seat) is not None
+        now, rep = self.env.now, self.state.holder(seat)
+        seated = rep is not None and self.free_hours(rep, now) > 1e-9
         waiting = [heapq.heappop(queue) for _ in range(len(queue))]
         for entry in waiting:
             _, _, deadline, turn = entry
