@@ -15,19 +15,19 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "3d39cfcdb0f7473a47156e932720475698e320dcecf855a43427a0d71e37b197", 221826),
-    "baseline-seed7": ((), 7, "27f63ece784f638404b60a36b4dd3c6293dede148d3d4f0ba85ddf5b9715869d", 225699),
+    "baseline-seed1": ((), 1, "57f628c4b7bd0487354228deb5829c9830ea5a45cd001e06deab19b4b881c3f7", 227220),
+    "baseline-seed7": ((), 7, "067ec6efc52010c2619a018d515b061db6b00f1685a594d297bde80f8ba7bb29", 231309),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "658c5450e724fdd2e8e23c5f1e95deaad302f23faf75bb955ff5f6f5c47d4e68",
-        288366,
+        "a5b5a7a52e1a32b0f3f866553be3790742d693a245f2c68c83cfa0ac5b510d4c",
+        304201,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "41336755d76ce9a65a65f7a79806c223732cb25af97b2015abdbbc374b05ab27",
-        38978,
+        "68d2e0ba521530e9627c46cc73bea44f43fd024f37a4cce54d96dfd87dabe146",
+        40780,
     ),
     "three-accounts": (
         (
@@ -37,14 +37,14 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "59c87effd2c4b6e60fb35efac45ab035e3abd9f117885eacfca8e0c04999c710",
-        496,
+        "159e4205e09828cb1db66a4cb52673c0c4ab5e39a7095f54f2633ab99b367a1b",
+        500,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "ee091e35870b15b5cdab39fdcf9df1ecce9b4212a9893b13fb856e9b567ea29a",
-        223822,
+        "4df50e6dac8a85aa498b13a659e2151287d33af586ba43e14d763bf4409fcb4d",
+        230705,
     ),
 }
 

@@ -9,7 +9,7 @@ from conftest import small_scenario
 
 from sim.engine import simulate
 from sim.metrics.hours import hours_summary
-from sim.model.reps import IDLE_REASONS, IDLE_TERRITORY_EXHAUSTED, IDLE_TOO_FEW_HOURS
+from sim.model.reps import IDLE_HORIZON, IDLE_REASONS, IDLE_TERRITORY_EXHAUSTED
 
 
 def _idle(log: pl.DataFrame) -> pl.DataFrame:
@@ -22,17 +22,15 @@ def _idle_share(log: pl.DataFrame) -> float:
 
 
 @pytest.mark.parametrize("preset", ["numbers-game", "qualify-hard"])
-def test_a_week_ends_idle_only_for_a_stated_reason(preset: str) -> None:
-    """Idle hours carry a reason; "too few hours" is never more than a contact and the meeting it may lead to."""
-    scenario = small_scenario(f'strategy.preset="{preset}"')
-    log, _ = simulate(scenario, 3)
-    idle = _idle(log).filter(pl.col("hours") > 0)
-    assert idle.height > 0
+def test_a_week_ends_idle_only_when_nobody_is_left_to_approach(preset: str) -> None:
+    """Idle hours carry a reason, and only an exhausted territory (or the run's end) leaves hours unused: the
+    week's last scrap begins a contact that finishes next week."""
+    log, _ = simulate(small_scenario(f'strategy.preset="{preset}"', "sales_org.reps=12"), 3)
+    idle = _idle(log)
     assert set(idle["reason"].unique()) <= set(IDLE_REASONS)
-    org = scenario.sales_org
-    meeting = org.qualification_test_hours if preset == "qualify-hard" else org.first_meeting_hours
-    too_few = idle.filter(pl.col("reason") == IDLE_TOO_FEW_HOURS)
-    assert too_few["hours"].max() <= org.contact_hours + meeting + 1e-6  # type: ignore[operator]
+    unused = idle.filter(pl.col("hours") > 0)
+    assert unused.height > 0
+    assert set(unused["reason"].unique()) <= {IDLE_TERRITORY_EXHAUSTED, IDLE_HORIZON}
 
 
 def test_qualifying_hard_leaves_no_more_idle_hours_than_a_crowded_territory_explains() -> None:
@@ -44,7 +42,7 @@ def test_qualifying_hard_leaves_no_more_idle_hours_than_a_crowded_territory_expl
         not_exhausted = idle.filter(pl.col("reason") != IDLE_TERRITORY_EXHAUSTED)["hours"].sum()
         shares[preset] = not_exhausted / hours_summary(log)["selling_hours"]
     assert shares["qualify-hard"] < shares["numbers-game"] + 0.10, shares
-    assert shares["qualify-hard"] < 0.10, shares
+    assert shares["qualify-hard"] < 0.02, shares
 
 
 def test_a_small_territory_runs_out_of_accounts_and_a_large_one_does_not() -> None:

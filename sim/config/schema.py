@@ -255,6 +255,11 @@ class SegmentConfig(Model):
     stage_effort: float = Field(
         1.0, ge=0.0, le=10.0, description="Multiplier on sales_org.stage_hours for a deal in this segment."
     )
+    demo_lead_days: Days = Field(
+        0.0,
+        description="Fewest days from the first meeting to the demo (a buying group's calendars and "
+        "discovery with its members).",
+    )
     inbound_probability: Probability = Field(
         0.2,
         description="Chance a buyer with a new need reaches out to us itself once it has named its problem.",

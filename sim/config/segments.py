@@ -98,6 +98,7 @@ def f1000_defaults() -> SegmentConfig:
         meeting_acceptance_outside=0.05,
         inbound_probability=0.1,
         stage_effort=1.5,
+        demo_lead_days=14.0,
         pilot_probability=0.6,
         evidence_failure_probability=0.15,
         buying_center=BuyingCenterConfig(

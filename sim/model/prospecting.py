@@ -12,11 +12,11 @@ import math
 
 from sim.config import TITLES, ReputationConfig, SegmentConfig
 from sim.core.kinds import AccountCooledOff, ContactMade, MeetingDeclined, MeetingHeld
-from sim.core.state import AccountState
+from sim.core.state import WEEK_DAYS, AccountState
 from sim.core.world import Process
 from sim.model.market import SHORTLIST_JOB, Market, TerritorySlices
 from sim.model.qualification import meeting_hours, qualify, senior_enough
-from sim.model.reps import IDLE_TERRITORY_EXHAUSTED, IDLE_TOO_FEW_HOURS
+from sim.model.reps import IDLE_TERRITORY_EXHAUSTED, IDLE_WEEK_FULL, PARTIAL_WORK_MIN_HOURS
 from sim.model.reputation import reputation_factor, reputation_level
 from sim.model.sales_world import SalesWorld
 
@@ -62,10 +62,19 @@ def prospecting_pass(world: SalesWorld, seat: int, rep: int, keep_back: float, u
     needed = org.contact_hours + meeting
     while state.holder(seat) == rep:
         left = hours.free_hours(rep, env.now) - keep_back
-        # Start a contact only if it and the meeting it may lead to fit in what is left.
+        # Start a contact here only if it and the meeting it may lead to fit in what is left; the week's last
+        # scrap begins one that finishes next week.
         if left < needed:
-            hours.note_idle_reason(seat, IDLE_TOO_FEW_HOURS)
-            return
+            if keep_back > 0 or left <= PARTIAL_WORK_MIN_HOURS:
+                hours.note_idle_reason(seat, IDLE_WEEK_FULL)
+                return
+            account = pick_account(world, seat)
+            if account is None:
+                hours.note_idle_reason(seat, IDLE_TERRITORY_EXHAUSTED)
+                return
+            world.spawn(contact_into_next_week(world, seat, account))
+            yield env.timeout(0)  # the contact takes what it can now (all of it, unless it ends early)
+            continue
         if not prospect(world, seat, rep):
             hours.note_idle_reason(seat, IDLE_TERRITORY_EXHAUSTED)
             return
@@ -135,30 +144,63 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
     account = pick_account(world, seat)
     if account is None:
         return False
-    org, market, emit, now = world.scenario.sales_org, world.market, world.log.emit, world.env.now
-    segment = market.segment[account]
-    cfg = getattr(world.scenario.market, segment)
-    stream = world.account_stream(account)
-    title_rank = stream.pick_cumulative(world.title_cumulative[segment])
-    contact = world.new_contact_id()
+    contact, title_rank = outbound_contact(world, account)
     referred = world.state.accounts[account].referred  # read before the contact uses the referral up
-    emit(
-        ContactMade(
-            rep=rep,
-            account=account,
-            contact=contact,
-            segment=segment,
-            title=TITLES[title_rank],
-            hours=org.contact_hours,
-            reason="outbound",
-        )
+    contact.rep = rep
+    world.log.emit(contact)
+    meeting = first_meeting(world, rep, account, contact.contact, title_rank, referred)
+    if meeting is not None:
+        meeting.rep = rep
+        world.log.emit(meeting)
+        qualify(world, seat, rep, account, contact.contact, title_rank)
+    return True
+
+
+def contact_into_next_week(world: SalesWorld, seat: int, account: int) -> Process:
+    """The week's last outbound contact, begun with the week's last scrap of hours (too few for a contact and
+    its meeting) and finished, with its meeting, on the next working mornings: the rest of its hours queue like
+    any work (``SellingHours.spend``), not urgent (due in a week), so deals waiting for hours come first."""
+    state, now = world.state, world.env.now
+    contact, title_rank = outbound_contact(world, account)
+    referred = state.accounts[account].referred  # read before the contact uses the referral up
+    rep = yield from world.hours.spend(seat, contact, due=now + WEEK_DAYS)
+    if rep is None:
+        return
+    meeting = first_meeting(world, rep, account, contact.contact, title_rank, referred)
+    if meeting is None:
+        return
+    rep = yield from world.hours.spend(seat, meeting, due=world.env.now + WEEK_DAYS)
+    if rep is not None and state.accounts[account].open_opp is None:
+        qualify(world, seat, rep, account, contact.contact, title_rank)
+
+
+def outbound_contact(world: SalesWorld, account: int) -> tuple[ContactMade, int]:
+    """An outbound contact with the account (not yet logged) and the rank of the title it reaches."""
+    segment = world.market.segment[account]
+    title_rank = world.account_stream(account).pick_cumulative(world.title_cumulative[segment])
+    contact = ContactMade(
+        account=account,
+        contact=world.new_contact_id(),
+        segment=segment,
+        title=TITLES[title_rank],
+        hours=world.scenario.sales_org.contact_hours,
+        reason="outbound",
     )
+    return contact, title_rank
+
+
+def first_meeting(
+    world: SalesWorld, rep: int, account: int, contact: int, title_rank: int, referred: bool
+) -> MeetingHeld | None:
+    """After an outbound contact: whether the rep goes on (a senior enough title, or a referral up) and the
+    contact accepts a first meeting; the meeting (not yet logged), or None (a decline cools the account off)."""
     senior = senior_enough(world, rep, account, contact, title_rank)
     if senior is None:
-        return True
-    title_rank = senior
+        return None
+    org, market, emit, now = world.scenario.sales_org, world.market, world.log.emit, world.env.now
+    cfg = getattr(world.scenario.market, market.segment[account])
     window = market.window_for(account, now)
-    accepted = stream.chance(
+    accepted = world.account_stream(account).chance(
         meeting_acceptance(
             cfg,
             looking_for_vendors(market, window, now),
@@ -170,14 +212,8 @@ def prospect(world: SalesWorld, seat: int, rep: int) -> bool:
     if not accepted:
         emit(MeetingDeclined(rep=rep, account=account, contact=contact))
         emit(AccountCooledOff(account=account, day=now + org.cooloff_days))
-        return True
-    emit(
-        MeetingHeld(
-            rep=rep, account=account, contact=contact, title=TITLES[title_rank], hours=meeting_hours(world)
-        )
-    )
-    qualify(world, seat, rep, account, contact, title_rank)
-    return True
+        return None
+    return MeetingHeld(account=account, contact=contact, title=TITLES[senior], hours=meeting_hours(world))
 
 
 def buyer_named_problem(world: SalesWorld, window: int) -> None:

@@ -20,8 +20,9 @@ from sim.core.kinds import AdminHoursLogged, IdleHoursLogged, RepDeparted, RepHi
 from sim.core.state import WEEK_DAYS, State
 from sim.core.world import Process, World
 
-PARTIAL_WORK_MIN_HOURS = 0.25
-"""Smaller scraps of a week are not worth starting a piece of work in."""
+PARTIAL_WORK_MIN_HOURS = 1e-6
+"""Work waiting for the rep takes every scrap of the day's hours, however small (below this is float noise):
+a rep whose deals wait for hours has no idle hours."""
 
 
 def seat_process(world: World, seat: int, start_day: float | None = None) -> Process:
@@ -53,13 +54,14 @@ def seat_process(world: World, seat: int, start_day: float | None = None) -> Pro
 IDLE_TERRITORY_EXHAUSTED = "territory_exhausted"
 """Idle because every account of the targeted segments in the seat's territory was in a deal, cooling off
 after a no or in nurture: nobody was left to approach."""
-IDLE_TOO_FEW_HOURS = "too_few_hours"
-"""Idle because the hours left were fewer than a contact and the first meeting it may lead to."""
+IDLE_WEEK_FULL = "week_full"
+"""The week's hours were all used: the last scrap, too small for a contact and its meeting, began a contact
+that finishes next week (any idle figure is float noise, rounded to 0)."""
 IDLE_NO_OUTBOUND = "no_outbound"
 """Idle because the scenario switches outbound prospecting off (``mechanisms.outbound = false``)."""
 IDLE_HORIZON = "horizon"
 """Idle hours of the week under way when the run ended, before its prospecting."""
-IDLE_REASONS = (IDLE_TERRITORY_EXHAUSTED, IDLE_TOO_FEW_HOURS, IDLE_NO_OUTBOUND, IDLE_HORIZON)
+IDLE_REASONS = (IDLE_TERRITORY_EXHAUSTED, IDLE_WEEK_FULL, IDLE_NO_OUTBOUND, IDLE_HORIZON)
 """Why a week's selling hours went unused (``IdleHoursLogged.reason``); see docs/model.md."""
 
 WORK_DAYS = 5
