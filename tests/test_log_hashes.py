@@ -15,19 +15,19 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "57f628c4b7bd0487354228deb5829c9830ea5a45cd001e06deab19b4b881c3f7", 227220),
-    "baseline-seed7": ((), 7, "067ec6efc52010c2619a018d515b061db6b00f1685a594d297bde80f8ba7bb29", 231309),
+    "baseline-seed1": ((), 1, "ac478f8e92cda2cd59b97bea6b3ba3e9af9d23178c658cc39653a5d3af269a19", 225807),
+    "baseline-seed7": ((), 7, "632234d2c2582a0f41410888d9b5bb27929afb3a5635b11833f37475066701cd", 228906),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "a5b5a7a52e1a32b0f3f866553be3790742d693a245f2c68c83cfa0ac5b510d4c",
-        304201,
+        "f0c778a7fcaf303d21d840ec99eb6a1da98e2ffe0938a4712fbe0521ae7ccce6",
+        303287,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "68d2e0ba521530e9627c46cc73bea44f43fd024f37a4cce54d96dfd87dabe146",
-        40780,
+        "7f62749addac4733d7fdb08c9a354e7228bd50a576eb7359e38c51a191516adf",
+        41775,
     ),
     "three-accounts": (
         (
@@ -37,14 +37,14 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "159e4205e09828cb1db66a4cb52673c0c4ab5e39a7095f54f2633ab99b367a1b",
-        500,
+        "2cd6e2461f5ce098001397cffd23a0932706fa35cba0a9eae2d0cb8620c44536",
+        508,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "4df50e6dac8a85aa498b13a659e2151287d33af586ba43e14d763bf4409fcb4d",
-        230705,
+        "ad48e037d844231f9ae5a9094b78e1761fe4995ee403c0edd7e908a371d17b3e",
+        227568,
     ),
 }
 

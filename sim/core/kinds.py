@@ -338,6 +338,19 @@ class StageAdvanced(DealWork):
 
 
 @kind("rep")
+class EnterpriseWorkDone(DealWork):
+    """work an enterprise buyer requires of a vendor at a `stage` (`reason`: discovery_workshop,
+    tailored_demo, rfp_response or security_questionnaire), `hours` of the deal team booked to the seat"""
+
+    rep: int | None = None
+    account: int
+    opp: int
+    stage: str
+    reason: str
+    hours: float
+
+
+@kind("rep")
 class BuyerEnabled(DealWork):
     """help-them-buy: hours spent enabling the buyer's own process at this stage"""
 

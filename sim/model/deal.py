@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from sim.core.kinds import BuyerEnabled, CheckInMade, StageAdvanced
+from sim.core.kinds import BuyerEnabled, CheckInMade, EnterpriseWorkDone, StageAdvanced
 from sim.core.state import WEEK_DAYS
 from sim.core.timing import DECISIONS, PriorityTimeout
 from sim.core.world import Process
@@ -170,6 +170,14 @@ class Deal(Opportunity):
             )
             if enabled is None:
                 return False
+        for reason, hours in self.enterprise_work(stage):
+            answered = yield from self.spend(
+                EnterpriseWorkDone(
+                    account=self.account, opp=self.opp, stage=stage, reason=reason, hours=hours
+                )
+            )
+            if answered is None:
+                return False
         stage_hours = getattr(self.org.stage_hours, stage) * self.cfg.stage_effort
         advanced = yield from self.spend(
             StageAdvanced(account=self.account, opp=self.opp, stage=stage, hours=stage_hours)
@@ -194,6 +202,24 @@ class Deal(Opportunity):
         if stage == "negotiation":
             yield from commercial_stage(self)
         return True
+
+    def enterprise_work(self, stage: str) -> list[tuple[str, float]]:
+        """The work the buyer requires of a vendor at ``stage`` beyond the stage's own hours (the segment's
+        ``discovery_workshop_hours``, ``tailored_demo_hours``, an RFP with chance ``rfp_probability`` and
+        ``security_questionnaire_hours``; none by default, Fortune 1000 sets them): (reason, hours) pairs."""
+        cfg = self.cfg
+        if stage == "discovery":
+            work = [("discovery_workshop", cfg.discovery_workshop_hours)]
+        elif stage == "demo":
+            work = [("tailored_demo", cfg.tailored_demo_hours)]
+        elif stage == "proposal":
+            rfp = (
+                cfg.rfp_hours if cfg.rfp_probability > 0 and self.stream.chance(cfg.rfp_probability) else 0.0
+            )
+            work = [("rfp_response", rfp), ("security_questionnaire", cfg.security_questionnaire_hours)]
+        else:
+            return []
+        return [(reason, hours) for reason, hours in work if hours > 0]
 
     def close_stage(self) -> Process:
         """Wait for the buyer's decision with the deal ready, then let the buyer decide."""

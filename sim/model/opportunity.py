@@ -43,6 +43,10 @@ BEFORE_SHORTLIST = frozenset({"discovery", "demo"})
 """Stages that must be done before the buyer draws up its shortlist (it shortlists the vendors whose demo it
 has seen): their work comes first in the rep's queue, and is given up once the shortlist is drawn up."""
 
+SHORTLIST_PRIORITY_DAYS = 1e6
+"""How far ahead of every other piece of work discovery and demo work ranks in the rep's queue (it ranks by
+its buyer's shortlist day among itself)."""
+
 SHORTLIST_STAGES = frozenset({"demo", "proposal"})
 """Stages a vendor works only while on the buyer's shortlist: a deal off it is lost instead."""
 
@@ -145,8 +149,11 @@ class Opportunity:
         # Discovery and demo come first: the buyer is about to draw up its shortlist, and after it they are of
         # no use. Negotiation and procurement's requests are due at once: the buyer's procurement waits on them
         # and must be done before its window closes.
-        if urgent or self.stage in BEFORE_SHORTLIST:
+        if urgent:
             due = -math.inf
+        elif self.stage in BEFORE_SHORTLIST and self.window is not None:
+            # Ahead of all other work, the soonest shortlist first.
+            due = self.world.market.w_jobs[self.window][SHORTLIST_JOB - 1] - SHORTLIST_PRIORITY_DAYS
         elif self.stage == "negotiation":
             due = self.world.env.now
         else:

@@ -56,9 +56,9 @@ def haggle(opp: Opportunity) -> float:
 
 
 def engage(opp: Opportunity) -> Process:
-    """Procurement engages once the buyer has our proposal (its supplier selection under way) and, for a new
-    supplier, runs its risk assessment, and checks the capital approval; the deal's process runs on meanwhile
-    and its commercial stage waits for this (:func:`commercial_stage`).
+    """Procurement engages once the buyer has our proposal (its supplier selection under way): for a new
+    supplier its risk assessment, the capital approval, then its negotiation rounds; the deal's process runs
+    on meanwhile and its commercial stage waits for this (:func:`commercial_stage`).
 
     Procurement works on the buyer's clock: its waits run at the pace that fits them before the buyer's
     window closes (the buyer has set its decision day), and whatever is left when the window closes, or when
@@ -83,8 +83,11 @@ def _engage(opp: Opportunity) -> Process:
     world.spawn(watch_for_pressure(opp))
     new_supplier = not world.state.accounts[opp.account].customer
     shortfall = opp.stream.chance(proc.capital_shortfall_probability)
-    planned = (proc.supplier_risk_assessment_days if new_supplier else 0.0) + (
-        proc.reapproval_days if shortfall else 0.0
+    rounds = opp.stream.integer(proc.negotiation_rounds.min, proc.negotiation_rounds.max)
+    planned = (
+        (proc.supplier_risk_assessment_days if new_supplier else 0.0)
+        + (proc.reapproval_days if shortfall else 0.0)
+        + rounds * ROUND_GAP_DAYS
     )
     pace = _pace(world.env.now, until, planned)
     if new_supplier:
@@ -111,6 +114,19 @@ def _engage(opp: Opportunity) -> Process:
         if reworked is None or opp.done:
             return
         yield from opp.wait(days)
+    discount_factor = help_factor(world.policy, opp.response.help_discount_factor)
+    for _ in range(rounds):
+        if opp.done:
+            return
+        share = round(proc.discount_per_round * discount_factor * haggle(opp), 6)
+        held = yield from opp.spend(
+            NegotiationRoundHeld(account=opp.account, opp=opp.opp, hours=proc.round_hours, discount=share),
+            deadline=until,
+        )
+        if held is None or opp.done:
+            return
+        opp.emit(DiscountConceded(account=opp.account, opp=opp.opp, discount=share, reason="negotiation"))
+        yield from opp.wait(ROUND_GAP_DAYS * pace)
 
 
 def watch_for_pressure(opp: Opportunity) -> Process:
@@ -132,14 +148,10 @@ def _pace(now: float, until: float, planned_days: float) -> float:
 
 
 def commercial_stage(opp: Opportunity) -> Process:
-    """Run procurement's negotiation (or the owner's haggling) for one deal, then let the decision wait for it.
-
-    With procurement, the negotiation rounds follow its risk assessment and capital approval
-    (:func:`engage`, started at the proposal), at the pace that fits them before the window closes.
-    """
+    """At the negotiation: the owner's haggling, or wait for procurement (:func:`engage`, at work since the
+    proposal) to finish; the decision waits for it."""
     world, window = opp.world, opp.window
     assert window is not None
-    proc = opp.cfg.buying_center.procurement
     discount_factor = help_factor(world.policy, opp.response.help_discount_factor)
     if not world.market.w_procurement[window]:
         owner = opp.cfg.owner_discount * discount_factor * haggle(opp)
@@ -147,22 +159,7 @@ def commercial_stage(opp: Opportunity) -> Process:
         return
     if opp.procurement == NOT_ENGAGED:
         yield from engage(opp)
-    while opp.procurement == AT_WORK:  # its risk assessment or capital approval is not done yet
+    while opp.procurement == AT_WORK:  # its assessment, approval and negotiation rounds are not done yet
         yield world.env.timeout(1.0)
-    until = opp.procurement_deadline()
-    if world.env.now > until or opp.done:
-        return
-    rounds = opp.stream.integer(proc.negotiation_rounds.min, proc.negotiation_rounds.max)
-    pace = _pace(world.env.now, until, rounds * ROUND_GAP_DAYS)
-    for _ in range(rounds):
-        share = round(proc.discount_per_round * discount_factor * haggle(opp), 6)
-        held = yield from opp.spend(
-            NegotiationRoundHeld(account=opp.account, opp=opp.opp, hours=proc.round_hours, discount=share),
-            deadline=until,
-        )
-        if held is None:
-            return
-        opp.emit(DiscountConceded(account=opp.account, opp=opp.opp, discount=share, reason="negotiation"))
-        yield from opp.wait(ROUND_GAP_DAYS * pace)
     # The buyer cannot sign before its own procurement is done.
     opp.decision_time = max(opp.decision_time, world.env.now)

@@ -170,7 +170,8 @@ class SellingHours:
         """Spend a seat's selling hours on an activity (``work``, costing ``work.hours``), spilling into later
         weeks, then log it, naming the rep who finished it and the hours left for that last part.
 
-        What fits in today's hours is done now. What does not is logged as ``WorkLogged`` and the rest joins
+        What fits in today's hours is done now (on the last day before its deadline, in what is left of the
+        week's hours: the rep works ahead to save the deal). What does not is logged as ``WorkLogged`` and the rest joins
         the seat's work queue, which the rep serves each working morning, the work due soonest first and
         before any prospecting (``sim.model.week``); a vacant seat's queue waits for the next rep. ``due`` is
         when the buyer will need the work (its next step; by default the deadline). Returns the rep who
@@ -185,6 +186,9 @@ class SellingHours:
             rep = state.holder(seat)
             if rep is not None:
                 free = self.free_hours(rep, env.now)
+                if deadline < env.now + 1.0:
+                    # The buyer's last day of waiting: the rep takes the rest of the week's hours for it.
+                    free = self.capacity(rep, env.now) - state.selling_hours_this_week(rep, env.now)
                 if free >= remaining - 1e-9:
                     work.rep, work.hours = rep, remaining
                     log.emit(work)
