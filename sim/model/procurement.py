@@ -80,7 +80,8 @@ def _engage(opp: Opportunity) -> Process:
         return
     opp.emit(ProcurementEngaged(account=opp.account, opp=opp.opp))
     yield from react_to_pressure(opp)
-    world.spawn(watch_for_pressure(opp))
+    if world.policy.pressure_tactics and world.scenario.mechanisms.pressure:
+        world.spawn(watch_for_pressure(opp))
     new_supplier = not world.state.accounts[opp.account].customer
     shortfall = opp.stream.chance(proc.capital_shortfall_probability)
     rounds = opp.stream.integer(proc.negotiation_rounds.min, proc.negotiation_rounds.max)
