@@ -15,19 +15,19 @@ from sim.core.events import content_hash
 from sim.engine import simulate
 
 REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
-    "baseline-seed1": ((), 1, "ae1fc8291ef7c651b526800db9742417366c21967813265dba406edf954d0ca9", 213079),
-    "baseline-seed7": ((), 7, "a8506f13761b2459e63d79c5726d1135919e3b18380bb2b4e2993447ed6d40f4", 215488),
+    "baseline-seed1": ((), 1, "ac478f8e92cda2cd59b97bea6b3ba3e9af9d23178c658cc39653a5d3af269a19", 225807),
+    "baseline-seed7": ((), 7, "632234d2c2582a0f41410888d9b5bb27929afb3a5635b11833f37475066701cd", 228906),
     "qualify-hard": (
         ('strategy.preset="qualify-hard"',),
         1,
-        "d929bf7948762ae8de74256963420720b281b5b2e5727dc7c8b817d01fdddb6c",
-        241448,
+        "f0c778a7fcaf303d21d840ec99eb6a1da98e2ffe0938a4712fbe0521ae7ccce6",
+        303287,
     ),
     "f1000-only": (
         ("market.smb.accounts=0", "market.mid_market.accounts=0"),
         1,
-        "2dd09f161b26d3dcf53d460225ef93018abaaa688b165f2422d1671b86cc21b0",
-        36390,
+        "7f62749addac4733d7fdb08c9a354e7228bd50a576eb7359e38c51a191516adf",
+        41775,
     ),
     "three-accounts": (
         (
@@ -37,14 +37,14 @@ REFERENCE: dict[str, tuple[tuple[str, ...], int, str, int]] = {
             "sales_org.reps=1",
         ),
         1,
-        "7b6d1fdfadfe3794204e0723280847704ffa7cc9e33baad90f95b56f32f7df3f",
-        496,
+        "2cd6e2461f5ce098001397cffd23a0932706fa35cba0a9eae2d0cb8620c44536",
+        508,
     ),
     "pressure": (
         ('strategy.preset="pressure"',),
         1,
-        "97c2f2e48907f4127cc64ac14d264046573b5a0946e32d7f31d5ca6d2d275971",
-        211064,
+        "ad48e037d844231f9ae5a9094b78e1761fe4995ee403c0edd7e908a371d17b3e",
+        227568,
     ),
 }
 

@@ -216,11 +216,12 @@ def test_batched_market_log_equals_one_emit_per_event(
 
 
 def test_the_log_taken_mid_run_holds_the_batches_logged_so_far() -> None:
-    """A log frame taken at a checkpoint has exactly the market's happenings up to that moment."""
+    """A log frame taken at a checkpoint has exactly the happenings up to that moment, that instant's included
+    (a checkpoint runs once every event of its instant has happened)."""
     frames: dict[float, pl.DataFrame] = {}
     final, _ = simulate(
         small_scenario(), 2, checkpoints={100.5: lambda w: frames.update({100.5: w.log.to_frame()})}
     )
     early = frames[100.5]
-    assert early.height == final.filter(pl.col("t") < 100.5).height
-    assert early.drop("seq").equals(final.filter(pl.col("t") < 100.5).drop("seq"))
+    assert early.height == final.filter(pl.col("t") <= 100.5).height
+    assert early.drop("seq").equals(final.filter(pl.col("t") <= 100.5).drop("seq"))

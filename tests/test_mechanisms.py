@@ -206,14 +206,18 @@ def test_adding_accounts_to_one_segment_leaves_every_other_accounts_story_unchan
 
 
 def test_the_stalling_cio_scenario_shows_walk_aways() -> None:
-    """The walk-away clock counts visible progress: a CIO's requests do not stop it."""
+    """The walk-away clock counts visible progress: a CIO's requests do not stop it.
+
+    A 60-day clock: a deal the CIO holds before its demo is mostly lost off the buyer's shortlist (issue 20)
+    before a 90-day clock runs out, which leaves too few walk-aways to see the clock at work.
+    """
     walked = 0
     for seed in range(1, 9):
-        log, _ = simulate(load_scenario("stalling_cio", ["strategy.walk_away_days=90"]), seed)
+        log, _ = simulate(load_scenario("stalling_cio", ["strategy.walk_away_days=60"]), seed)
         walk = log.filter(pl.col("kind") == "OpportunityWalkedAway")
         stalled = log.filter(pl.col("kind") == "StallRequested")["opp"].unique()
         walked += walk.filter(pl.col("opp").is_in(stalled.implode())).height
-    assert walked >= 8, "a deal the CIO holds with request after request is walked away from"
+    assert walked >= 5, "a deal the CIO holds with request after request is walked away from"
 
 
 def test_no_decision_lands_before_the_reps_answer_of_the_same_day() -> None:

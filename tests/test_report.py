@@ -207,7 +207,8 @@ def test_run_report_tells_the_story_of_the_most_stalled_deal(
 ) -> None:
     out, _ = comparison
     run_dir = tmp_path / "run"
-    shutil.copytree(out / "numbers-game" / "rep-000", run_dir)
+    # A run whose reputation moves enough to earn its chart (rep-000's no longer does since issue 20).
+    shutil.copytree(out / "numbers-game" / "rep-001", run_dir)
     events = read_events(run_dir / "events.parquet")
     pick = interesting_deal(events)
     assert pick is not None
@@ -300,7 +301,8 @@ def test_png_export_writes_one_image_per_chart(comparison: tuple[Path, str], tmp
     browser = chromium()
     out, _ = comparison
     run_dir = tmp_path / "run"
-    shutil.copytree(out / "numbers-game" / "rep-000", run_dir)
+    # A run whose reputation moves enough to earn its chart (rep-000's no longer does since issue 20).
+    shutil.copytree(out / "numbers-game" / "rep-001", run_dir)
     done = run_cli(["report", str(run_dir), "--png"], cwd=tmp_path, env={"BROWSER_PATH": str(browser)})
     assert done.returncode == 0, done.stderr
     pngs = sorted((run_dir / "png").glob("*.png"))

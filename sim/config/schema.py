@@ -255,6 +255,27 @@ class SegmentConfig(Model):
     stage_effort: float = Field(
         1.0, ge=0.0, le=10.0, description="Multiplier on sales_org.stage_hours for a deal in this segment."
     )
+    discovery_workshop_hours: Hours = Field(
+        0.0, description="Hours of discovery workshops with the buying group, at discovery (with prep)."
+    )
+    tailored_demo_hours: Hours = Field(
+        0.0, description="Hours building a demo on the buyer's own use case with presales, at the demo."
+    )
+    rfp_probability: Probability = Field(
+        0.0,
+        description="Chance the buyer runs a formal RFP (request for proposal), answered at the proposal.",
+    )
+    rfp_hours: Hours = Field(
+        0.0, description="Rep hours of an RFP response (the rep's share of the whole response)."
+    )
+    security_questionnaire_hours: Hours = Field(
+        0.0, description="Hours answering the buyer's security questionnaire, at the proposal."
+    )
+    demo_lead_days: Days = Field(
+        0.0,
+        description="Fewest days from the first meeting to the demo (a buying group's calendars and "
+        "discovery with its members).",
+    )
     inbound_probability: Probability = Field(
         0.2,
         description="Chance a buyer with a new need reaches out to us itself once it has named its problem.",

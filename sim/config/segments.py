@@ -98,6 +98,12 @@ def f1000_defaults() -> SegmentConfig:
         meeting_acceptance_outside=0.05,
         inbound_probability=0.1,
         stage_effort=1.5,
+        demo_lead_days=14.0,
+        discovery_workshop_hours=4.0,
+        tailored_demo_hours=4.0,
+        rfp_probability=0.5,
+        rfp_hours=10.0,
+        security_questionnaire_hours=4.0,
         pilot_probability=0.6,
         evidence_failure_probability=0.15,
         buying_center=BuyingCenterConfig(

@@ -180,11 +180,15 @@ class AdminHoursLogged(Event):
 @kind("rep")
 class IdleHoursLogged(Event):
     """as a week ends (and at the horizon, pro rata, for the week under way): selling hours the rep had that
-    week and did not use; `day` is the week's first day"""
+    week and did not use; `day` is the week's first day; `reason` why prospecting did not use them:
+    `territory_exhausted` (every targeted account of the territory was in a deal, cooling off or in nurture),
+    `week_full` (the week's hours were all used; 0 hours), `no_outbound` (outbound
+    prospecting switched off) or `horizon` (the run ended before the week's prospecting)"""
 
     rep: int
     hours: float
     day: float
+    reason: str
 
 
 @kind("rep")
@@ -334,6 +338,19 @@ class StageAdvanced(DealWork):
 
 
 @kind("rep")
+class EnterpriseWorkDone(DealWork):
+    """work an enterprise buyer requires of a vendor at a `stage` (`reason`: discovery_workshop,
+    tailored_demo, rfp_response or security_questionnaire), `hours` of the deal team booked to the seat"""
+
+    rep: int | None = None
+    account: int
+    opp: int
+    stage: str
+    reason: str
+    hours: float
+
+
+@kind("rep")
 class BuyerEnabled(DealWork):
     """help-them-buy: hours spent enabling the buyer's own process at this stage"""
 
@@ -475,7 +492,8 @@ class DealWon(Ending):
 @kind("buyer")
 class DealLost(Ending):
     """the buyer buys elsewhere: competitor; after_shortlist (we reached a buyer who had already
-    shortlisted); not_ready (the rep had not finished the stage the buyer needed); lost_despite_winning (the
+    shortlisted, or had drawn up its shortlist before our demo); not_ready (the rep had not finished the stage the
+    buyer needed); seat_vacant (the same, while the deal's seat had no rep); lost_despite_winning (the
     champion's capital was spent)"""
 
     rep: int | None = None

@@ -205,6 +205,7 @@ def _work_logged(s: State, t: float, e: k.WorkLogged) -> None:
     k.MeetingHeld,
     k.CheckInMade,
     k.BuyerEnabled,
+    k.EnterpriseWorkDone,
     k.StallRequested,
     k.SupplierRiskAssessed,
     k.CapitalApprovalFellShort,

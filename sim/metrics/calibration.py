@@ -54,7 +54,7 @@ RANGES: tuple[Range, ...] = (
     ),
 )
 
-LATE_REASONS = ("after_shortlist", "not_ready")
+LATE_REASONS = ("after_shortlist", "not_ready", "seat_vacant")
 """Loss reasons that mean the vendor was not there in time (``DealLost``)."""
 
 CLOSED_KINDS = ("DealWon", "DealLost", "NoDecisionReached")

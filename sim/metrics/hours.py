@@ -81,6 +81,7 @@ CATEGORY_OF_ENDING: dict[str, str] = {
     "lost:competitor": "lost_competitor",
     "lost:after_shortlist": "lost_after_shortlist",
     "lost:not_ready": "lost_not_ready",
+    "lost:seat_vacant": "lost_not_ready",  # not ready because nobody held the seat
     "lost:lost_despite_winning": "lost_despite_winning",
     "no_decision:status_quo": "no_decision_status_quo",
     "no_decision:indecision": "no_decision_indecision",

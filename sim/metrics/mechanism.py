@@ -19,8 +19,11 @@ from sim.metrics.log import Log, lazy, repeatable
 from sim.metrics.opportunities import DECIDED, OUTCOME_OF_KIND, opportunities, stall_requests_by_opportunity
 
 _CATEGORY_LABEL = {c.key: c.label for c in HOURS_CATEGORIES}
-ENDING_LABEL: dict[str, str] = {ending: _CATEGORY_LABEL[c] for ending, c in CATEGORY_OF_ENDING.items()}
-"""How each ending (every key of :data:`sim.metrics.CATEGORY_OF_ENDING`) is named: as its hours category."""
+ENDING_LABEL: dict[str, str] = {
+    ending: _CATEGORY_LABEL[c] for ending, c in CATEGORY_OF_ENDING.items() if ending != "lost:seat_vacant"
+} | {"lost:seat_vacant": "lost: seat vacant"}
+"""How each ending (every key of :data:`sim.metrics.CATEGORY_OF_ENDING`) is named: as its hours category (a
+loss while the seat was vacant, whose hours count as "rep not ready", has a name of its own)."""
 
 WATCHED_EVENTS = (
     "ContactDisqualified",

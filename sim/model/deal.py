@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from sim.core.kinds import BuyerEnabled, CheckInMade, StageAdvanced
+from sim.core.kinds import BuyerEnabled, CheckInMade, EnterpriseWorkDone, StageAdvanced
 from sim.core.state import WEEK_DAYS
 from sim.core.timing import DECISIONS, PriorityTimeout
 from sim.core.world import Process
@@ -19,9 +19,17 @@ from sim.model import champion
 from sim.model.decision import conclude
 from sim.model.enablement import enablement_hours, enables
 from sim.model.evidence import evidence_setback
-from sim.model.opportunity import CLOSE_JOB, LATE_STAGES, REQUIRED_JOB, STAGES, Opportunity
+from sim.model.opportunity import (
+    AT_WORK,
+    CLOSE_JOB,
+    LATE_STAGES,
+    REQUIRED_JOB,
+    SHORTLIST_STAGES,
+    STAGES,
+    Opportunity,
+)
 from sim.model.pressure import period_end_discount, pressure_landed, react_to_pressure
-from sim.model.procurement import commercial_stage
+from sim.model.procurement import commercial_stage, engage
 from sim.model.sales_world import SalesWorld
 from sim.model.stalling_cio import stall_requests
 
@@ -38,27 +46,63 @@ class Deal(Opportunity):
         self.checkin_interval = self.org.checkin_interval_days
 
     def run(self) -> Process:
-        """Work the stages in order, each once the buyer is ready, then wait for the decision."""
+        """Work the stages in order, each once the buyer is ready, then wait for the decision.
+
+        A deal off the buyer's shortlist (opened after it, or still without a demo when the buyer drew it up)
+        works no demo or proposal: it is lost for it (:meth:`lose_off_shortlist`).
+        """
         market = self.world.market
         for stage in STAGES:
             if stage == "pilot" and (self.window is None or not market.w_pilot[self.window]):
                 continue
-            yield from self.wait_for_buyer(REQUIRED_JOB[stage])
+            not_before = self.demo_earliest() if stage == "demo" else 0.0
+            yield from self.wait_for_buyer(REQUIRED_JOB[stage], not_before)
             if self.done:
+                return
+            if stage in SHORTLIST_STAGES and self.off_shortlist():
+                yield from self.lose_off_shortlist()
                 return
             if stage == "close":
                 break
             finished = yield from self.work_stage(stage)
+            self.stage = None
             if self.done:
                 return
             if not finished:
+                if self.off_shortlist():
+                    # The buyer drew up its shortlist before the rep had the demo ready.
+                    yield from self.lose_off_shortlist()
+                    return
                 # The buyer decided while the rep was still behind on this stage.
                 yield from conclude(self, ready=False)
                 return
         yield from self.close_stage()
 
-    def wait_for_buyer(self, job: int) -> Process:
-        """Idle, with check-ins, until the buyer has done ``job``; walk away, go dark or decide if that comes first.
+    def demo_earliest(self) -> float:
+        """The earliest day for the demo: the first whole day the segment's ``demo_lead_days`` after the first
+        meeting (a Fortune 1000 buying group books a demo weeks out, once discovery has reached the people who
+        will attend; the opportunity opens at its first meeting)."""
+        lead: float = self.cfg.demo_lead_days
+        # Booked for a day: the first whole day at least the lead after the meeting.
+        return float(math.ceil(self.record.opened + lead)) if lead > 0 else 0.0
+
+    def lose_off_shortlist(self) -> Process:
+        """A deal off the buyer's shortlist idles (check-ins) until the buyer's next step, when it learns the
+        buyer moved on with the vendors it shortlisted; lost for it then (or at the buyer's decision)."""
+        self.after_shortlist = True
+        assert self.window is not None
+        next_job = self.world.market.jobs_done(self.window, self.world.env.now) + 1
+        yield from self.wait_for_buyer(min(next_job, CLOSE_JOB))
+        if self.done:
+            return
+        if next_job >= CLOSE_JOB:
+            yield from conclude(self, ready=False)
+        else:
+            self.lost("after_shortlist")
+
+    def wait_for_buyer(self, job: int, not_before: float = 0.0) -> Process:
+        """Idle, with check-ins, until the buyer has done ``job`` (and not before ``not_before``); walk away, go
+        dark or decide if that comes first.
 
         A day has an order: the buyer acts, the rep answers, then decisions fall. So a buyer's step is seen
         before its decision of the same day, and the wait for a decision ends at the end of its day.
@@ -69,7 +113,7 @@ class Deal(Opportunity):
             now = env.now
             if pressure_landed(self):
                 yield from react_to_pressure(self)
-            if self.window is not None and market.jobs_done(self.window, now) >= job:
+            if self.window is not None and market.jobs_done(self.window, now) >= job and now >= not_before:
                 return
             if now >= self.decision_time:
                 if job != CLOSE_JOB:
@@ -82,7 +126,9 @@ class Deal(Opportunity):
             if now >= walk_at:
                 self.walk_away()
                 return
-            buyer_at = market.w_jobs[self.window][job - 1] if self.window is not None else math.inf
+            buyer_at = (
+                max(market.w_jobs[self.window][job - 1], not_before) if self.window is not None else math.inf
+            )
             checkin_at = self.last_checkin + self.checkin_interval
             wake = min(buyer_at, checkin_at, walk_at, self.decision_time, self.dark_at)
             if wake > now:
@@ -113,6 +159,7 @@ class Deal(Opportunity):
         """
         world = self.world
         assert self.window is not None
+        self.stage = stage
         if not (yield from stall_requests(self, stage)):
             return False
         policy = world.policy
@@ -123,18 +170,56 @@ class Deal(Opportunity):
             )
             if enabled is None:
                 return False
+        for reason, hours in self.enterprise_work(stage):
+            answered = yield from self.spend(
+                EnterpriseWorkDone(
+                    account=self.account, opp=self.opp, stage=stage, reason=reason, hours=hours
+                )
+            )
+            if answered is None:
+                return False
         stage_hours = getattr(self.org.stage_hours, stage) * self.cfg.stage_effort
         advanced = yield from self.spend(
             StageAdvanced(account=self.account, opp=self.opp, stage=stage, hours=stage_hours)
         )
         if advanced is None:
             return False
+        if stage == "demo":
+            if self.off_shortlist():
+                # The buyer drew up its shortlist while we were still preparing: it tells us at the demo
+                # that we are not on it.
+                self.after_shortlist = True
+                self.lost("after_shortlist")
+                return True
+            self.demo_done = True
         yield from evidence_setback(self, stage)
+        if stage == "proposal" and world.market.w_procurement[self.window]:
+            # The buyer's procurement engages with our proposal and runs alongside the rest of the deal.
+            self.procurement = AT_WORK
+            world.spawn(engage(self))
         if stage in LATE_STAGES:
             champion.push(self, stage)
         if stage == "negotiation":
             yield from commercial_stage(self)
         return True
+
+    def enterprise_work(self, stage: str) -> list[tuple[str, float]]:
+        """The work the buyer requires of a vendor at ``stage`` beyond the stage's own hours (the segment's
+        ``discovery_workshop_hours``, ``tailored_demo_hours``, an RFP with chance ``rfp_probability`` and
+        ``security_questionnaire_hours``; none by default, Fortune 1000 sets them): (reason, hours) pairs."""
+        cfg = self.cfg
+        if stage == "discovery":
+            work = [("discovery_workshop", cfg.discovery_workshop_hours)]
+        elif stage == "demo":
+            work = [("tailored_demo", cfg.tailored_demo_hours)]
+        elif stage == "proposal":
+            rfp = (
+                cfg.rfp_hours if cfg.rfp_probability > 0 and self.stream.chance(cfg.rfp_probability) else 0.0
+            )
+            work = [("rfp_response", rfp), ("security_questionnaire", cfg.security_questionnaire_hours)]
+        else:
+            return []
+        return [(reason, hours) for reason, hours in work if hours > 0]
 
     def close_stage(self) -> Process:
         """Wait for the buyer's decision with the deal ready, then let the buyer decide."""

@@ -103,7 +103,8 @@ def decide(opp: Opportunity, ready: bool) -> None:
     elif opp.after_shortlist:
         opp.lost("after_shortlist")
     elif not ready:
-        opp.lost("not_ready")
+        # The rep's hours went elsewhere; or nobody's did: the seat was vacant when the buyer decided.
+        opp.lost("not_ready" if world.state.holder(opp.seat) is not None else "seat_vacant")
     else:
         p_win = win_probability(
             opp.cfg,

@@ -39,9 +39,24 @@ REQUIRED_JOB: dict[str, int] = {
 
 CLOSE_JOB = REQUIRED_JOB["close"]
 
+BEFORE_SHORTLIST = frozenset({"discovery", "demo"})
+"""Stages that must be done before the buyer draws up its shortlist (it shortlists the vendors whose demo it
+has seen): their work comes first in the rep's queue, and is given up once the shortlist is drawn up."""
+
+SHORTLIST_PRIORITY_DAYS = 1e6
+"""How far ahead of every other piece of work discovery and demo work ranks in the rep's queue (it ranks by
+its buyer's shortlist day among itself)."""
+
+SHORTLIST_STAGES = frozenset({"demo", "proposal"})
+"""Stages a vendor works only while on the buyer's shortlist: a deal off it is lost instead."""
+
 LATE_STAGES = frozenset({"proposal", "pilot", "negotiation", "close"})
 """Stages from the proposal on: where the champion pushes internally, pressure is applied, and what the
 forecast counts on."""
+
+
+NOT_ENGAGED, AT_WORK, DONE = "not_engaged", "at_work", "done"
+"""Where the buyer's procurement is with a deal (``Opportunity.procurement``)."""
 
 
 class Opportunity:
@@ -82,6 +97,13 @@ class Opportunity:
             SHORTLIST_JOB
         )
         """The buyer had its shortlist before we reached it: we are not on it."""
+        self.procurement = NOT_ENGAGED
+        """Where the buyer's procurement is with the deal: not engaged, at work (from the proposal on), or done
+        (``sim.model.procurement``)."""
+        self.stage: str | None = None
+        """The vendor stage the rep is working on (set by the deal's process)."""
+        self.demo_done = False
+        """Whether our demo is done (the buyer shortlists the vendors whose demo it has seen)."""
         self.shared_plan = shares_plan(world.policy)
         """The buyer works to a plan shared with us, and does not decide before we are ready."""
         self.done = False
@@ -93,18 +115,50 @@ class Opportunity:
         """The opportunity as the log has folded it (stage, hours, discount, pressure, ...)."""
         return self.world.state.opportunities[self.opp]
 
+    def window_closes(self) -> float:
+        """When the buyer's window closes (its consensus job done: it has decided); never without a window."""
+        return math.inf if self.window is None else self.world.market.decision_day(self.window)
+
+    def procurement_deadline(self) -> float:
+        """The last moment the buyer's procurement works on the deal: before its window closes that day (the
+        buyer's happenings of a day come before the rep's, so work on the closing day is after the close)."""
+        return math.nextafter(math.floor(self.window_closes()), -math.inf)
+
+    def off_shortlist(self) -> bool:
+        """Whether the buyer drew up its shortlist before our demo: we are not on it (section 11).
+
+        True for a deal opened after the shortlist, and for one whose demo had not happened by then.
+        """
+        if self.after_shortlist:
+            return True
+        if self.demo_done or self.window is None:
+            return False
+        return self.world.market.jobs_done(self.window, self.world.env.now) >= SHORTLIST_JOB
+
     def consensus_starts(self) -> float:
         """When the buyer's last job (consensus) starts: a rep can speed that job, not the ones before it."""
         assert self.window is not None
         return self.world.market.w_jobs[self.window][-2]
 
-    def spend(self, work: DealWork, deadline: float | None = None) -> Process:
+    def spend(self, work: DealWork, deadline: float | None = None, urgent: bool = False) -> Process:
         """Spend rep hours on this deal and log the activity; None if the buyer decides before the rep has time.
 
-        By default the work may run until :meth:`stage_deadline`.
+        By default the work may run until :meth:`stage_deadline`; ``urgent`` work comes first in the rep's queue.
         """
         limit = self.stage_deadline() if deadline is None else deadline
-        return self.world.hours.spend(self.seat, work, deadline=limit, due=self.next_buyer_step())
+        # Discovery and demo come first: the buyer is about to draw up its shortlist, and after it they are of
+        # no use. Negotiation and procurement's requests are due at once: the buyer's procurement waits on them
+        # and must be done before its window closes.
+        if urgent:
+            due = -math.inf
+        elif self.stage in BEFORE_SHORTLIST and self.window is not None:
+            # Ahead of all other work, the soonest shortlist first.
+            due = self.world.market.w_jobs[self.window][SHORTLIST_JOB - 1] - SHORTLIST_PRIORITY_DAYS
+        elif self.stage == "negotiation":
+            due = self.world.env.now
+        else:
+            due = self.next_buyer_step()
+        return self.world.hours.spend(self.seat, work, deadline=limit, due=due)
 
     def buyer_waits_until(self) -> float:
         """Until when the buyer holds its decision for what happens on its own side (a CIO's requests, an
@@ -116,11 +170,15 @@ class Opportunity:
 
         A buyer lets its decision slip a little for a vendor on its shortlist that is still finishing a
         stage (``buyer_response.decision_slip_days``); a buyer working to a plan shared with the vendor waits
-        for it however long it takes.
+        for it however long it takes. Discovery and the demo wait only until the buyer draws up its shortlist:
+        after it they are of no use (we are not on it).
         """
-        if self.shared_plan:
-            return math.inf
-        return self.decision_time + self.response.decision_slip_days
+        limit = math.inf if self.shared_plan else self.decision_time + self.response.decision_slip_days
+        if self.stage in BEFORE_SHORTLIST and self.window is not None:
+            # Discovery and a demo are worth doing only before the buyer draws up its shortlist.
+            shortlist = self.world.market.w_jobs[self.window][SHORTLIST_JOB - 1]
+            limit = min(limit, math.nextafter(shortlist, -math.inf))
+        return limit
 
     def next_buyer_step(self) -> float:
         """When the buyer takes its next step (its next job, or its decision): when it will want our answer."""

@@ -7,7 +7,6 @@ procurement may be rushed. A rep behind on quota may instead buy a deal in with 
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from sim.core.kinds import DiscountConceded, PressureApplied, PressureDetected, PressureWorked
@@ -52,16 +51,21 @@ def react_to_pressure(opp: Opportunity) -> Process:
     world = opp.world
     proc = opp.cfg.buying_center.procurement
     if world.market.w_procurement[opp.window]:
-        if opp.stream.chance(proc.urgency_detection_probability):
-            yield from opp.spend(
+        # Procurement sees through the tactic only while it works on the deal: before the window closes.
+        until = opp.procurement_deadline()
+        if world.env.now <= until and opp.stream.chance(proc.urgency_detection_probability):
+            detected = yield from opp.spend(
                 PressureDetected(
                     account=opp.account,
                     opp=opp.opp,
                     hours=proc.detected_rework_hours,
                     days=proc.detected_delay_days,
                 ),
-                deadline=math.inf,
+                deadline=until,
+                urgent=True,  # repairing a deal procurement caught out comes first
             )
+            if detected is None:
+                return
             opp.emit(
                 DiscountConceded(
                     account=opp.account,

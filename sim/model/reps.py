@@ -20,8 +20,9 @@ from sim.core.kinds import AdminHoursLogged, IdleHoursLogged, RepDeparted, RepHi
 from sim.core.state import WEEK_DAYS, State
 from sim.core.world import Process, World
 
-PARTIAL_WORK_MIN_HOURS = 0.25
-"""Smaller scraps of a week are not worth starting a piece of work in."""
+PARTIAL_WORK_MIN_HOURS = 1e-6
+"""Work waiting for the rep takes every scrap of the day's hours, however small (below this is float noise):
+a rep whose deals wait for hours has no idle hours."""
 
 
 def seat_process(world: World, seat: int, start_day: float | None = None) -> Process:
@@ -50,6 +51,19 @@ def seat_process(world: World, seat: int, start_day: float | None = None) -> Pro
         starting_team = False
 
 
+IDLE_TERRITORY_EXHAUSTED = "territory_exhausted"
+"""Idle because every account of the targeted segments in the seat's territory was in a deal, cooling off
+after a no or in nurture: nobody was left to approach."""
+IDLE_WEEK_FULL = "week_full"
+"""The week's hours were all used: the last scrap, too small for a contact and its meeting, began a contact
+that finishes next week (any idle figure is float noise, rounded to 0)."""
+IDLE_NO_OUTBOUND = "no_outbound"
+"""Idle because the scenario switches outbound prospecting off (``mechanisms.outbound = false``)."""
+IDLE_HORIZON = "horizon"
+"""Idle hours of the week under way when the run ended, before its prospecting."""
+IDLE_REASONS = (IDLE_TERRITORY_EXHAUSTED, IDLE_WEEK_FULL, IDLE_NO_OUTBOUND, IDLE_HORIZON)
+"""Why a week's selling hours went unused (``IdleHoursLogged.reason``); see docs/model.md."""
+
 WORK_DAYS = 5
 """A rep's selling hours come a working day at a time: a fifth of the week's each day, Monday to Friday."""
 
@@ -76,6 +90,9 @@ class SellingHours:
         """Work queued so far: the tie-break that keeps equally due work in the order it came."""
         self.week_budget: dict[int, tuple[int, float, float]] = {}
         """Per seat, this week's (rep, week start, selling hours available), set as the week starts."""
+        self.idle_reason: dict[int, str] = {}
+        """Per seat, why this week's prospecting stopped (one of :data:`IDLE_REASONS`), the reason its idle
+        hours are logged with."""
 
     def capacity(self, rep: int, now: float) -> float:
         """Selling hours a rep has in the week containing ``now``, ramping up linearly for a new hire.
@@ -110,7 +127,12 @@ class SellingHours:
         available = self.capacity(rep, now)
         self.log.emit(AdminHoursLogged(rep=rep, hours=round(self.org.hours_per_week - available, 6)))
         self.week_budget[seat] = (rep, now, available)
+        self.idle_reason.pop(seat, None)
         return available
+
+    def note_idle_reason(self, seat: int, reason: str) -> None:
+        """Record why the seat's rep stopped prospecting this week (the last stop of the week counts)."""
+        self.idle_reason[seat] = reason
 
     def close_week(self, seat: int) -> None:
         """Log the selling hours the seat's rep had this week and did not use (at the horizon, pro rata).
@@ -122,12 +144,13 @@ class SellingHours:
         if budget is None:
             return
         rep, started, available = budget
+        reason = self.idle_reason.pop(seat, IDLE_HORIZON)
         if self.state.holder(seat) != rep:
             return
         elapsed = min(1.0, (self.env.now - started) / WORK_DAYS)  # hours come a working day at a time
         used = self.state.selling_hours_in_week_of(rep, started)
         idle = round(max(0.0, available * elapsed - used), 6)
-        self.log.emit(IdleHoursLogged(rep=rep, hours=idle, day=started))
+        self.log.emit(IdleHoursLogged(rep=rep, hours=idle, day=started, reason=reason))
 
     def spend_if_free(self, seat: int, work: Work) -> int | None:
         """Log an activity now if the seat's rep has its hours (``work.hours``) this week; otherwise it does
@@ -147,7 +170,8 @@ class SellingHours:
         """Spend a seat's selling hours on an activity (``work``, costing ``work.hours``), spilling into later
         weeks, then log it, naming the rep who finished it and the hours left for that last part.
 
-        What fits in today's hours is done now. What does not is logged as ``WorkLogged`` and the rest joins
+        What fits in today's hours is done now (on the last day before its deadline, in what is left of the
+        week's hours: the rep works ahead to save the deal). What does not is logged as ``WorkLogged`` and the rest joins
         the seat's work queue, which the rep serves each working morning, the work due soonest first and
         before any prospecting (``sim.model.week``); a vacant seat's queue waits for the next rep. ``due`` is
         when the buyer will need the work (its next step; by default the deadline). Returns the rep who
@@ -162,6 +186,9 @@ class SellingHours:
             rep = state.holder(seat)
             if rep is not None:
                 free = self.free_hours(rep, env.now)
+                if deadline < env.now + 1.0:
+                    # The buyer's last day of waiting: the rep takes the rest of the week's hours for it.
+                    free = self.capacity(rep, env.now) - state.selling_hours_this_week(rep, env.now)
                 if free >= remaining - 1e-9:
                     work.rep, work.hours = rep, remaining
                     log.emit(work)
@@ -204,12 +231,14 @@ class SellingHours:
 
         Work whose deadline has passed gives up (the buyer moved on); the rest resumes in order of urgency (the
         events fire in that order, so their processes run in that order) when the seat has a rep, and whatever
-        still does not fit queues again for the next morning. A vacant seat's work keeps waiting.
+        still does not fit queues again for the next morning. A vacant seat's work keeps waiting, and so does
+        the work of a rep with no hour left today (a weekend morning after a full week), in its place.
         """
         queue = self.work_queue.get(seat)
         if not queue:
             return
-        now, seated = self.env.now, self.state.holder(seat) is not None
+        now, rep = self.env.now, self.state.holder(seat)
+        seated = rep is not None and self.free_hours(rep, now) > 1e-9
         waiting = [heapq.heappop(queue) for _ in range(len(queue))]
         for entry in waiting:
             _, _, deadline, turn = entry

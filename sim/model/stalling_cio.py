@@ -82,6 +82,9 @@ def stall_requests(opp: Opportunity, stage: str) -> Process:
             return False
         yield from opp.wait(min(bc.stall_request_days, opp.buyer_waits_until() - world.env.now))
         if world.env.now >= opp.buyer_waits_until():
+            # The buyer's time ran out while its CIO was still weighing our answer: the rep was not behind;
+            # the CIO's "further evaluation of options" never ended.
+            opp.no_decision(NO_DECISION_REASON)
             return False
     return True
 

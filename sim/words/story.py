@@ -97,6 +97,7 @@ PHRASES: dict[str, Callable[[Row], str]] = {
     "CheckInMade": _checked_in,
     "StageAdvanced": lambda r: f"{r['stage']} done",
     "BuyerEnabled": lambda r: f"rep helps the buyer through its own process ({r['stage']})",
+    "EnterpriseWorkDone": lambda r: f"the buyer's {_words(r['reason'])} done ({r['stage']})",
     "StallRequested": lambda r: _REQUESTS.get(
         str(r.get("reason")), f"CIO request: {_words(r.get('reason'))}"
     ),
