@@ -318,7 +318,10 @@ def not_ready(idle: Sequence[Step], rep: int | None = REP) -> list[Step]:
 
 
 def idle_week(first_day: float, hours: float, rep: int = REP) -> Step:
-    return (first_day + 7.0, IdleHoursLogged(rep=rep, hours=hours, day=first_day))
+    return (
+        first_day + 7.0,
+        IdleHoursLogged(rep=rep, hours=hours, day=first_day, reason="territory_exhausted"),
+    )
 
 
 def test_not_ready_only_when_the_rep_had_no_idle_hours() -> None:
@@ -417,3 +420,11 @@ def test_every_shipped_scenario_tells_only_stories_that_can_happen(path: Path) -
     assert not found, f"{len(found)} stories that cannot happen in {path.stem}, e.g.\n" + "\n".join(
         found[:10]
     )
+
+
+def test_the_model_waits_as_long_as_the_checker_asks() -> None:
+    """The model's Fortune 1000 demo lead (a scenario parameter) is at least the checker's minimum: the model
+    cannot import the checker, so this keeps the two numbers in step."""
+    from sim.config import f1000_defaults
+
+    assert f1000_defaults().demo_lead_days >= F1000_FIRST_MEETING_TO_DEMO_DAYS
