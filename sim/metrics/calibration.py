@@ -52,7 +52,17 @@ RANGES: tuple[Range, ...] = (
         0.15,
         "no source makes lateness a leading loss cause; late buyers mostly stay with the incumbent",
     ),
+    Range(
+        "idle_share_while_approachable",
+        0.0,
+        0.0,
+        "by construction (issue 'The rep's week'): a rep idles only when no targeted account is approachable",
+    ),
 )
+
+IDLE_EXPLAINED = ("territory_exhausted", "horizon")
+"""Idle reasons (``IdleHoursLogged.reason``) that leave no approachable account unused: the territory is
+exhausted, or the run ended before the week's prospecting (a partial week cut by the horizon)."""
 
 LATE_REASONS = ("after_shortlist", "not_ready", "seat_vacant")
 """Loss reasons that mean the vendor was not there in time (``DealLost``)."""
@@ -116,7 +126,12 @@ def figures(logs: pl.DataFrame | Sequence[pl.DataFrame]) -> dict[str, float]:
         values = [float(summary[name]) for summary in summaries]
         return _median([v for v in values if not math.isnan(v)])
 
+    idle = pl.concat([events.filter(pl.col("kind") == "IdleHoursLogged") for events in runs])
+    unexplained = idle.filter(~pl.col("reason").cast(pl.String).is_in(IDLE_EXPLAINED))["hours"].sum()
+    selling = sum(float(summary["selling_hours"]) for summary in summaries)
+
     return {
+        "idle_share_while_approachable": float(unexplained) / selling if selling else float("nan"),
         "median_won_cycle_smb_days": cycle("smb", "sales_won"),
         "median_won_cycle_f1000_days": cycle("f1000", "sales_won"),
         "f1000_buying_minus_sales_cycle_days": cycle("f1000", "buying") - cycle("f1000", "sales"),
