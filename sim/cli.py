@@ -493,6 +493,7 @@ def report(
 ) -> None:
     """Write a self-contained report.html (works offline) for a run, comparison, demo or experiment directory."""
     from sim.store.files import StoreError
+    from sim.store.outputs import directory_kind
     from sim.viz.report import PNG_DIR, ReportError, build_report
 
     with clean_errors():
@@ -508,6 +509,9 @@ def report(
             ) from None
     if png:
         console.print(f"charts as PNG → {path.parent / PNG_DIR}")
+    if directory_kind(directory) == "experiment":
+        with clean_errors():
+            print_interval_warnings(directory)
     console.print(f"report → {path}")
 
 
@@ -711,6 +715,14 @@ def experiment_status(
         print_status(directory)
 
 
+def print_interval_warnings(directory: Path, indices: Any = None) -> None:
+    """A line per figure whose sensitivity indices have a 95% interval that includes 0 (Morris, Sobol)."""
+    from sim.study.analysis import experiment_warnings
+
+    for line in experiment_warnings(directory, indices):
+        console.print(f"warning: {printable(line)}", style="yellow")
+
+
 @experiment_app.command("summarize")
 def experiment_summarize(
     directory: Annotated[Path, typer.Argument(help="An experiment directory.")],
@@ -746,6 +758,7 @@ def experiment_summarize(
 
     for table in summary_tables(info, present):
         console.print(table)
+    print_interval_warnings(directory, tables["sensitivity"])
     console.print(f"tables → {directory / 'summary'}")
 
 

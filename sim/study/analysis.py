@@ -296,3 +296,93 @@ def half_widths_needed(directory: Path, share: float) -> int:
         if half > target:
             wanted = max(wanted, math.ceil(n * (half / target) ** 2))
     return wanted
+
+
+INDEX_INTERVALS = {"mu_star": "mu_star_conf", "S1": "S1_conf", "ST": "ST_conf"}
+"""Each sensitivity index and the column of its 95% interval's half-width."""
+
+INDEX_WORDS = {"mu_star": "Morris μ*", "S1": "Sobol S1", "ST": "Sobol ST"}
+
+
+def unresolved(indices: pl.DataFrame, metric: str | None = None) -> list[tuple[str, str, str]]:
+    """(figure, factor, index) of every sensitivity index whose 95% interval includes 0: the replications
+    cannot tell its effect from none (nor, for Morris, the sign of the factor's effect)."""
+    out: list[tuple[str, str, str]] = []
+    if indices.height == 0:
+        return out
+    rows = indices if metric is None else indices.filter(pl.col("metric") == metric)
+    for row in rows.iter_rows(named=True):
+        for index, conf in INDEX_INTERVALS.items():
+            value, half = row.get(index), row.get(conf)
+            if value is None or half is None or not (math.isfinite(value) and math.isfinite(half)):
+                continue
+            if value - half <= 0 <= value + half:
+                out.append((row["metric"], row["factor"], index))
+    return out
+
+
+def unresolved_warnings(indices: pl.DataFrame, replications: int, metric: str | None = None) -> list[str]:
+    """One sentence per figure with indices whose interval includes 0, naming the factors."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for figure, factor, index in unresolved(indices, metric):
+        found.setdefault((figure, index), []).append(factor)
+    runs = f"{replications} replication{'' if replications == 1 else 's'}"
+    return [
+        f"{runs} cannot resolve {INDEX_WORDS[index]} of {', '.join(factors)} on "
+        f"{figure.replace('_', ' ')} from 0 (its 95% interval includes 0)"
+        for (figure, index), factors in found.items()
+    ]
+
+
+def convergence(directory: Path) -> pl.DataFrame:
+    """Per kept figure and number of replications n (2 up to the stored ones): the 95% interval's half-width
+    over the first n replications of each design point, relative to that point's mean, averaged over the
+    points (points with a mean of 0 or no interval are left out). Read from the stored runs."""
+    info = store.read_experiment_info(directory)
+    spec = spec_of(info)
+    results = store.scan_results(directory)
+    schema = {
+        "metric": pl.String,
+        "replications": pl.Int64,
+        "points": pl.Int64,
+        "relative_half_width": pl.Float64,
+    }
+    if results is None:
+        return pl.DataFrame(schema=schema)
+    runs = results.filter(pl.col("status") == "done").select("point", "replication", *spec.metrics).collect()
+    rows: list[dict[str, Any]] = []
+    for n in range(2, int(info["replications"]) + 1):
+        first = runs.filter(pl.col("replication") < n)
+        wide = first.group_by("point").agg(_aggregates(spec.metrics))
+        long = _long(wide, ["point"], spec.metrics)
+        if long.height == 0:
+            continue
+        long = long.with_columns(
+            pl.Series(
+                "half", _t_half(long["std"].to_numpy().astype(float), long["n"].to_numpy().astype(float))
+            )
+        )
+        relative = long.filter(
+            (pl.col("mean") != 0) & pl.col("half").is_not_nan() & pl.col("half").is_not_null()
+        )
+        relative = relative.with_columns((pl.col("half") / pl.col("mean").abs()).alias("r"))
+        for metric in spec.metrics:
+            part = relative.filter(pl.col("metric") == metric)
+            if part.height:
+                rows.append(
+                    {
+                        "metric": metric,
+                        "replications": n,
+                        "points": part.height,
+                        "relative_half_width": part["r"].mean(),
+                    }
+                )
+    return pl.DataFrame(rows, schema=schema)
+
+
+def experiment_warnings(directory: Path, indices: pl.DataFrame | None = None) -> list[str]:
+    """The warnings of :func:`unresolved_warnings` for an experiment directory (none for a design without
+    sensitivity indices). ``indices``: its :func:`sensitivity`, when already computed."""
+    info = store.read_experiment_info(directory)
+    found = sensitivity(directory) if indices is None else indices
+    return unresolved_warnings(found, int(info["replications"]))

@@ -33,7 +33,15 @@ from sim.store.experiments import read_experiment_info
 from sim.store.files import atomic_write_bytes, remove_stale_temporaries, temporary_sibling
 from sim.store.outputs import directory_kind
 from sim.store.runs import read_run
-from sim.study.analysis import expected_runs, factor_names, point_summary, sensitivity, spec_of, status_counts
+from sim.study.analysis import (
+    convergence,
+    expected_runs,
+    factor_names,
+    point_summary,
+    sensitivity,
+    spec_of,
+    status_counts,
+)
 from sim.study.arms import Arm
 from sim.study.tables import MAX_ROWS, wide_rows
 from sim.viz import charts
@@ -336,19 +344,28 @@ def experiment_section(directory: Path) -> Section:
         raise ReportError(f"{directory}: the experiment has no finished runs yet")
     factors = factor_names(spec)
     varied = [f for f in factors if points[f].n_unique() > 1]
-    numeric = [f for f in varied if points[f].dtype.is_numeric()]
-    x = next(iter(numeric or varied), None)
-    arms = [f.name for f in spec.levers if f.name in varied and f.name != x]
-    across = [f for f in varied if f != x]
-    indices = sensitivity(directory)
+    replications = int(info["replications"])
     out: list[Chart] = []
-    for metric in spec.metrics[:EXPERIMENT_CHART_METRICS]:
-        if x is not None:
-            out.append(charts.factor_chart(points, x, metric, arms))
-            if across:
-                out.append(charts.heatmap_chart(points, x, across[0], metric))
-        if indices.height and metric in indices["metric"]:
-            out.append(charts.sensitivity_chart(indices, metric))
+    if spec.design.kind in ("morris", "sobol"):
+        # One-at-a-time trajectories or Saltelli blocks: marginal means over them mislead (a factor's mean
+        # at a value mixes the others' moves), so the indices alone are drawn.
+        indices = sensitivity(directory)
+        for metric in spec.metrics[:EXPERIMENT_CHART_METRICS]:
+            if indices.height and metric in indices["metric"]:
+                for lever in sorted(set(indices["lever_point"].to_list())):
+                    out.append(charts.sensitivity_chart(indices, metric, lever, replications))
+    else:
+        numeric = [f for f in varied if points[f].dtype.is_numeric()]
+        levers = [f.name for f in spec.levers if f.name in varied]
+        curves = numeric if spec.design.kind == "latin_hypercube" else (numeric or varied)
+        for metric in spec.metrics[:EXPERIMENT_CHART_METRICS]:
+            for x in curves:
+                out.append(charts.factor_chart(points, x, metric, [a for a in levers if a != x]))
+            across = [f for f in varied if f != next(iter(curves), None)]
+            if curves and across:
+                out.append(charts.heatmap_chart(points, curves[0], across[0], metric))
+    if replications >= 3:
+        out.append(charts.convergence_chart(convergence(directory)))
     counts = status_counts(directory)
 
     def many(key: str, what: str) -> str:

@@ -20,7 +20,14 @@ from sim.config.segments import SEGMENT_LABELS
 from sim.viz.bands import replication_band, tag
 from sim.viz.charts.cycles import box_stats, cycle_chart
 from sim.viz.charts.deal import deal_timeline_chart
-from sim.viz.charts.experiment import factor_chart, heatmap_chart, sensitivity_chart
+from sim.viz.charts.experiment import (
+    convergence_chart,
+    factor_chart,
+    heatmap_chart,
+    morris_chart,
+    sensitivity_chart,
+    sobol_chart,
+)
 from sim.viz.charts.forecast import forecast_takeaway, forecast_vs_actual_chart
 from sim.viz.charts.funnel import funnel_chart, funnel_counts
 from sim.viz.charts.hours_per_dollar import hours_per_dollar_chart
@@ -42,6 +49,7 @@ __all__ = [
     "Chart",
     "bookings_by_quarter_chart",
     "box_stats",
+    "convergence_chart",
     "cycle_chart",
     "deal_timeline_chart",
     "factor_chart",
@@ -52,6 +60,7 @@ __all__ = [
     "heatmap_chart",
     "hours_from_summaries",
     "hours_per_dollar_chart",
+    "morris_chart",
     "quarter_takeaway",
     "quota_chart",
     "replication_band",
@@ -61,6 +70,7 @@ __all__ = [
     "run_shares",
     "segment_label",
     "sensitivity_chart",
+    "sobol_chart",
     "strategy_colour",
     "tag",
     "utilisation_chart",

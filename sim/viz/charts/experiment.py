@@ -1,4 +1,4 @@
-"""Experiment charts: a figure against one factor per arm, a two-factor heatmap, and the sensitivity indices.
+"""Experiment charts: response curves, a two-factor heatmap, Morris μ*–σ, Sobol bars and convergence.
 
 They draw the tables :mod:`sim.study.analysis` computes from an experiment directory, never runs:
 :func:`~sim.study.analysis.point_summary` (per design point and figure: the factors, n, mean and 95% interval)
@@ -14,6 +14,7 @@ correlation is perfect), never narrower than the replications allow.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import plotly.graph_objects as go
 import polars as pl
@@ -118,11 +119,16 @@ def factor_chart(points: pl.DataFrame, factor: str, metric: str, arm_factors: Se
     fig.update_xaxes(title=f"{factor} (binned, bin midpoints)" if binned else factor)
     fig.update_yaxes(title=figure_label(metric), tickformat=tick, rangemode="tozero")
     return Chart(
-        f"factor-{metric}",
+        f"factor-{metric}-{factor}",
         fig,
         f"The mean {words} at each {factor} over replications (and over the factors not drawn), with a "
-        "shaded 95% band: where two lines' bands do not overlap, the arms differ by more than the market's "
-        "own noise.",
+        "shaded 95% band"
+        + (
+            f", one line per {' × '.join(arm_factors)}: where two lines' bands do not overlap, they differ by "
+            "more than the market's own noise."
+            if arm_factors
+            else ": the band is the range the replications cannot narrow further."
+        ),
     )
 
 
@@ -167,77 +173,148 @@ def heatmap_chart(points: pl.DataFrame, x_factor: str, y_factor: str, metric: st
     )
 
 
-def sensitivity_chart(sensitivity: pl.DataFrame, metric: str, lever_point: int = 0) -> Chart:
-    """The uncertainties ranked by their effect on a figure, most important on top: Morris μ* bars (95%
-    whiskers, σ as a diamond) or Sobol total (ST) and first-order (S1) indices with their 95% whiskers.
+def _warn(fig: go.Figure, lines: Sequence[str]) -> None:
+    """Write the unresolved intervals' warnings above the plot, in the lowering colour."""
+    if lines:
+        fig.add_annotation(
+            text="⚠ " + "<br>⚠ ".join(lines),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1.0,
+            xanchor="left",
+            yanchor="bottom",
+            align="left",
+            showarrow=False,
+            font={"color": LOWERS, "size": 12},
+            name="warning",
+        )
+        fig.update_layout(margin={"t": 90 + 18 * len(lines)})
 
-    ``sensitivity``: :func:`sim.study.analysis.sensitivity`, read for one figure under one lever combination
-    (the indices are computed over the uncertainties, separately for each).
-    """
+
+def sensitivity_chart(
+    sensitivity: pl.DataFrame, metric: str, lever_point: int = 0, replications: int = 0
+) -> Chart:
+    """The uncertainties' sensitivity indices on a figure: :func:`morris_chart` or :func:`sobol_chart`, by the
+    columns ``sensitivity`` (:func:`sim.study.analysis.sensitivity`) holds. ``replications`` (per point) is
+    named in the warning drawn when an index's interval includes 0."""
     rows = sensitivity.filter((pl.col("metric") == metric) & (pl.col("lever_point") == lever_point))
-    words = metric.replace("_", " ")
-    label = figure_label(metric)
     several = sensitivity.height > 0 and sensitivity["lever_point"].n_unique() > 1
     under = f" (lever combination {lever_point})" if several else ""
+    draw = morris_chart if "mu_star" in rows.columns else sobol_chart
+    chart = draw(rows, metric, under, replications)
+    return replace(chart, key=f"{chart.key}-{lever_point}") if several and lever_point else chart
+
+
+def morris_chart(rows: pl.DataFrame, metric: str, under: str = "", replications: int = 0) -> Chart:
+    """Morris μ*–σ: one labelled point per uncertainty, μ* across with its 95% interval as error bars, σ up.
+
+    ``rows``: one figure's and lever combination's rows of :func:`sim.study.analysis.sensitivity`. The points
+    are blue where the mean effect μ raises the figure, orange where it lowers it.
+    """
+    from sim.study.analysis import unresolved_warnings
+
+    rows = rows.sort("mu_star", descending=True, nulls_last=True)
+    words = metric.replace("_", " ")
+    label = figure_label(metric)
+    scale = display_scale(metric)
+    tick, value = _formats(metric, rows["mu_star"] * scale)
+    fig = go.Figure(
+        go.Scatter(
+            x=[scale * v for v in rows["mu_star"]],
+            y=[scale * v for v in rows["sigma"]],
+            mode="markers+text",
+            text=rows["factor"].to_list(),
+            textposition="top center",
+            marker={"size": 11, "color": [RAISES if mu >= 0 else LOWERS for mu in rows["mu"]]},
+            error_x={"type": "data", "array": [scale * v for v in rows["mu_star_conf"]], "color": SPREAD},
+            customdata=[[scale * mu] for mu in rows["mu"]],
+            hovertemplate=(
+                f"%{{text}}: μ* %{{x:{value}}}, σ %{{y:{value}}}, μ %{{customdata[0]:{value}}}<extra></extra>"
+            ),
+            name="uncertainty (blue raises the figure, orange lowers it)",
+        )
+    )
+    _warn(fig, unresolved_warnings(rows, replications))
+    layout(fig, f"Which market uncertainty moves {words} most{under}?", 460)
+    fig.update_xaxes(title=f"μ*: mean size of the change in {label}", tickformat=tick, rangemode="tozero")
+    fig.update_yaxes(title="σ: spread of that change", tickformat=tick, rangemode="tozero")
+    caption = (
+        f"Each point is one uncertainty: across, Morris μ*, the mean size of the change in {words} when it "
+        "moves alone (error bars its 95% interval); up, σ, how much that change varies with where the "
+        "others stand. Blue raises the figure on average, orange lowers it; points far right matter most, "
+        "points high up interact or act unevenly."
+    )
+    return Chart(f"sensitivity-{metric}", fig, caption)
+
+
+def sobol_chart(rows: pl.DataFrame, metric: str, under: str = "", replications: int = 0) -> Chart:
+    """Sobol total (ST) and first-order (S1) indices as grouped bars with 95% error bars, largest ST on top.
+
+    ``rows``: one figure's and lever combination's rows of :func:`sim.study.analysis.sensitivity`.
+    """
+    from sim.study.analysis import unresolved_warnings
+
+    rows = rows.sort("ST", descending=True, nulls_last=True)
+    words = metric.replace("_", " ")
+    factors = rows["factor"].to_list()
     fig = go.Figure()
-    if "mu_star" in rows.columns:
-        rows = rows.sort("mu_star", descending=True, nulls_last=True)
-        scale = display_scale(metric)
-        factors = rows["factor"].to_list()
-        _, value = _formats(metric, rows["mu_star"] * scale)
+    for index, colour in (("ST", RAISES), ("S1", LOWERS)):
         fig.add_trace(
             go.Bar(
-                x=[scale * v for v in rows["mu_star"]],
+                x=rows[index].to_list(),
                 y=factors,
                 orientation="h",
-                marker={"color": [RAISES if mu >= 0 else LOWERS for mu in rows["mu"]]},
-                error_x={"type": "data", "array": [scale * v for v in rows["mu_star_conf"]], "color": SPREAD},
-                customdata=[[scale * mu] for mu in rows["mu"]],
-                hovertemplate=f"%{{y}}: μ* %{{x:{value}}}, μ %{{customdata[0]:{value}}}<extra></extra>",
-                name="μ* (blue raises the figure, orange lowers it)",
+                marker={"color": colour},
+                error_x={"type": "data", "array": rows[f"{index}_conf"].to_list(), "color": SPREAD},
+                hovertemplate=f"%{{y}}: {index} %{{x:.2f}}<extra></extra>",
+                name="ST (total, with interactions)" if index == "ST" else "S1 (first order, alone)",
             )
         )
+    fig.update_layout(barmode="group")
+    _warn(fig, unresolved_warnings(rows, replications))
+    layout(
+        fig,
+        f"Which market uncertainty accounts for most of the spread in {words}{under}?",
+        max(300, 140 + 60 * len(factors)),
+    )
+    fig.update_xaxes(
+        title=f"share of the variance of {figure_label(metric)}", rangemode="tozero", zeroline=True
+    )
+    fig.update_yaxes(title="uncertainty", autorange="reversed")
+    caption = (
+        f"For each uncertainty, the blue bar (ST) is the share of the variance of {words} it accounts for "
+        "with its interactions, the orange bar (S1) the share it accounts for alone; error bars are 95% "
+        "intervals. A gap between the two means the uncertainty matters through its interplay with others."
+    )
+    return Chart(f"sensitivity-{metric}", fig, caption)
+
+
+def convergence_chart(convergence: pl.DataFrame) -> Chart:
+    """The 95% interval's half-width relative to the mean against replications, one line per kept figure.
+
+    ``convergence``: :func:`sim.study.analysis.convergence` (half-widths over the first n replications of
+    each point, averaged over the points).
+    """
+    fig = go.Figure()
+    for metric in dict.fromkeys(convergence["metric"].to_list()):
+        part = convergence.filter(pl.col("metric") == metric).sort("replications")
         fig.add_trace(
             go.Scatter(
-                x=[scale * v for v in rows["sigma"]],
-                y=factors,
-                mode="markers",
-                marker={"symbol": "diamond", "size": 10, "color": SPREAD},
-                hovertemplate=f"%{{y}}: σ %{{x:{value}}}<extra></extra>",
-                name="σ (spread of the effect)",
+                x=part["replications"].to_list(),
+                y=part["relative_half_width"].to_list(),
+                mode="lines+markers",
+                name=metric.replace("_", " "),
+                hovertemplate=f"{metric.replace('_', ' ')}, %{{x}} replications: ±%{{y:.1%}}<extra></extra>",
             )
         )
-        title = f"Which market uncertainty moves {words} most{under}?"
-        x_title = f"μ*: change in {label} across the uncertainty's range"
-        caption = (
-            f"Bars are Morris μ*, the mean size of the change in {words} when one uncertainty moves alone "
-            "(whiskers its 95% interval, blue where it raises the figure, orange where it lowers it); a σ "
-            "diamond near or past its bar means the effect depends on where the other uncertainties stand."
-        )
-    else:
-        rows = rows.sort("ST", descending=True, nulls_last=True)
-        factors = rows["factor"].to_list()
-        for index, colour in (("ST", RAISES), ("S1", LOWERS)):
-            fig.add_trace(
-                go.Bar(
-                    x=rows[index].to_list(),
-                    y=factors,
-                    orientation="h",
-                    marker={"color": colour},
-                    error_x={"type": "data", "array": rows[f"{index}_conf"].to_list(), "color": SPREAD},
-                    hovertemplate=f"%{{y}}: {index} %{{x:.2f}}<extra></extra>",
-                    name="ST (total, with interactions)" if index == "ST" else "S1 (first order, alone)",
-                )
-            )
-        fig.update_layout(barmode="group")
-        title = f"Which market uncertainty accounts for most of the spread in {words}{under}?"
-        x_title = f"share of the variance of {label}"
-        caption = (
-            f"ST is the share of the variance of {words} an uncertainty accounts for with its interactions, "
-            "S1 the share it accounts for alone (whiskers are 95% intervals); a gap between the two bars "
-            "means the uncertainty matters through its interplay with others."
-        )
-    layout(fig, title, max(300, 140 + 60 * len(factors)))
-    fig.update_xaxes(title=x_title, rangemode="tozero", zeroline=True)
-    fig.update_yaxes(title="uncertainty", autorange="reversed")
-    return Chart(f"sensitivity-{metric}", fig, caption)
+    layout(fig, "How precise do more replications make each figure?", 400)
+    fig.update_xaxes(title="replications per design point", dtick=1)
+    fig.update_yaxes(title="95% half-width ÷ mean", tickformat=".0%", rangemode="tozero")
+    return Chart(
+        "convergence",
+        fig,
+        "Each line is one figure: the half-width of its 95% interval over the first n replications of each "
+        "design point, as a share of that point's mean, averaged over the points. Where a line flattens, "
+        "more replications buy little precision.",
+    )
