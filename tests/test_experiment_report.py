@@ -256,3 +256,114 @@ def test_experiment_table_is_cut_to_the_terminal_tables_rows() -> None:
     assert table.count('<th scope="row">') == MAX_ROWS
     assert f"first {MAX_ROWS} of {n:,} design points" in table
     assert "<td>1,000 [900, 1,100]</td>" in table
+
+
+def _morris_rows(conf: float) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "lever_point": [0, 0],
+            "metric": ["revenue"] * 2,
+            "factor": ["a", "b"],
+            "mu_star": [1.0, 3.0],
+            "mu_star_conf": [conf, 0.3],
+            "sigma": [0.5, 0.5],
+            "mu": [1.0, -3.0],
+        }
+    )
+
+
+def _sobol_rows(conf: float) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "lever_point": [0, 0],
+            "metric": ["revenue"] * 2,
+            "factor": ["a", "b"],
+            "S1": [0.1, 0.5],
+            "S1_conf": [conf, 0.05],
+            "ST": [0.2, 0.7],
+            "ST_conf": [0.1, 0.1],
+        }
+    )
+
+
+def _warnings(chart: Any) -> list[str]:
+    return [a.text for a in chart.figure.layout.annotations if "cannot resolve" in (a.text or "")]
+
+
+def test_the_sensitivity_charts_warn_when_an_interval_includes_zero_and_only_then() -> None:
+    chart = sensitivity_chart(_morris_rows(1.5), "revenue", replications=3)
+    assert _warnings(chart) == [
+        "⚠ 3 replications cannot resolve Morris μ* of a on revenue from 0 (its 95% interval includes 0)"
+    ]
+    assert not _warnings(sensitivity_chart(_morris_rows(0.5), "revenue", replications=3))
+    sobol = sensitivity_chart(_sobol_rows(0.2), "revenue", replications=5)
+    assert [t.type for t in sobol.figure.data] == ["bar", "bar"]
+    assert [list(t.error_x.array) for t in sobol.figure.data] == [[0.1, 0.1], [0.05, 0.2]]
+    assert _warnings(sobol) == [
+        "⚠ 5 replications cannot resolve Sobol S1 of a on revenue from 0 (its 95% interval includes 0)"
+    ]
+    assert not _warnings(sensitivity_chart(_sobol_rows(0.05), "revenue", replications=5))
+    for chart in (sobol, sensitivity_chart(_morris_rows(1.5), "revenue")):
+        assert "two lines" not in chart.caption and "arms" not in chart.caption
+
+
+def test_summarize_and_report_print_the_warning_in_the_terminal(morris: Path, sweep: Path) -> None:
+    from sim.study.analysis import experiment_warnings
+
+    lines = experiment_warnings(morris)
+    assert lines  # two replications on a small market resolve few effects
+    for command in (["experiment", "summarize", str(morris)], ["report", str(morris)]):
+        done = run_cli(command, cwd=morris.parent)
+        assert done.returncode == 0, done.stderr
+        shown = " ".join(done.stdout.split())
+        assert shown.count("warning: ") == len(lines)
+        assert all(" ".join(line.split()) in shown for line in lines)
+    done = run_cli(["experiment", "summarize", str(sweep)], cwd=sweep.parent)
+    assert done.returncode == 0 and "warning" not in done.stdout  # a factorial has no indices to warn of
+
+
+def test_a_latin_hypercube_is_drawn_as_response_curves_against_each_factor(tmp_path: Path) -> None:
+    uncertainties = [
+        {"name": "smb_win_base", "path": "market.smb.win_base", "range": [0.2, 0.6]},
+        {"name": "mm_no_decision", "path": "market.mid_market.no_decision_base", "range": [0.1, 0.5]},
+    ]
+    raw = {
+        "name": "lhs",
+        "design": {"kind": "latin_hypercube", "samples": 4},
+        "uncertainties": uncertainties,
+        "replications": 3,
+        "metrics": ["revenue"],
+    }
+    directory = _run(tmp_path / "exp", raw)
+    section = load_report(directory).sections[0]
+    keys = [c.key for c in section.charts]
+    assert keys == [
+        "factor-revenue-smb_win_base",
+        "factor-revenue-mm_no_decision",
+        "heatmap-revenue",
+        "convergence",
+    ]
+    curve = section.charts[0]
+    assert {t.fill for t in curve.figure.data} == {"toself", None}  # the mean line and its 95% band
+    assert "two lines" not in curve.caption and "arms" not in curve.caption
+    # The convergence plot: half-width ÷ mean over the first n replications, averaged over the points.
+    from scipy import stats as sps
+
+    from sim.study.analysis import convergence, results_frame
+
+    runs = results_frame(directory)
+    lines = convergence(directory)
+    assert lines["replications"].to_list() == [2, 3]
+    for n in (2, 3):
+        shares = []
+        for point in range(4):
+            values = runs.filter((pl.col("point") == point) & (pl.col("replication") < n))[
+                "revenue"
+            ].to_list()
+            mean = sum(values) / n
+            std = (sum((v - mean) ** 2 for v in values) / (n - 1)) ** 0.5
+            shares.append(sps.t.ppf(0.975, n - 1) * std / n**0.5 / abs(mean))
+        got = lines.filter(pl.col("replications") == n)["relative_half_width"].item()
+        assert got == pytest.approx(sum(shares) / len(shares))
+    trace = section.charts[-1].figure.data[0]
+    assert list(trace.x) == [2, 3] and list(trace.y) == pytest.approx(lines["relative_half_width"].to_list())
