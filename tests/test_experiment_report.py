@@ -202,8 +202,9 @@ def test_morris_chart_is_a_labelled_mu_star_sigma_scatter_with_intervals(morris:
     chart = sensitivity_chart(indices, "revenue")
     (points,) = chart.figure.data
     assert points.type == "scatter" and points.mode == "markers+text"
-    want = indices.filter(pl.col("metric") == "revenue").sort("mu_star", descending=True)
-    assert list(points.text) == want["factor"].to_list()  # one labelled point per uncertainty
+    want = indices.filter(pl.col("metric") == "revenue").sort(["mu_star", "factor"], descending=[True, False])
+    assert [c[1] for c in points.customdata] == want["factor"].to_list()  # one point per uncertainty
+    assert ", ".join(t for t in points.text if t) == ", ".join(want["factor"])  # each labelled once
     assert list(points.x) == pytest.approx(want["mu_star"].to_list())
     assert list(points.error_x.array) == pytest.approx(want["mu_star_conf"].to_list())
     assert list(points.y) == pytest.approx(want["sigma"].to_list())
@@ -223,6 +224,8 @@ def test_sensitivity_chart_sorts_whatever_order_the_indices_come_in() -> None:
     )
     points = sensitivity_chart(morris, "revenue").figure.data[0]
     assert list(points.text) == ["b", "c", "a"]
+    together = morris.with_columns(mu_star=pl.lit(0.0), sigma=pl.lit(0.0))
+    assert list(sensitivity_chart(together, "revenue").figure.data[0].text) == ["a, b, c", "", ""]
     assert list(points.marker.color) == [LOWERS, RAISES, RAISES]  # μ of b is negative: it lowers revenue
     sobol = pl.DataFrame(
         {

@@ -364,7 +364,7 @@ def experiment_section(directory: Path) -> Section:
             across = [f for f in varied if f != next(iter(curves), None)]
             if curves and across:
                 out.append(charts.heatmap_chart(points, curves[0], across[0], metric))
-    if replications >= 3:
+    if replications >= 2:  # the half-width needs two replications
         out.append(charts.convergence_chart(convergence(directory)))
     counts = status_counts(directory)
 

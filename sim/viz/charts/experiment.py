@@ -13,6 +13,7 @@ correlation is perfect), never narrower than the replications allow.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -174,22 +175,28 @@ def heatmap_chart(points: pl.DataFrame, x_factor: str, y_factor: str, metric: st
 
 
 def _warn(fig: go.Figure, lines: Sequence[str]) -> None:
-    """Write the unresolved intervals' warnings above the plot, in the lowering colour."""
-    if lines:
-        fig.add_annotation(
-            text="⚠ " + "<br>⚠ ".join(lines),
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1.0,
-            xanchor="left",
-            yanchor="bottom",
-            align="left",
-            showarrow=False,
-            font={"color": LOWERS, "size": 12},
-            name="warning",
-        )
-        fig.update_layout(margin={"t": 90 + 18 * len(lines)})
+    """Write the unresolved intervals' warnings under the plot, in the lowering colour, wrapped to the width;
+    call after :func:`~sim.viz.style.layout` (it grows the bottom margin and the height to fit them)."""
+    if not lines:
+        return
+    wrapped = [textwrap.fill(line, 130).replace("\n", "<br>   ") for line in lines]
+    rows = sum(w.count("<br>") + 1 for w in wrapped)
+    fig.add_annotation(
+        text="⚠ " + "<br>⚠ ".join(wrapped),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-60,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        font={"color": LOWERS, "size": 12},
+        name="warning",
+    )
+    extra = 20 + 17 * rows
+    fig.update_layout(margin={"b": fig.layout.margin.b + extra}, height=fig.layout.height + extra)
 
 
 def sensitivity_chart(
@@ -206,6 +213,17 @@ def sensitivity_chart(
     return replace(chart, key=f"{chart.key}-{lever_point}") if several and lever_point else chart
 
 
+def _labels(rows: pl.DataFrame) -> list[str]:
+    """Each Morris point's label; points drawn at the same place share one label naming them all."""
+    first: dict[tuple[float, float], int] = {}
+    labels: list[list[str]] = []
+    for factor, mu_star, sigma in rows.select("factor", "mu_star", "sigma").iter_rows():
+        at = first.setdefault((round(mu_star or 0.0, 9), round(sigma or 0.0, 9)), len(labels))
+        labels.append([])
+        labels[at].append(factor)
+    return [", ".join(names) for names in labels]
+
+
 def morris_chart(rows: pl.DataFrame, metric: str, under: str = "", replications: int = 0) -> Chart:
     """Morris μ*–σ: one labelled point per uncertainty, μ* across with its 95% interval as error bars, σ up.
 
@@ -214,7 +232,7 @@ def morris_chart(rows: pl.DataFrame, metric: str, under: str = "", replications:
     """
     from sim.study.analysis import unresolved_warnings
 
-    rows = rows.sort("mu_star", descending=True, nulls_last=True)
+    rows = rows.sort(["mu_star", "factor"], descending=[True, False], nulls_last=True)
     words = metric.replace("_", " ")
     label = figure_label(metric)
     scale = display_scale(metric)
@@ -224,19 +242,21 @@ def morris_chart(rows: pl.DataFrame, metric: str, under: str = "", replications:
             x=[scale * v for v in rows["mu_star"]],
             y=[scale * v for v in rows["sigma"]],
             mode="markers+text",
-            text=rows["factor"].to_list(),
-            textposition="top center",
+            text=_labels(rows),
+            textposition="top right",
+            cliponaxis=False,
             marker={"size": 11, "color": [RAISES if mu >= 0 else LOWERS for mu in rows["mu"]]},
             error_x={"type": "data", "array": [scale * v for v in rows["mu_star_conf"]], "color": SPREAD},
-            customdata=[[scale * mu] for mu in rows["mu"]],
+            customdata=[[scale * mu, f] for mu, f in zip(rows["mu"], rows["factor"], strict=True)],
             hovertemplate=(
-                f"%{{text}}: μ* %{{x:{value}}}, σ %{{y:{value}}}, μ %{{customdata[0]:{value}}}<extra></extra>"
+                f"%{{customdata[1]}}: μ* %{{x:{value}}}, σ %{{y:{value}}}, μ %{{customdata[0]:{value}}}"
+                "<extra></extra>"
             ),
             name="uncertainty (blue raises the figure, orange lowers it)",
         )
     )
-    _warn(fig, unresolved_warnings(rows, replications))
     layout(fig, f"Which market uncertainty moves {words} most{under}?", 460)
+    _warn(fig, unresolved_warnings(rows, replications))
     fig.update_xaxes(title=f"μ*: mean size of the change in {label}", tickformat=tick, rangemode="tozero")
     fig.update_yaxes(title="σ: spread of that change", tickformat=tick, rangemode="tozero")
     caption = (
@@ -272,7 +292,6 @@ def sobol_chart(rows: pl.DataFrame, metric: str, under: str = "", replications: 
             )
         )
     fig.update_layout(barmode="group")
-    _warn(fig, unresolved_warnings(rows, replications))
     layout(
         fig,
         f"Which market uncertainty accounts for most of the spread in {words}{under}?",
@@ -282,6 +301,7 @@ def sobol_chart(rows: pl.DataFrame, metric: str, under: str = "", replications: 
         title=f"share of the variance of {figure_label(metric)}", rangemode="tozero", zeroline=True
     )
     fig.update_yaxes(title="uncertainty", autorange="reversed")
+    _warn(fig, unresolved_warnings(rows, replications))
     caption = (
         f"For each uncertainty, the blue bar (ST) is the share of the variance of {words} it accounts for "
         "with its interactions, the orange bar (S1) the share it accounts for alone; error bars are 95% "
