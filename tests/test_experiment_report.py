@@ -322,7 +322,33 @@ def test_summarize_and_report_print_the_warning_in_the_terminal(morris: Path, sw
         assert shown.count("warning: ") == len(lines)
         assert all(" ".join(line.split()) in shown for line in lines)
     done = run_cli(["experiment", "summarize", str(sweep)], cwd=sweep.parent)
-    assert done.returncode == 0 and "warning" not in done.stdout  # a factorial has no indices to warn of
+    assert done.returncode == 0, done.stderr
+    # A factorial has no indices: its warnings are of the paired lever differences, when any.
+    expected = experiment_warnings(sweep)
+    assert all(line.startswith("2 replications cannot resolve the sign of") for line in expected)
+    assert " ".join(done.stdout.split()).count("warning: ") == len(expected)
+
+
+def test_lever_differences_warn_only_when_an_interval_includes_zero(sweep: Path) -> None:
+    from sim.study.analysis import difference_warnings
+
+    differences = pl.DataFrame(
+        {
+            "metric": ["revenue", "revenue", "win_rate"],
+            "diff": [5.0, -3.0, 0.2],
+            "diff_low": [-1.0, -4.0, 0.1],
+            "diff_high": [11.0, -2.0, 0.3],
+        }
+    )
+    lines = difference_warnings(differences, 3)
+    assert lines == [
+        "3 replications cannot resolve the sign of 1 of 2 differences from the first lever combination on "
+        "revenue (their 95% intervals include 0)"
+    ]
+    assert not difference_warnings(differences, 3, "win_rate")
+    chart = factor_chart(point_summary(sweep), "walk_away_days", "revenue", ["strategy"], lines)
+    assert [w.replace("<br>   ", " ") for w in _warnings(chart)] == ["⚠ " + lines[0]]  # wrapped to the width
+    assert not _warnings(factor_chart(point_summary(sweep), "walk_away_days", "revenue", ["strategy"]))
 
 
 def test_a_latin_hypercube_is_drawn_as_response_curves_against_each_factor(tmp_path: Path) -> None:

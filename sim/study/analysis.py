@@ -380,9 +380,35 @@ def convergence(directory: Path) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
+def difference_warnings(differences: pl.DataFrame, replications: int, metric: str | None = None) -> list[str]:
+    """One sentence per figure whose paired lever differences (:func:`lever_differences`) include some with a
+    95% interval that includes 0: the replications cannot resolve their sign."""
+    if differences.height == 0:
+        return []
+    rows = differences.drop_nulls(["diff_low", "diff_high"])
+    if metric is not None:
+        rows = rows.filter(pl.col("metric") == metric)
+    counts = (
+        rows.group_by("metric", maintain_order=True)
+        .agg(
+            pl.len().alias("of"), ((pl.col("diff_low") <= 0) & (pl.col("diff_high") >= 0)).sum().alias("open")
+        )
+        .filter(pl.col("open") > 0)
+    )
+    runs = f"{replications} replication{'' if replications == 1 else 's'}"
+    return [
+        f"{runs} cannot resolve the sign of {n} of {of} differences from the first lever combination on "
+        f"{figure.replace('_', ' ')} (their 95% intervals include 0)"
+        for figure, of, n in counts.iter_rows()
+    ]
+
+
 def experiment_warnings(directory: Path, indices: pl.DataFrame | None = None) -> list[str]:
-    """The warnings of :func:`unresolved_warnings` for an experiment directory (none for a design without
-    sensitivity indices). ``indices``: its :func:`sensitivity`, when already computed."""
+    """The warnings of :func:`unresolved_warnings` and :func:`difference_warnings` for an experiment directory.
+    ``indices``: its :func:`sensitivity`, when already computed."""
     info = store.read_experiment_info(directory)
+    replications = int(info["replications"])
     found = sensitivity(directory) if indices is None else indices
-    return unresolved_warnings(found, int(info["replications"]))
+    return unresolved_warnings(found, replications) + difference_warnings(
+        lever_differences(directory), replications
+    )

@@ -35,8 +35,10 @@ from sim.store.outputs import directory_kind
 from sim.store.runs import read_run
 from sim.study.analysis import (
     convergence,
+    difference_warnings,
     expected_runs,
     factor_names,
+    lever_differences,
     point_summary,
     sensitivity,
     spec_of,
@@ -358,9 +360,12 @@ def experiment_section(directory: Path) -> Section:
         numeric = [f for f in varied if points[f].dtype.is_numeric()]
         levers = [f.name for f in spec.levers if f.name in varied]
         curves = numeric if spec.design.kind == "latin_hypercube" else (numeric or varied)
+        differences = lever_differences(directory)
         for metric in spec.metrics[:EXPERIMENT_CHART_METRICS]:
-            for x in curves:
-                out.append(charts.factor_chart(points, x, metric, [a for a in levers if a != x]))
+            warn = difference_warnings(differences, replications, metric)
+            for i, x in enumerate(curves):
+                arms = [a for a in levers if a != x]
+                out.append(charts.factor_chart(points, x, metric, arms, warn if i == 0 else ()))
             across = [f for f in varied if f != next(iter(curves), None)]
             if curves and across:
                 out.append(charts.heatmap_chart(points, curves[0], across[0], metric))

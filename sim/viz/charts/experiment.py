@@ -85,12 +85,18 @@ def _arm(arm_factors: Sequence[str]) -> pl.Expr:
     return pl.concat_str([pl.lit(f"{f}=") + pl.col(f).cast(pl.String) for f in arm_factors], separator=" · ")
 
 
-def factor_chart(points: pl.DataFrame, factor: str, metric: str, arm_factors: Sequence[str] = ()) -> Chart:
+def factor_chart(
+    points: pl.DataFrame,
+    factor: str,
+    metric: str,
+    arm_factors: Sequence[str] = (),
+    warnings: Sequence[str] = (),
+) -> Chart:
     """A figure's mean against one factor with its 95% band, one line per arm (combination of ``arm_factors``).
 
     ``points``: :func:`sim.study.analysis.point_summary`. Points sharing an arm and a value of ``factor`` (they
     differ in factors that are neither) are averaged, their band too (see the module's note). A line's legend
-    counts the runs behind each of its points.
+    counts the runs behind each of its points. ``warnings`` are written under the plot.
     """
     rows = _figure_rows(points, metric)
     x, binned = _levels(rows, factor)
@@ -119,6 +125,7 @@ def factor_chart(points: pl.DataFrame, factor: str, metric: str, arm_factors: Se
     layout(fig, f"How does {words} change with {factor}{split}?", 440)
     fig.update_xaxes(title=f"{factor} (binned, bin midpoints)" if binned else factor)
     fig.update_yaxes(title=figure_label(metric), tickformat=tick, rangemode="tozero")
+    _warn(fig, warnings)
     return Chart(
         f"factor-{metric}-{factor}",
         fig,
@@ -128,7 +135,7 @@ def factor_chart(points: pl.DataFrame, factor: str, metric: str, arm_factors: Se
             f", one line per {' × '.join(arm_factors)}: where two lines' bands do not overlap, they differ by "
             "more than the market's own noise."
             if arm_factors
-            else ": the band is the range the replications cannot narrow further."
+            else ": where the band is wide, the replications cannot pin the mean down."
         ),
     )
 
