@@ -261,32 +261,17 @@ def test_experiment_table_is_cut_to_the_terminal_tables_rows() -> None:
     assert "<td>1,000 [900, 1,100]</td>" in table
 
 
+def _indices(**columns: list[float]) -> pl.DataFrame:
+    """Sensitivity rows of revenue for uncertainties a and b."""
+    return pl.DataFrame({"lever_point": [0, 0], "metric": ["revenue"] * 2, "factor": ["a", "b"], **columns})
+
+
 def _morris_rows(conf: float) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "lever_point": [0, 0],
-            "metric": ["revenue"] * 2,
-            "factor": ["a", "b"],
-            "mu_star": [1.0, 3.0],
-            "mu_star_conf": [conf, 0.3],
-            "sigma": [0.5, 0.5],
-            "mu": [1.0, -3.0],
-        }
-    )
+    return _indices(mu_star=[1.0, 3.0], mu_star_conf=[conf, 0.3], sigma=[0.5, 0.5], mu=[1.0, -3.0])
 
 
 def _sobol_rows(conf: float) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "lever_point": [0, 0],
-            "metric": ["revenue"] * 2,
-            "factor": ["a", "b"],
-            "S1": [0.1, 0.5],
-            "S1_conf": [conf, 0.05],
-            "ST": [0.2, 0.7],
-            "ST_conf": [0.1, 0.1],
-        }
-    )
+    return _indices(S1=[0.1, 0.5], S1_conf=[conf, 0.05], ST=[0.2, 0.7], ST_conf=[0.1, 0.1])
 
 
 def _warnings(chart: Any) -> list[str]:

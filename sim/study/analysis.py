@@ -6,7 +6,10 @@
 - :func:`lever_differences`: per uncertainty sample, each lever combination minus the first (the control),
   paired by replication on common random numbers;
 - :func:`sensitivity`: Morris μ*, σ and Sobol first-order and total indices over the uncertainties, with
-  their 95% intervals (SALib), per lever combination and figure.
+  their 95% intervals (SALib), per lever combination and figure;
+- :func:`convergence`: per figure, the 95% half-width relative to the mean against replications;
+- :func:`experiment_warnings`: a sentence for each figure with an index or lever difference whose 95%
+  interval includes 0 (the report's charts and the terminal print them).
 
 Intervals of shares stay inside [0, 1], and of non-negative figures above 0 (:func:`sim.metrics.bounds`).
 """

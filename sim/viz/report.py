@@ -334,10 +334,13 @@ def experiment_table_html(points: pl.DataFrame, factors: list[str], kept: list[s
 def experiment_section(directory: Path) -> Section:
     """The section of an experiment directory: its design, figures per design point and their charts.
 
-    For the first :data:`EXPERIMENT_CHART_METRICS` figures: the figure against the first numeric factor that
-    varies, one line per combination of the other levers (the choices a reader compares); a heatmap over that
-    factor and the next that varies; and, for a Morris or Sobol design, the uncertainties ranked by their
-    indices. Everything is read from the run files' summaries, never rerun.
+    Charts suit the design, for the first :data:`EXPERIMENT_CHART_METRICS` figures: a Morris design as μ*–σ,
+    a Sobol design as S1/ST bars (one chart per lever combination; marginal means over their one-at-a-time
+    or Saltelli samples would mix the other factors' moves); a full factorial or Latin hypercube as a
+    response curve against each factor that varies (one line per combination of the other levers) and a
+    heatmap over the first two. Any study with two replications or more gets a convergence plot. An index or
+    paired lever difference whose interval includes 0 is warned of under its chart. Everything is read from
+    the run files' summaries, never rerun.
     """
     info = read_experiment_info(directory)
     spec = spec_of(info)
