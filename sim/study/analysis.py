@@ -339,7 +339,7 @@ def unresolved_warnings(indices: pl.DataFrame, replications: int, metric: str | 
 
 def convergence(directory: Path) -> pl.DataFrame:
     """Per kept figure and number of replications n (2 up to the stored ones): the 95% interval's half-width
-    over the first n replications of each design point, relative to that point's mean, averaged over the
+    over the first n replications of each design point, relative to that point's mean, the median over the
     points (points with a mean of 0 or no interval are left out). Read from the stored runs."""
     info = store.read_experiment_info(directory)
     spec = spec_of(info)
@@ -377,7 +377,7 @@ def convergence(directory: Path) -> pl.DataFrame:
                         "metric": metric,
                         "replications": n,
                         "points": part.height,
-                        "relative_half_width": part["r"].mean(),
+                        "relative_half_width": part["r"].median(),
                     }
                 )
     return pl.DataFrame(rows, schema=schema)

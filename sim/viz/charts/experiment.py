@@ -321,7 +321,7 @@ def convergence_chart(convergence: pl.DataFrame) -> Chart:
     """The 95% interval's half-width relative to the mean against replications, one line per kept figure.
 
     ``convergence``: :func:`sim.study.analysis.convergence` (half-widths over the first n replications of
-    each point, averaged over the points).
+    each point, the median over the points).
     """
     fig = go.Figure()
     for metric in dict.fromkeys(convergence["metric"].to_list()):
@@ -342,6 +342,6 @@ def convergence_chart(convergence: pl.DataFrame) -> Chart:
         "convergence",
         fig,
         "Each line is one figure: the half-width of its 95% interval over the first n replications of each "
-        "design point, as a share of that point's mean, averaged over the points. Where a line flattens, "
-        "more replications buy little precision.",
+        "design point, as a share of that point's mean, the median over the points (a point whose mean is "
+        "near 0 cannot sway it). Where a line flattens, more replications buy little precision.",
     )
