@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from conftest import run_cli
+from test_experiments import GROUPS, SWEEP, TINY
 
 import sim
 from sim.metrics.summary import FIGURES
@@ -26,49 +27,17 @@ seed = 5
 metrics = ["revenue", "deals_won", "win_rate", "walk_away_rate", "wasted_hours", "share_making_quota",
            "median_sales_won_cycle_f1000"]
 """
-TINY = [
-    "horizon_days=200",
-    "market.smb.accounts=200",
-    "market.mid_market.accounts=60",
-    "market.f1000.accounts=30",
-    "sales_org.reps=3",
-]
+UNCERTAINTIES = {
+    "stalling_cio": ("market.f1000.buying_center.stalling_cio_probability", [0.1, 0.6]),
+    "smb_win_odds": ("market.smb.win_base", [0.2, 0.6]),
+    "mid_market_indecision": ("market.mid_market.no_decision_base", [0.15, 0.45]),
+}
+MORRIS = '[design]\nkind = "morris"\nsamples = 2\nlevels = 4\n' + "".join(
+    f'[[uncertainties]]\nname = "{name}"\npath = "{path}"\nrange = {bounds}\n'
+    for name, (path, bounds) in UNCERTAINTIES.items()
+)
 
-FACTORIAL = """
-[[levers]]
-name = "strategy"
-path = "strategy.preset"
-values = ["numbers-game", "qualify-hard"]
-
-[[levers]]
-name = "walk_away_days"
-path = "strategy.walk_away_days"
-values = [30, 90]
-"""
-
-MORRIS = """
-[design]
-kind = "morris"
-samples = 2
-levels = 4
-
-[[uncertainties]]
-name = "stalling_cio"
-path = "market.f1000.buying_center.stalling_cio_probability"
-range = [0.1, 0.6]
-
-[[uncertainties]]
-name = "smb_win_odds"
-path = "market.smb.win_base"
-range = [0.2, 0.6]
-
-[[uncertainties]]
-name = "mid_market_indecision"
-path = "market.mid_market.no_decision_base"
-range = [0.15, 0.45]
-"""
-
-DESIGNS = {"factorial": (FACTORIAL, ["strategy", "walk_away_days"], 4), "morris": (MORRIS, [], 2 * 4)}
+DESIGNS = {"factorial": (SWEEP, ["strategy", "walk_away_days"], 4), "morris": (MORRIS, [], 2 * 4)}
 
 
 @pytest.fixture(scope="module", params=sorted(DESIGNS))
@@ -78,7 +47,7 @@ def summarised(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     folder = tmp_path_factory.mktemp(kind)
     body, _, _ = DESIGNS[kind]
     path = folder / "exp.toml"
-    path.write_text(HEAD.format(name=kind, set=json.dumps(TINY)) + body)
+    path.write_text(HEAD.format(name=kind, set=json.dumps([*TINY, GROUPS])) + body)
     out = folder / "out"
     run_experiment(path, out, SERIAL)
     result = run_cli(["experiment", "summarize", str(out)], cwd=folder)
@@ -99,7 +68,7 @@ def test_results_parquet_is_one_row_per_run_read_by_duckdb_alone(summarised: tup
     keys = {(row[columns.index("point")], row[columns.index("replication")]) for row in rows}
     assert len(keys) == len(rows)
     design = pl.read_parquet(out / "design.parquet")
-    factors = levers or ["stalling_cio", "smb_win_odds", "mid_market_indecision"]
+    factors = levers or list(UNCERTAINTIES)
     expected = {"point", "replication", "seed", "status", *factors}
     assert expected <= set(columns) and set(factors) <= set(design.columns)
     # The figures carry the names a run's summary gives them (``revenue`` is bookings, whole run with warm-up).
