@@ -86,7 +86,9 @@ def test_results_parquet_is_one_row_per_run_read_by_duckdb_alone(summarised: tup
 def test_summarize_fits_80_columns_and_cuts_no_cell(summarised: tuple[str, Path]) -> None:
     kind, out = summarised
     text = (out.parent / "summary.txt").read_text()
-    lines = text.splitlines()
+    # The lines naming where the tables went print their path whole (the terminal wraps a long path; the CLI
+    # never breaks one), so only they may pass 80 columns, and only by the path's length.
+    lines = [line.replace(str(out), "DIR") for line in text.splitlines()]
     assert "…" not in text
     assert max(len(line) for line in lines) <= 80, [line for line in lines if len(line) > 80]
     assert "revenue: per design point" in text
