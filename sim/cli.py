@@ -731,9 +731,10 @@ def experiment_summarize(
     ] = "table",
 ) -> None:
     """Per design point: mean and 95% interval of each kept figure; paired lever differences; sensitivity
-    indices (Morris, Sobol). Writes them under summary/ in the directory."""
-    from sim.store.experiments import read_experiment_info, write_summary
-    from sim.study.analysis import lever_differences, point_summary, sensitivity
+    indices (Morris, Sobol). Writes them under summary/ in the directory, and results.parquet: one row per run,
+    every factor and figure a column."""
+    from sim.store.experiments import read_experiment_info, write_results, write_summary
+    from sim.study.analysis import lever_differences, point_summary, results_frame, sensitivity
 
     if output_format not in ("table", "csv", "json"):
         fail(f"--format {output_format!r}: must be table, csv or json")
@@ -746,6 +747,7 @@ def experiment_summarize(
         }
         present = {name: t for name, t in tables.items() if t.height}
         write_summary(directory, present)
+        results_path = write_results(directory, results_frame(directory))
     if output_format == "csv":
         typer.echo(tables["points"].write_csv(), nl=False)
         return
@@ -760,6 +762,7 @@ def experiment_summarize(
         console.print(table)
     print_interval_warnings(directory, tables["sensitivity"])
     console.print(f"tables → {directory / 'summary'}")
+    console.print(f"one row per run → {results_path}")
 
 
 @app.command("app")

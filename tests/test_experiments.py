@@ -342,6 +342,8 @@ def test_point_summary_and_paired_differences_agree_with_the_runs(tmp_path: Path
     assert len(parsed["points"]) == 4 * 3 and len(parsed["differences"]) == 3 * 3
     csv = run_cli(["experiment", "summarize", str(out), "--format", "csv"], cwd=tmp_path)
     assert pl.read_csv(csv.stdout.encode()).height == 12
+    # Every format writes the tidy table: the runs, one row each, as results_frame reads them.
+    assert pl.read_parquet(out / "results.parquet").equals(runs)
 
 
 def _ishigami(kind: str, samples: int) -> tuple[Experiment, np.ndarray, np.ndarray]:
@@ -516,4 +518,4 @@ def test_a_bad_summary_format_is_one_line_and_writes_no_summary(tmp_path: Path) 
     result = run_cli(["experiment", "summarize", str(out), "--format", "xml"], cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "error: --format 'xml': must be table, csv or json"
-    assert not (out / "summary").exists()
+    assert not (out / "summary").exists() and not (out / "results.parquet").exists()

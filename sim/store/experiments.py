@@ -12,6 +12,9 @@ file in it is written whole or not at all (:func:`~sim.store.files.atomic_write_
 - ``manifest.parquet``: every run of the design with its factors, seed, status (``pending`` / ``done`` /
   ``failed``) and error, rewritten by the parent as batches finish (a snapshot; ``runs/`` is the truth);
 - ``events/p<point>-r<replication>/``: each run's own run directory, when the experiment keeps events;
+- ``results.parquet``: the tidy table ``salesim experiment summarize`` writes: one row per run of the design
+  with every factor (named as in ``design.parquet``), point, replication, seed, status and every kept figure
+  (named as in a run's ``summary.json``); what :func:`sim.experiment` returns;
 - ``summary/``: the tables ``salesim experiment summarize`` computes.
 
 Readers scan ``runs/`` lazily, so summarising a million runs holds the summary in memory, not the runs.
@@ -34,6 +37,7 @@ RUNS_FOLDER = "runs"
 MANIFEST_FILE = "manifest.parquet"
 EVENTS_FOLDER = "events"
 SUMMARY_FOLDER = "summary"
+RESULTS_FILE = "results.parquet"
 
 RUN_KEY = ["point", "replication"]
 STATUSES = ("pending", "done", "failed")
@@ -159,6 +163,13 @@ def scan_results(directory: Path) -> pl.LazyFrame | None:
 def write_manifest(directory: Path, manifest: pl.DataFrame) -> None:
     """Replace ``manifest.parquet`` with a new snapshot."""
     write_table(manifest, directory / MANIFEST_FILE)
+
+
+def write_results(directory: Path, results: pl.DataFrame) -> Path:
+    """Replace ``results.parquet`` (one row per run, every factor and figure a column), whole or not at all."""
+    path = directory / RESULTS_FILE
+    write_table(results, path)
+    return path
 
 
 def write_summary(directory: Path, tables: dict[str, pl.DataFrame]) -> list[Path]:
