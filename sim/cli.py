@@ -797,7 +797,10 @@ def _parser_exceptions() -> Any:
 
 def main() -> None:
     """Entry point of the ``salesim`` console script: the parser's own errors as one line and exit code 2."""
+    from sim.store.provenance import record_command
+
     errors = _parser_exceptions()
+    record_command(sys.argv)
     signal.signal(signal.SIGTERM, _terminated)
     try:
         code = app(standalone_mode=False)

@@ -27,6 +27,7 @@ import polars as pl
 
 from sim.store.files import StoreError, atomic_write_bytes, os_failure, read_json_object, to_json
 from sim.store.parquet import read_table, write_table
+from sim.store.provenance import provenance
 
 EXPERIMENT_FILE = "experiment.json"
 DESIGN_FILE = "design.parquet"
@@ -85,6 +86,7 @@ def open_experiment(directory: Path, description: dict[str, Any], design: pl.Dat
             )
     _mkdir(directory / RUNS_FOLDER)
     write_table(design, directory / DESIGN_FILE)
+    description = {**description, "provenance": provenance()}
     atomic_write_bytes(directory / EXPERIMENT_FILE, to_json(description))
     return description
 
