@@ -26,7 +26,11 @@ def write_events(frame: pl.DataFrame, path: Path) -> None:
 
     table = as_stored(frame).to_arrow()  # text as String, whatever the frame holds
     table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), **parquet_metadata(), METADATA_KEY: str(SCHEMA_VERSION)}
+        {
+            **(table.schema.metadata or {}),
+            **parquet_metadata(command=False),
+            METADATA_KEY: str(SCHEMA_VERSION),
+        }
     )
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")

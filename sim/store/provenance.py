@@ -86,9 +86,11 @@ def provenance() -> dict[str, Any]:
     return {**_fixed(), "command": command_line()}
 
 
-def parquet_metadata() -> dict[str, str]:
-    """The key-value metadata every Parquet file salesim writes carries."""
-    return {PARQUET_KEY: json.dumps(provenance(), sort_keys=True)}
+def parquet_metadata(command: bool = True) -> dict[str, str]:
+    """The key-value metadata every Parquet file salesim writes carries. An event log's leaves the command out
+    (its run's ``meta.json`` has it): the same scenario and seed then write the same bytes wherever they go."""
+    record = provenance() if command else _fixed()
+    return {PARQUET_KEY: json.dumps(record, sort_keys=True)}
 
 
 def read_parquet_provenance(path: Path) -> dict[str, Any] | None:
