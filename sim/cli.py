@@ -635,6 +635,10 @@ def experiment_run(
     max_replications: Annotated[
         int | None, typer.Option(help="With --until-half-width: the most replications per point.")
     ] = None,
+    replications: Annotated[
+        int | None, typer.Option(help="Replications per design point, instead of the file's.")
+    ] = None,
+    overrides: SetOption = None,
 ) -> None:
     """Run an experiment (or resume one killed part-way): finished runs are kept, the rest are run."""
     from rich.progress import (
@@ -651,7 +655,7 @@ def experiment_run(
 
     with clean_errors():
         try:
-            loaded = check_experiment_file(file)
+            loaded = check_experiment_file(file, replications, overrides or [])
             check_execution(Execution(workers, cluster))  # before the bar, as the file is
             if max_replications is not None and not 1 <= max_replications <= 10_000:
                 raise UsageError(f"--max-replications {max_replications}: must be from 1 to 10,000")
@@ -813,7 +817,10 @@ def _parser_exceptions() -> Any:
 
 def main() -> None:
     """Entry point of the ``salesim`` console script: the parser's own errors as one line and exit code 2."""
+    from sim.store.provenance import record_command
+
     errors = _parser_exceptions()
+    record_command(sys.argv)
     signal.signal(signal.SIGTERM, _terminated)
     try:
         code = app(standalone_mode=False)

@@ -7,7 +7,6 @@ again. The files themselves are :mod:`sim.store.runs`' business.
 
 from __future__ import annotations
 
-import platform
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,8 @@ from sim.core.events import SCHEMA_VERSION, content_hash
 from sim.engine import event_log
 from sim.model.strategy import policy_as_dict, resolve_policy
 from sim.store.files import to_json
+from sim.store.provenance import VERSION, provenance
 from sim.store.runs import RunDirError, read_run, write_run
-
-VERSION = "0.1.0"
 
 
 @dataclass
@@ -50,10 +48,8 @@ class RunResult:
         return self._content_hash
 
     def meta(self) -> dict[str, Any]:
-        """What ``meta.json`` records: seed, versions, wall time, event count, the resolved policy."""
-        import numpy
-        import simpy
-
+        """What ``meta.json`` records: seed, versions and provenance, wall time, event count, the policy."""
+        record = provenance()
         return {
             "salesim_version": VERSION,
             "schema_version": SCHEMA_VERSION,
@@ -64,10 +60,9 @@ class RunResult:
             "events": self.events.height,
             "events_sha256": self.content_hash(),
             "wall_seconds": round(self.wall_seconds, 3),
-            "python": platform.python_version(),
-            "simpy": simpy.__version__,
-            "numpy": numpy.__version__,
-            "polars": pl.__version__,
+            "python": record["python"],
+            **{name: record["packages"].get(name) for name in ("simpy", "numpy", "polars")},
+            "provenance": record,
         }
 
 

@@ -479,6 +479,12 @@ def test_a_script_without_a_main_guard_gets_one_line(tmp_path: Path) -> None:
             "error: --until-half-width 2.0: must be a share between 0 and 1, e.g. 0.05",
         ),
         (["--max-replications", "0"], "error: --max-replications 0: must be from 1 to 10,000"),
+        (["--replications", "0"], "error: --replications 0: must be from 1 to 10,000"),
+        (["--replications", "-1"], "error: --replications -1: must be from 1 to 10,000"),
+        (["--replications", "abc"], "error: Invalid value for '--replications'"),
+        (["--set", "nonsense"], "error: --set: 'nonsense': expected dotted.path=value"),
+        (["--set", "market.nope=3"], "exp.toml: scenario: baseline: market.nope: unknown field"),
+        (["--set", "horizon_days=abc"], "exp.toml: scenario: baseline: horizon_days: Input should be"),
     ],
 )
 def test_bad_experiment_run_flags_are_one_line_and_write_nothing(
@@ -487,8 +493,32 @@ def test_bad_experiment_run_flags_are_one_line_and_write_nothing(
     path = write_experiment(tmp_path, SWEEP)
     result = run_cli(["experiment", "run", str(path), "--out", "out", *args], cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip() == expected
+    assert result.stderr.startswith("error: ") and expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_replications_and_set_shrink_a_study_and_a_directory_names_what_it_holds(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path, SWEEP, replications=5)
+    run = ["experiment", "run", str(path), "--out", "out", "--workers", "1"]
+    result = run_cli([*run, "--replications", "1", "--set", "sales_org.reps=2"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    info = store.read_experiment_info(tmp_path / "out")
+    assert info["replications"] == 1
+    assert info["asked"] == {"replications": 1, "set": ["sales_org.reps=2"]}
+    assert info["base"]["sales_org"]["reps"] == 2
+    assert store.scan_results(tmp_path / "out").collect().height == 4  # type: ignore[union-attr]
+    # The same flags resume it; other values are refused in one line naming both.
+    assert run_cli([*run, "--replications", "1", "--set", "sales_org.reps=2"], cwd=tmp_path).returncode == 0
+    refused = run_cli([*run, "--replications", "2"], cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "error: out holds test with 1 replications and --set sales_org.reps=2; this run asks for 2 "
+        "replications and no --set; rerun with the stored values, or choose another --out"
+    )
+    # The Python API takes the same values.
+    frame = sim.experiment(path, workers=1, replications=1, overrides=["sales_org.reps=2"])
+    assert frame.height == 4
 
 
 def test_a_missing_base_scenario_is_named_with_the_file(tmp_path: Path) -> None:

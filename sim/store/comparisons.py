@@ -20,6 +20,7 @@ import polars as pl
 
 from sim.store.files import StoreError, atomic_write_bytes, digest, read_bytes, read_json_object, to_json
 from sim.store.parquet import MAX_PARQUET_BYTES, read_table, write_table
+from sim.store.provenance import provenance
 from sim.store.runs import StoredRun, is_run_dir, read_run, replication_dir
 
 COMPARE_FILE = "compare.json"
@@ -44,7 +45,9 @@ def write_comparison(out: Path, runs: pl.DataFrame, table: pl.DataFrame, descrip
     write_table(runs, out / RUNS_FILE)
     write_table(table, out / TABLE_FILE)
     files = {name: digest((out / name).read_bytes()) for name in (RUNS_FILE, TABLE_FILE)}
-    atomic_write_bytes(out / COMPARE_FILE, to_json({**description, "files": files}))
+    atomic_write_bytes(
+        out / COMPARE_FILE, to_json({**description, "files": files, "provenance": provenance()})
+    )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import polars as pl
 
 from sim.store.files import StoreError, atomic_write_bytes, os_failure, read_json_object, to_json
 from sim.store.parquet import read_table, write_table
+from sim.store.provenance import provenance
 
 EXPERIMENT_FILE = "experiment.json"
 DESIGN_FILE = "design.parquet"
@@ -70,6 +71,12 @@ def open_experiment(directory: Path, description: dict[str, Any], design: pl.Dat
     if is_experiment_dir(directory):
         stored = read_experiment_info(directory)
         if stored.get("digest") != description["digest"]:
+            asked = description.get("asked")
+            if stored.get("name") == description.get("name") and asked and stored.get("asked") != asked:
+                raise StoreError(
+                    f"{directory} holds {stored.get('name')} with {_asked(stored)}; this run asks for "
+                    f"{_asked(description)}; rerun with the stored values, or choose another --out"
+                )
             raise StoreError(
                 f"{directory}: holds another experiment ({stored.get('name')!r}, a different design or settings); "
                 "choose another --out, or rerun the same file to resume it"
@@ -89,8 +96,18 @@ def open_experiment(directory: Path, description: dict[str, Any], design: pl.Dat
             )
     _mkdir(directory / RUNS_FOLDER)
     write_table(design, directory / DESIGN_FILE)
+    description = {**description, "provenance": provenance()}
     atomic_write_bytes(directory / EXPERIMENT_FILE, to_json(description))
     return description
+
+
+def _asked(description: dict[str, Any]) -> str:
+    """``20 replications and no --set``: what a description's command line asked for."""
+    asked = description.get("asked") or {}
+    replications = asked.get("replications") or (description.get("experiment") or {}).get("replications")
+    settings = asked.get("set") or []
+    flags = " ".join(f"--set {o}" for o in settings) if settings else "no --set"
+    return f"{replications} replications and {flags}"
 
 
 def set_replications(directory: Path, replications: int) -> None:

@@ -9,6 +9,7 @@ import polars as pl
 
 from sim.core.events import SCHEMA_VERSION, as_stored
 from sim.store.files import StoreError, atomic_write_bytes, check_regular_file
+from sim.store.provenance import parquet_metadata
 
 METADATA_KEY = b"salesim.schema_version"
 MAX_PARQUET_BYTES = 4 << 30
@@ -25,7 +26,11 @@ def write_events(frame: pl.DataFrame, path: Path) -> None:
 
     table = as_stored(frame).to_arrow()  # text as String, whatever the frame holds
     table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), METADATA_KEY: str(SCHEMA_VERSION)}
+        {
+            **(table.schema.metadata or {}),
+            **parquet_metadata(command=False),
+            METADATA_KEY: str(SCHEMA_VERSION),
+        }
     )
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
@@ -63,9 +68,10 @@ def read_events(path: Path) -> pl.DataFrame:
 
 
 def write_table(frame: pl.DataFrame, path: Path) -> None:
-    """Write a table (``runs.parquet``, ``comparison.parquet``) as zstd Parquet, atomically."""
+    """Write a table (``runs.parquet``, ``comparison.parquet``) as zstd Parquet with salesim's provenance in
+    its metadata, atomically."""
     buffer = io.BytesIO()
-    frame.write_parquet(buffer, compression="zstd")
+    frame.write_parquet(buffer, compression="zstd", metadata=parquet_metadata())
     atomic_write_bytes(path, buffer.getvalue())
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,8 @@ def experiment(
     retry_failed: bool = False,
     until_half_width: float | None = None,
     max_replications: int | None = None,
+    replications: int | None = None,
+    overrides: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Run (or resume) an experiment; one row per run, with every factor as a column.
 
@@ -43,12 +46,18 @@ def experiment(
     without, they are written to a temporary directory that is removed once the table is read.
     ``workers=1`` runs serially here; ``cluster="local"`` (a Dask ``LocalCluster``) or ``"tcp://host:port"``
     runs on Dask; ``executor`` takes any ``concurrent.futures.Executor``. ``progress(done, failed, total)``
-    is called as runs finish.
+    is called as runs finish. ``replications`` replaces the file's count and ``overrides`` (``dotted.path=value``,
+    as ``salesim run --set``) change the experiment's base scenario.
     """
     from sim.study.analysis import results_frame
-    from sim.study.experiments import ExperimentOptions, run_experiment
+    from sim.study.experiments import ExperimentOptions, check_experiment_file, run_experiment
     from sim.study.runner import Execution
+    from sim.study.spec import LoadedExperiment
 
+    if replications is not None or overrides:
+        if isinstance(file, LoadedExperiment):
+            raise ValueError("replications and overrides apply to an experiment file, not to a loaded one")
+        file = check_experiment_file(file, replications, overrides)
     scratch = None
     if out is None:
         scratch = Path(tempfile.mkdtemp(prefix="salesim-experiment-"))

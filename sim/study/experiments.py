@@ -130,6 +130,7 @@ def describe(loaded: LoadedExperiment, design: Design) -> dict[str, Any]:
         "lever_points": design.lever_points,
         "replications": spec.replications,
         "seed": spec.seed,
+        "asked": loaded.asked,
     }
 
 
@@ -255,9 +256,12 @@ def _run_pending(
     store.write_manifest(directory, manifest_frame(directory))
 
 
-def check_experiment_file(path: str | Path) -> LoadedExperiment:
-    """Load and check an experiment file (a one-line :class:`ScenarioError` if it is bad)."""
+def check_experiment_file(
+    path: str | Path, replications: int | None = None, overrides: Sequence[str] = ()
+) -> LoadedExperiment:
+    """Load and check an experiment file, with the command line's ``--replications`` and ``--set`` (a one-line
+    :class:`ScenarioError` if anything is bad)."""
     try:
-        return load_experiment(path)
+        return load_experiment(path, replications, overrides)
     except RecursionError:
         raise ScenarioError(f"{path}: a value is nested too deeply") from None

@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -291,13 +292,49 @@ class LoadedExperiment:
     experiment: Experiment
     source: str
     base: dict[str, Any]
+    asked: dict[str, Any] = field(default_factory=lambda: {"replications": None, "set": []})
+    """What the command line asked beyond the file: ``--replications`` (None: the file's) and ``--set``."""
 
 
-def load_experiment(path: str | Path) -> LoadedExperiment:
-    """Read, validate and check an experiment file against its base scenario; one-line errors."""
+def check_replications(replications: object) -> int:
+    """A ``--replications`` count: a whole number from 1 to ``MAX_REPLICATIONS`` (a one-line error else)."""
+    if isinstance(replications, bool) or not isinstance(replications, int):
+        raise ScenarioError(f"--replications {replications!r}: must be a whole number")
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise ScenarioError(f"--replications {replications}: must be from 1 to {MAX_REPLICATIONS:,}")
+    return replications
+
+
+def load_experiment(
+    path: str | Path, replications: int | None = None, overrides: Sequence[str] = ()
+) -> LoadedExperiment:
+    """Read, validate and check an experiment file against its base scenario; one-line errors.
+
+    ``replications`` replaces the file's count; ``overrides`` (``dotted.path=value``, as ``salesim run
+    --set``) are applied to the experiment's base scenario after the file's own ``set``.
+    """
+    if replications is not None:
+        check_replications(replications)
+    extra = [str(o) for o in overrides]
+    for text in extra:
+        _check_override_shape(text, "--set")
     p = resolve_experiment_path(path)
     raw = read_toml(p)
-    return experiment_from_mapping(raw, str(path), p.parent)
+    if extra:
+        own = raw.get("set", [])
+        raw = {**raw, "set": [*own, *extra] if isinstance(own, list) else own}
+    if replications is not None:
+        raw = {**raw, "replications": replications}
+    loaded = experiment_from_mapping(raw, str(path), p.parent)
+    return LoadedExperiment(
+        loaded.experiment,
+        loaded.source,
+        loaded.base,
+        {
+            "replications": loaded.experiment.replications if replications is None else replications,
+            "set": extra,
+        },
+    )
 
 
 def experiment_from_mapping(raw: dict[str, Any], source: str, folder: Path = Path(".")) -> LoadedExperiment:
