@@ -721,10 +721,14 @@ def experiment_status(
 
 def print_interval_warnings(directory: Path, indices: Any = None) -> None:
     """A line per figure whose sensitivity indices have a 95% interval that includes 0 (Morris, Sobol)."""
+    import textwrap
+
     from sim.study.analysis import experiment_warnings
 
     for line in experiment_warnings(directory, indices):
-        console.print(f"warning: {printable(line)}", style="yellow")
+        # Wrapped to the terminal (the console itself prints long lines whole, for paths): a warning is prose.
+        text = textwrap.fill(f"warning: {printable(line)}", width=console.width, subsequent_indent="  ")
+        console.print(text, style="yellow")
 
 
 @experiment_app.command("summarize")
